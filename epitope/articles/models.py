@@ -1,0 +1,131 @@
+from django import forms
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from . import references
+from .blocks import BodyBlock
+from .forms import ArticlePageForm
+
+
+# Newest first; the page id breaks ties between stories of the same day, most recently created first.
+NEWEST_FIRST = ("-date", "-pk")
+
+
+class ArticleIndexPage(Page):
+    """The parent of all articles (`/articles/`): every story, newest first."""
+
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["articles.ArticlePage"]
+    template = "articles/article_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        from epitope.topics import listing
+
+        context = super().get_context(request, *args, **kwargs)
+        try:
+            article_type = listing.resolve_type(request.GET.get("type"))
+            qs = ArticlePage.objects.live().public().order_by(*NEWEST_FIRST)
+            if article_type:
+                qs = qs.filter(article_type=article_type)
+            context["cards"] = listing.paginate(listing.card_queryset(qs), request.GET.get("page"))
+        except listing.PageNotFound as exc:
+            raise Http404(str(exc)) from exc
+        context["article_type"] = article_type
+        context["type_choices"] = ArticlePage.ARTICLE_TYPES
+        return context
+
+
+class ArticlePage(Page):
+    NEWS, FEATURE = "news", "feature"
+    ARTICLE_TYPES = ((NEWS, "News"), (FEATURE, "Feature"))
+
+    article_type = models.CharField(max_length=10, choices=ARTICLE_TYPES, default=NEWS, db_index=True)
+    date = models.DateField("Publication date", default=timezone.localdate, db_index=True)
+    standfirst = models.TextField(help_text="One paragraph under the headline, shown on cards too.")
+    byline = models.CharField(max_length=255, blank=True, help_text="e.g. “By Ada Lovelace”")
+    hero_image = models.ForeignKey(
+        "core.EpitopeImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    topics = ParentalManyToManyField("topics.Topic", blank=True, related_name="articles")
+    body = StreamField(BodyBlock(), blank=True)
+
+    base_form_class = ArticlePageForm
+    parent_page_types = ["articles.ArticleIndexPage"]
+    subpage_types = []
+    template = "articles/article_page.html"
+
+    content_panels = Page.content_panels + [
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [FieldPanel("article_type"), FieldPanel("date"), FieldPanel("byline")], heading="About"
+        ),
+        FieldPanel("hero_image"),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("body"),
+        InlinePanel("references", label="References"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.FilterField("article_type"),
+        index.FilterField("date"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+    ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = self.related_articles()
+        context["breadcrumbs"] = self.breadcrumbs()
+        return context
+
+    def related_articles(self, limit=3):
+        from epitope.topics.listing import articles_in_topics, card_queryset
+
+        topic_ids = [t.pk for t in self.topics.all()]
+        if not topic_ids:
+            return []
+        return list(card_queryset(articles_in_topics(topic_ids).exclude(pk=self.pk))[:limit])
+
+    def breadcrumbs(self):
+        """Return (title, url) pairs: home, then the main topic's ancestors and hub."""
+        crumbs = [("Home", "/")]
+        topic = self.topics.order_by("pk").first()
+        if topic is not None:
+            for node in [*topic.ancestors(), topic]:
+                hub = node.hub
+                if hub is not None:
+                    crumbs.append((hub.display_title if node is topic else node.name, hub.url))
+        return crumbs
+
+
+class ArticleReference(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="references")
+    kind = models.CharField(max_length=10, choices=references.KINDS, default="doi")
+    identifier = models.CharField(max_length=255, help_text="e.g. 10.1038/s41586-024-00000-0, 38912345 or NCT01234567")
+    title = models.CharField(max_length=500, blank=True, help_text="Citation as readers should see it.")
+
+    panels = [FieldPanel("kind"), FieldPanel("identifier"), FieldPanel("title")]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        try:
+            self.identifier = references.normalise(self.kind, self.identifier)
+        except ValueError as exc:
+            raise ValidationError({"identifier": str(exc)}) from exc
+
+    @property
+    def url(self):
+        return references.link_for(self.kind, self.identifier)
+
+    @property
+    def label(self):
+        return dict(references.KINDS)[self.kind]

@@ -1,0 +1,46 @@
+"""Create the skeleton of a hub site: home page, site record, article index, topic hubs."""
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+
+@transaction.atomic
+def ensure_home(title="Epitope", hostname="localhost", port=80):
+    """Return the HomePage, replacing Wagtail's placeholder welcome page on a fresh install."""
+    from .models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        for child in root.get_children():
+            if child.specific_class is Page:  # Wagtail's "Welcome to your new Wagtail site!"
+                Site.objects.filter(root_page=child).delete()
+                child.delete()
+        home = root.add_child(instance=HomePage(title=title, slug="home"))
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=title)
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    return home
+
+
+def ensure_article_index(home, title="All stories", slug="articles"):
+    from epitope.articles.models import ArticleIndexPage
+
+    index = ArticleIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(instance=ArticleIndexPage(title=title, slug=slug))
+    return index
+
+
+def ensure_hub(home, topic, title=None, heading="", slug=None):
+    from epitope.topics.models import TopicPage
+
+    hub = TopicPage.objects.filter(topic=topic).first()
+    if hub is None:
+        hub = home.add_child(
+            instance=TopicPage(title=title or topic.name, slug=slug or topic.slug, topic=topic, heading=heading)
+        )
+    return hub

@@ -1,0 +1,72 @@
+"""Production: every secret and host comes from the environment; refuses to start without them."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F401,F403
+from .base import CACHES, env_bool, env_list
+
+DEBUG = False
+
+try:
+    SECRET_KEY = os.environ["EPITOPE_SECRET_KEY"]
+except KeyError as exc:
+    raise ImproperlyConfigured("Set EPITOPE_SECRET_KEY (a long random string).") from exc
+
+ALLOWED_HOSTS = env_list("EPITOPE_ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set EPITOPE_ALLOWED_HOSTS (comma-separated host names).")
+CSRF_TRUSTED_ORIGINS = env_list("EPITOPE_CSRF_TRUSTED_ORIGINS")
+
+# Behind a TLS-terminating proxy by default; EPITOPE_INSECURE_HTTP=1 for a loopback run
+# (`make serve`, benchmarks) where there is no TLS to redirect to.
+_https = not env_bool("EPITOPE_INSECURE_HTTP")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _https
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+SECURE_HSTS_SECONDS = int(os.environ.get("EPITOPE_HSTS_SECONDS", 31536000 if _https else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+SECURE_HSTS_PRELOAD = env_bool("EPITOPE_HSTS_PRELOAD")
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if os.environ.get("EPITOPE_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["EPITOPE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("EPITOPE_S3_ENDPOINT_URL") or None,
+            "custom_domain": os.environ.get("EPITOPE_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": False,
+        },
+    }
+
+if os.environ.get("EPITOPE_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EPITOPE_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EPITOPE_EMAIL_PORT", 587))
+    EMAIL_HOST_USER = os.environ.get("EPITOPE_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EPITOPE_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EPITOPE_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("EPITOPE_FROM_EMAIL", "Epitope <noreply@localhost>")
+
+# CDN purge through Wagtail's frontend-cache backends.
+if os.environ.get("EPITOPE_CLOUDFLARE_ZONEID"):
+    WAGTAILFRONTENDCACHE = {
+        "cloudflare": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BEARER_TOKEN": os.environ["EPITOPE_CLOUDFLARE_TOKEN"],
+            "ZONEID": os.environ["EPITOPE_CLOUDFLARE_ZONEID"],
+        }
+    }
+elif os.environ.get("EPITOPE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "http": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["EPITOPE_PURGE_URL"],
+        }
+    }

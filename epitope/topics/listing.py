@@ -1,0 +1,118 @@
+"""Which articles a topic hub shows, and in what order. Plain functions, testable without HTTP."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+
+CARDS_PER_PAGE = 12
+
+
+class PageNotFound(Exception):
+    """The visitor asked for a listing page or filter that does not exist."""
+
+
+@dataclass
+class TopicTree:
+    parents: dict = field(default_factory=dict)  # topic id -> parent id (or None)
+    names: dict = field(default_factory=dict)
+
+    def descendants(self, topic_id):
+        """Return the ids of a topic and every topic below it."""
+        children = {}
+        for child, parent in self.parents.items():
+            children.setdefault(parent, []).append(child)
+        found, stack = [], [topic_id]
+        while stack:
+            node = stack.pop()
+            if node in found:  # a cycle saved outside the admin must not hang the hub
+                continue
+            found.append(node)
+            stack.extend(children.get(node, []))
+        return found
+
+    def ancestors(self, topic_id):
+        from .models import Topic
+
+        chain, node = [], self.parents.get(topic_id)
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = self.parents.get(node)
+        by_id = Topic.objects.in_bulk(chain)
+        return [by_id[pk] for pk in reversed(chain) if pk in by_id]
+
+
+def topic_tree():
+    from .models import Topic
+
+    tree = TopicTree()
+    for pk, parent_id, name in Topic.objects.values_list("id", "parent_id", "name"):
+        tree.parents[pk] = parent_id
+        tree.names[pk] = name
+    return tree
+
+
+def articles_in_topics(topic_ids, article_type=None):
+    """Return live, public articles in any of the topics, newest first.
+
+    A subquery on the through table rather than a join keeps one row per article, so no
+    DISTINCT is needed and the ordering index can be used.
+    """
+    from epitope.articles.models import NEWEST_FIRST, ArticlePage
+
+    through = ArticlePage.topics.through
+    qs = ArticlePage.objects.live().public().filter(
+        pk__in=through.objects.filter(topic_id__in=topic_ids).values("articlepage_id")
+    )
+    if article_type:
+        qs = qs.filter(article_type=article_type)
+    return qs.order_by(*NEWEST_FIRST)
+
+
+def card_queryset(qs):
+    """Load what a card shows in a fixed number of queries, whatever the page size."""
+    from django.db.models import Prefetch
+    from wagtail.images import get_image_model
+
+    from epitope.articles.cards import CARD_RENDITIONS
+
+    Image = get_image_model()
+    return qs.defer_streamfields().prefetch_related(
+        Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(*CARD_RENDITIONS))
+    )
+
+
+def paginate(qs, page_number, per_page=CARDS_PER_PAGE):
+    paginator = Paginator(qs, per_page)
+    try:
+        return paginator.page(page_number or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage as exc:
+        if paginator.count == 0 and str(page_number) == "1":
+            return paginator.page(1)
+        raise PageNotFound(f"There is no page {page_number} of this listing.") from exc
+
+
+def resolve_type(value):
+    from epitope.articles.models import ArticlePage
+
+    if not value:
+        return ""
+    if value not in dict(ArticlePage.ARTICLE_TYPES):
+        raise PageNotFound(f"Unknown article type {value!r}.")
+    return value
+
+
+def hub_listing(topic, params):
+    """Return the template context of a topic hub for the query parameters `params`."""
+    from epitope.articles.models import ArticlePage
+
+    article_type = resolve_type(params.get("type"))
+    ids = topic_tree().descendants(topic.pk)
+    page = paginate(card_queryset(articles_in_topics(ids, article_type)), params.get("page"))
+    return {
+        "cards": page,
+        "article_type": article_type,
+        "type_choices": ArticlePage.ARTICLE_TYPES,
+        "subtopics": list(topic.children.all().select_related("page")),
+    }

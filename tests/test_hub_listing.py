@@ -1,0 +1,98 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [a.title for a in response.context["cards"]]
+
+
+def test_hub_lists_articles_newest_first_with_heading(client):
+    site = f.hub_site()
+    f.article(site["index"], "Older", [site["cancer"]], date=datetime.date(2026, 1, 1))
+    f.article(site["index"], "Newer", [site["cancer"]], date=datetime.date(2026, 5, 1))
+    response = client.get("/cancer-immunology/")
+    assert response.status_code == 200
+    assert "Cancer Immunology – News and Features" in response.content.decode()
+    assert titles(response) == ["Newer", "Older"]
+
+
+def test_parent_hub_lists_children_articles_and_article_sits_in_several_hubs(client):
+    site = f.hub_site()
+    f.article(site["index"], "CAR-T trial", [site["cell"], site["vaccines"]])
+    f.article(site["index"], "Unrelated", [])
+    assert titles(client.get("/cancer-immunology/")) == ["CAR-T trial"]
+    assert titles(client.get("/immunology/")) == ["CAR-T trial"]
+    assert titles(client.get("/cell-therapy/")) == ["CAR-T trial"]
+
+
+def test_unpublished_articles_are_not_listed(client):
+    site = f.hub_site()
+    f.article(site["index"], "Draft", [site["cancer"]], publish=False)
+    assert titles(client.get("/cancer-immunology/")) == []
+
+
+def test_type_filter_and_paging(client):
+    site = f.hub_site()
+    for n in range(14):
+        f.article(site["index"], f"News {n}", [site["cancer"]], date=datetime.date(2026, 1, n + 1), hero=False)
+    f.article(site["index"], "A feature", [site["cancer"]], article_type="feature", hero=False)
+    first = client.get("/cancer-immunology/?type=news")
+    assert len(titles(first)) == 12 and titles(first)[0] == "News 13"
+    second = client.get("/cancer-immunology/?type=news&page=2")
+    assert titles(second) == ["News 1", "News 0"]
+    assert titles(client.get("/cancer-immunology/?type=feature")) == ["A feature"]
+    assert 'rel="next"' in first.content.decode()
+
+
+@pytest.mark.parametrize("query", ["?page=99", "?type=opinion", "?page=0", "?page=-1"])
+def test_unknown_page_or_type_is_404_not_500(client, query):
+    site = f.hub_site()
+    f.article(site["index"], "Only", [site["cancer"]], hero=False)
+    assert client.get("/cancer-immunology/" + query).status_code == 404
+
+
+def test_non_numeric_page_gives_first_page(client):
+    site = f.hub_site()
+    f.article(site["index"], "Only", [site["cancer"]], hero=False)
+    response = client.get("/cancer-immunology/?page=abc")
+    assert response.status_code == 200 and titles(response) == ["Only"]
+
+
+def test_card_shows_image_with_alt_text_and_responsive_sources(client):
+    site = f.hub_site()
+    f.article(site["index"], "Imaged", [site["cancer"]], alt="T cells attacking a lymphoma cell")
+    html = client.get("/cancer-immunology/").content.decode()
+    assert 'alt="T cells attacking a lymphoma cell"' in html
+    assert 'type="image/avif"' in html and 'type="image/webp"' in html
+    assert 'width="' in html and 'height="' in html
+
+
+def _hub_queries(client):
+    client.get("/cancer-immunology/")  # warm renditions and caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/cancer-immunology/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_hub_query_count_does_not_grow_with_articles(client):
+    site = f.hub_site()
+    for n in range(12):
+        f.article(site["index"], f"Story {n}", [site["cancer"]], date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    with_12 = _hub_queries(client)
+    hero = site["index"].get_children().specific().first().hero_image
+    from epitope.articles.models import ArticlePage
+
+    for n in range(288):
+        page = ArticlePage(title=f"More {n}", standfirst="More.", hero_image=hero, date=datetime.date(2025, 1, 1))
+        site["index"].add_child(instance=page)
+        page.topics.set([site["cell"]])
+    with_300 = _hub_queries(client)
+    assert ArticlePage.objects.live().count() == 300
+    assert with_300 == with_12, f"{with_12} queries with 12 articles, {with_300} with 300"
