@@ -31,6 +31,7 @@ def article(index, title, topics=(), article_type="news", date=None, hero=True, 
         article_type=article_type,
         date=date or datetime.date(2026, 11, 1),
         hero_image=image(alt) if hero else None,
+        live=False,
         **extra,
     )
     index.add_child(instance=page)
