@@ -39,16 +39,29 @@ class PolicyPage(Page):
 class ConsentRecord(models.Model):
     """Proof of one consent choice: when, what, under which policy versions. No IP address is kept."""
 
-    consent_id = models.UUIDField(default=uuid.uuid4, db_index=True)
+    ACTIONS = (
+        ("accept_all", "Accepted all"),
+        ("reject", "Rejected non-essential"),
+        ("custom", "Chose per category"),
+        ("dismiss_update", "Acknowledged policy update"),
+    )
+
+    consent_id = models.UUIDField(default=uuid.uuid4, db_index=True, help_text="Shared by one visitor's choices.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    choices = models.JSONField()
+    choices = models.JSONField(help_text="Category → allowed, after this action.")
     privacy_policy_version = models.CharField(max_length=20)
     cookie_policy_version = models.CharField(max_length=20)
-    action = models.CharField(max_length=20)
-    user_agent_family = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=20, choices=ACTIONS)
+    user_agent_family = models.CharField(max_length=40, blank=True, help_text="Browser family only, e.g. Firefox.")
 
     class Meta:
         ordering = ["-created_at"]
+
+    def allowed_categories(self):
+        """Return the optional categories this record allows, e.g. "analytics, preferences" or "none"."""
+        return ", ".join(sorted(k for k, v in self.choices.items() if v and k != "necessary")) or "none"
+
+    allowed_categories.short_description = "Allowed"
 
     def __str__(self):
         return f"{self.consent_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"

@@ -19,4 +19,5 @@ def current_versions():
 
 
 def forget_versions():
+    """Drop the cached versions so the next request sees what was just (un)published."""
     cache.delete(CACHE_KEY)
