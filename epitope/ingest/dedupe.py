@@ -1,0 +1,282 @@
+"""Group the same story from several sources into one cluster.
+
+Two items belong to the same story when
+1. they share an identifier — a DOI, PMID, PMCID or NCT id that one has and the other has or
+   mentions (a news summary citing "NCT01234567" or linking to doi.org/10.…), or one links to
+   the page the other *is* (a news story linking to the press release); or
+2. their text is a near-duplicate: the Jaccard similarity of their word 3-shingles (title +
+   the first `MAX_WORDS` words of the summary) is at least `THRESHOLD`, estimated with MinHash
+   and found with LSH banding, so matching costs one indexed lookup per band.
+
+MinHash here is one-permutation hashing with rotation densification (Shrivastava & Li, 2014):
+each shingle is hashed once and lands in one of `BINS` bins, which costs O(words) instead of
+O(words × permutations) and keeps pure Python fast enough for bulk ingestion. `BANDS` × `ROWS`
+= 16 × 4 puts the LSH S-curve's midpoint at (1/16)^(1/4) ≈ 0.5, matching `THRESHOLD`; every
+LSH candidate is then checked against the estimate, so banding only decides what gets compared.
+
+Clusters are stored through `ClusterKey` rows (one per identifier, link and LSH band) so a later
+item finds its story with one `key IN (…)` query, however many items are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from collections import defaultdict
+from urllib.parse import urlsplit, urlunsplit
+
+from django.db.models import Count, Max, Min
+
+BINS, BANDS, ROWS = 64, 16, 4
+THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; syndicated copies score 0.6–1.0
+SHINGLE = 3
+MIN_SHINGLES = 8  # shorter texts ("Weekly roundup") say too little to call two items one story
+MAX_WORDS = 150  # near-duplicates share their lead; the tail of long abstracts adds cost, not signal
+_EMPTY = (1 << 64) - 1
+_ID_KEYS = {"doi": "doi", "preprint_doi": "doi", "pmid": "pmid", "pmcid": "pmcid", "nct": "nct"}
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_NCT = re.compile(r"\bNCT\d{8}\b", re.I)
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.I)
+_PMID = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|\bPMID:?\s*)(\d{1,9})\b", re.I)
+_PMCID = re.compile(r"\bPMC\d{4,9}\b", re.I)
+_HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+# -- identifiers and links -------------------------------------------------------------------
+
+def _clean_doi(doi):
+    return doi.rstrip(".,;:)]}").lower()
+
+
+def mentioned_identifiers(*texts):
+    """Return {"nct:…", "doi:…", "pmid:…", "pmcid:…"} keys for identifiers written in the texts."""
+    keys = set()
+    for text in texts:
+        if not text:
+            continue
+        keys.update("nct:" + m.upper() for m in _NCT.findall(text))
+        keys.update("doi:" + _clean_doi(m) for m in _DOI.findall(text))
+        keys.update("pmid:" + m for m in _PMID.findall(text))
+        keys.update("pmcid:" + m.upper() for m in _PMCID.findall(text))
+    return keys
+
+
+def normalise_url(url):
+    """Return a comparable form of a web address ('' if it is not one worth matching on)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    host = parts.netloc.lower().removeprefix("www.")
+    if host in ("doi.org", "dx.doi.org"):
+        return ""  # matched as a DOI instead
+    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith("utm_"))
+    path = parts.path.rstrip("/") or "/"
+    if path == "/" and not query:
+        return ""  # a home page is not a story
+    return urlunsplit(("", host, path, query, ""))[2:]
+
+
+def item_keys(item):
+    """Return (keys to store, keys to look up) for an item's identifiers and links."""
+    ids = {f"{_ID_KEYS[k]}:{v}" for k, v in (item.identifiers or {}).items() if k in _ID_KEYS and v}
+    ids = {("doi:" + _clean_doi(k[4:])) if k.startswith("doi:") else k for k in ids}
+    ids |= mentioned_identifiers(item.title, item.summary, item.link)
+    own = normalise_url(item.link or "")
+    refs = {u for u in map(normalise_url, _HREF.findall(item.summary or "")) if u and u != own}
+    stored = set(ids) | {"ref:" + u for u in refs}
+    lookup = set(ids) | {"url:" + u for u in refs}
+    if own:
+        stored.add("url:" + own)
+        lookup |= {"url:" + own, "ref:" + own}
+    return stored, lookup
+
+
+# -- MinHash ---------------------------------------------------------------------------------
+
+def shingles(text):
+    words = _WORD.findall(_TAG.sub(" ", text).lower())[:MAX_WORDS]
+    return {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def signature(text):
+    """Return the MinHash signature of a text as BINS 64-bit ints, or None if it is too short."""
+    grams = shingles(text)
+    if len(grams) < MIN_SHINGLES:
+        return None
+    bins = [_EMPTY] * BINS
+    for gram in grams:
+        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "little")
+        b, v = h % BINS, h // BINS
+        if v < bins[b]:
+            bins[b] = v
+    # Rotation densification: an empty bin borrows the next filled bin's value, offset by the
+    # distance so that borrowed values stay distinguishable from genuine ones.
+    genuine = bins[:]
+    for i in range(BINS):
+        if genuine[i] == _EMPTY:
+            dist = 1
+            while genuine[(i + dist) % BINS] == _EMPTY:
+                dist += 1
+            bins[i] = genuine[(i + dist) % BINS] + dist * (1 << 58)
+    return bins
+
+
+def pack(sig):
+    return struct.pack(f"<{BINS}Q", *[v & _EMPTY for v in sig]) if sig else None
+
+
+def unpack(blob):
+    return list(struct.unpack(f"<{BINS}Q", bytes(blob))) if blob else None
+
+
+def similarity(a, b):
+    """Return the estimated Jaccard similarity of two signatures."""
+    return sum(x == y for x, y in zip(a, b)) / BINS
+
+
+def band_keys(sig):
+    if not sig:
+        return set()
+    keys = set()
+    for band in range(BANDS):
+        chunk = struct.pack(f"<{ROWS}Q", *[v & _EMPTY for v in sig[band * ROWS:(band + 1) * ROWS]])
+        keys.add(f"lsh:{band}:{hashlib.blake2b(chunk, digest_size=8).hexdigest()}")
+    return keys
+
+
+def text_of(item):
+    return f"{item.title}\n{item.summary}"
+
+
+# -- assigning clusters ----------------------------------------------------------------------
+
+class _UnionFind:
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _chunks(seq, size=500):
+    seq = list(seq)
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]
+
+
+def assign_clusters(items):
+    """Put freshly stored items into story clusters, merging clusters they bridge.
+
+    Call inside the transaction that stored the items: keys, clusters and items then commit
+    (or vanish) together, so a killed run never leaves an item without its cluster.
+    """
+    from .models import Cluster, ClusterKey, Item
+
+    if not items:
+        return
+    sigs, stored, lookup = {}, {}, {}
+    for item in items:
+        sig = signature(text_of(item))
+        item.minhash = pack(sig)
+        sigs[item.pk] = sig
+        stored[item.pk], lookup[item.pk] = item_keys(item)
+        bands = band_keys(sig)
+        stored[item.pk] |= bands
+        lookup[item.pk] |= bands
+
+    uf = _UnionFind()  # nodes: ("i", item pk) for this batch, ("c", cluster pk) for stored clusters
+    for item in items:
+        uf.find(("i", item.pk))
+
+    # Matches against stored items.
+    wanted = set().union(*lookup.values())
+    holders = defaultdict(list)  # key -> [(cluster id, item pk)]
+    candidate_sigs = {}
+    for chunk in _chunks(wanted):
+        rows = ClusterKey.objects.filter(key__in=chunk).values_list("key", "item_id", "item__cluster_id")
+        for key, item_id, cluster_id in rows:
+            if cluster_id is not None:
+                holders[key].append((cluster_id, item_id))
+    lsh_items = {i for k, v in holders.items() if k.startswith("lsh:") for _, i in v}
+    for chunk in _chunks(lsh_items):
+        for pk, blob in Item.objects.filter(pk__in=chunk).values_list("pk", "minhash"):
+            candidate_sigs[pk] = unpack(blob)
+
+    # Matches inside this batch.
+    batch_holders = defaultdict(list)
+    for item in items:
+        for key in stored[item.pk]:
+            batch_holders[key].append(item.pk)
+
+    for item in items:
+        me = ("i", item.pk)
+        for key in lookup[item.pk]:
+            is_lsh = key.startswith("lsh:")
+            for cluster_id, other in holders.get(key, ()):
+                if other == item.pk:
+                    continue
+                if not is_lsh or similarity(sigs[item.pk], candidate_sigs.get(other) or [None] * BINS) >= THRESHOLD:
+                    uf.union(me, ("c", cluster_id))
+            for other in batch_holders.get(key, ()):
+                if other != item.pk and (not is_lsh or similarity(sigs[item.pk], sigs[other]) >= THRESHOLD):
+                    uf.union(me, ("i", other))
+
+    groups = defaultdict(list)
+    for node in list(uf.parent):
+        groups[uf.find(node)].append(node)
+
+    touched, by_pk = set(), {item.pk: item for item in items}
+    for members in groups.values():
+        cluster_ids = sorted(pk for kind, pk in members if kind == "c")
+        batch = [by_pk[pk] for kind, pk in members if kind == "i"]
+        if cluster_ids:
+            target = cluster_ids[0]
+            if len(cluster_ids) > 1:  # this item bridges stories we had kept apart
+                Item.objects.filter(cluster_id__in=cluster_ids[1:]).update(cluster_id=target)
+                Cluster.objects.filter(pk__in=cluster_ids[1:]).delete()
+        else:
+            first = min(batch, key=lambda i: i.pk)
+            target = Cluster.objects.create(title=first.title[:1000]).pk
+        for item in batch:
+            item.cluster_id = target
+        touched.add(target)
+
+    Item.objects.bulk_update(items, ["cluster", "minhash"])
+    ClusterKey.objects.bulk_create(
+        [ClusterKey(key=key[:300], item_id=pk) for pk, keys in stored.items() for key in keys],
+        ignore_conflicts=True,
+    )
+    refresh_clusters(touched)
+
+
+def refresh_clusters(cluster_ids):
+    """Recount size, distinct sources and dates of the given clusters."""
+    from .models import Cluster, Item
+
+    for chunk in _chunks(cluster_ids):
+        stats = (
+            Item.objects.filter(cluster_id__in=chunk)
+            .values("cluster_id")
+            .annotate(n=Count("id"), sources=Count("source", distinct=True), first=Min("created_at"), last=Max("created_at"))
+        )
+        clusters = Cluster.objects.in_bulk(chunk)
+        for row in stats:
+            cluster = clusters[row["cluster_id"]]
+            cluster.size, cluster.source_count = row["n"], max(row["sources"], 1)
+            cluster.first_seen, cluster.last_seen = row["first"], row["last"]
+        Cluster.objects.bulk_update(clusters.values(), ["size", "source_count", "first_seen", "last_seen"])

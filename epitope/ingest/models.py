@@ -1,0 +1,154 @@
+"""What ingestion stores: sources, the items they yield, story clusters and run logs.
+
+Thin models; the logic lives in `pipeline.py` (storing), `dedupe.py` (clusters),
+`scheduling.py` (when a source runs) and `leads.py` (what editors do with items).
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class Source(models.Model):
+    KINDS = (
+        ("auto", "Feed (detect format)"),
+        ("rss", "RSS"),
+        ("atom", "Atom"),
+        ("jsonfeed", "JSON Feed"),
+        ("pubmed", "PubMed (E-utilities)"),
+        ("europepmc", "Europe PMC search"),
+        ("biorxiv", "bioRxiv / medRxiv"),
+        ("ctgov", "ClinicalTrials.gov v2"),
+    )
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=KINDS, default="auto")
+    url = models.URLField(max_length=2000, blank=True, help_text="Feed or API address.")
+    query = models.TextField(blank=True, help_text="Search query, for PubMed, Europe PMC, bioRxiv or trial sources.")
+    topic = models.ForeignKey(
+        "topics.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="sources",
+        help_text="The topic this source feeds; drafts made from its leads get it.",
+    )
+    interval_minutes = models.PositiveIntegerField("Check every (minutes)", default=60)
+    active = models.BooleanField(default=True, help_text="Untick to pause the source.")
+    public = models.BooleanField(
+        default=False, help_text="Readers may see its items in a hub's “Latest research” panel."
+    )
+
+    # Scheduling and HTTP state, written by the pipeline.
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    next_fetch_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_run_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failure_count = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    retry_after_until = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def status(self):
+        if not self.active:
+            return "paused"
+        return "failing" if self.failure_count else "ok"
+
+
+class Cluster(models.Model):
+    """One story as several sources tell it (press release, paper, preprint, trial, news)."""
+
+    title = models.TextField()
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now, db_index=True)
+    size = models.PositiveIntegerField(default=0)
+    source_count = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["-last_seen", "-size"]
+
+    def __str__(self):
+        return self.title[:80]
+
+
+class Item(models.Model):
+    NEW, DISMISSED, DRAFTED = "new", "dismissed", "drafted"
+    STATUSES = ((NEW, "New"), (DISMISSED, "Dismissed"), (DRAFTED, "Drafted"))
+
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
+    # `Record.identity()`: the strongest identifier, else a stable hash. The unique constraint is
+    # what makes re-ingesting safe, whatever the code path or the number of workers.
+    identity = models.CharField(max_length=300, unique=True)
+    title = models.TextField()
+    link = models.TextField(blank=True)
+    authors = models.JSONField(default=list, blank=True)
+    published = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    identifiers = models.JSONField(default=dict, blank=True)
+    doi = models.CharField(max_length=255, blank=True, db_index=True)
+    pmid = models.CharField(max_length=20, blank=True, db_index=True)
+    nct = models.CharField(max_length=20, blank=True, db_index=True)
+    kind = models.CharField(max_length=20, default="news")
+    source_format = models.CharField(max_length=20, blank=True)
+    subjects = models.JSONField(default=list, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    raw = models.BinaryField(blank=True, default=b"", editable=False)  # as fetched, for audit
+    content_hash = models.CharField(max_length=64, editable=False)
+    minhash = models.BinaryField(null=True, blank=True, editable=False)
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
+    status = models.CharField(max_length=10, choices=STATUSES, default=NEW, db_index=True)
+    draft = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title[:80]
+
+
+class ClusterKey(models.Model):
+    """A key an item can be matched on: an identifier it has or mentions, or an LSH band."""
+
+    key = models.CharField(max_length=300, db_index=True)
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="cluster_keys")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "item"], name="ingest_clusterkey_unique")]
+
+
+class Tombstone(models.Model):
+    """An identity an editor deleted: ingesting it again must not bring it back."""
+
+    identity = models.CharField(max_length=300, unique=True)
+    title = models.TextField(blank=True)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.identity
+
+
+class SourceRun(models.Model):
+    """What one run of a source (or one file import) did."""
+
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    fetched = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    not_modified = models.BooleanField(default=False)
+    ok = models.BooleanField(default=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]

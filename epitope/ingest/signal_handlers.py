@@ -1,0 +1,15 @@
+"""Remember what editors delete, so the next run does not bring it back."""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from .models import Item, Tombstone
+
+
+@receiver(post_delete, sender=Item, dispatch_uid="epitope_ingest_tombstone")
+def tombstone_deleted_item(sender, instance, **kwargs):
+    Tombstone.objects.get_or_create(identity=instance.identity, defaults={"title": instance.title[:1000]})
+    if instance.cluster_id:
+        from .dedupe import refresh_clusters
+
+        refresh_clusters([instance.cluster_id])
