@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("privacy/", include("epitope.privacy.urls")),
 ]
+urlpatterns += [path("search/", include("epitope.search.urls"))]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

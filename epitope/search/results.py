@@ -1,0 +1,94 @@
+"""Run a reader's search: rank with the search backend, then filter, count and page in SQL."""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+
+from . import facets
+from .highlight import highlight
+from .query import sanitise, to_backend_query
+
+logger = logging.getLogger("epitope.search")
+
+RESULTS_PER_PAGE = 10
+# Facet counts and paging work on the ids of the best matches; past this many a reader
+# refines the query rather than paging on, and the cost of a search stays bounded.
+MAX_MATCHES = 1000
+
+
+class Hit:
+    """An article as a result card sees it: title and standfirst with the matches marked."""
+
+    def __init__(self, article, words):
+        self._article = article
+        self.title = highlight(article.title, words)
+        self.standfirst = highlight(article.standfirst, words)
+
+    def __getattr__(self, name):
+        return getattr(self._article, name)
+
+
+@dataclass
+class SearchOutcome:
+    terms: object
+    chosen: dict = field(default_factory=dict)
+    start: object = None
+    end: object = None
+    page: object = None  # a Paginator page of Hit
+    facet_counts: list = field(default_factory=list)  # (facet, [(value, label, count, is_chosen)])
+    total: int = 0
+    capped: bool = False
+
+
+def ranked_ids(base, terms):
+    """Return the ids of articles in `base` matching `terms`, most relevant first."""
+    query = to_backend_query(terms)
+    if query is None:
+        return []
+    results = base.only("pk").search(query, order_by_relevance=True)
+    return [page.pk for page in results[:MAX_MATCHES]]
+
+
+def run_search(params):
+    """Return the SearchOutcome for the query parameters `params`; raise facets.UnknownValue."""
+    from epitope.articles.models import ArticlePage
+    from epitope.topics.listing import card_queryset
+
+    terms = sanitise(params.get("q", ""))
+    outcome = SearchOutcome(
+        terms=terms,
+        chosen=facets.selected(params),
+        start=facets.parse_date(params.get("from")),
+        end=facets.parse_date(params.get("to")),
+    )
+    base = ArticlePage.objects.live().public()
+    ids = ranked_ids(base, terms)
+    outcome.capped = len(ids) >= MAX_MATCHES
+    matches = facets.apply_dates(base.filter(pk__in=ids), outcome.start, outcome.end)
+    keep = set(facets.apply_all(matches, outcome.chosen).values_list("pk", flat=True))
+    ordered = [pk for pk in ids if pk in keep]
+    outcome.total = len(ordered)
+    outcome.facet_counts = _facet_counts(matches, outcome.chosen) if ids else []
+
+    page = Paginator(ordered, RESULTS_PER_PAGE).get_page(params.get("page"))
+    by_pk = {a.pk: a for a in card_queryset(base.filter(pk__in=list(page.object_list)))}
+    words = terms.all_words()
+    page.object_list = [Hit(by_pk[pk], words) for pk in page.object_list if pk in by_pk]
+    outcome.page = page
+    return outcome
+
+
+def _facet_counts(matches, chosen):
+    """Count each facet's values among matches narrowed by every *other* chosen facet."""
+    out = []
+    for facet in facets.all_facets():
+        counts = facet.counts(facets.apply_all(matches, chosen, skip=facet.param))
+        values = [
+            (value, label, counts[value], chosen.get(facet.param) == value)
+            for value, label in facet.choices()
+            if counts.get(value)
+        ]
+        if values:
+            out.append((facet, values))
+    return out

@@ -1,0 +1,170 @@
+import datetime
+
+import pytest
+
+from epitope.search.highlight import highlight
+from epitope.search.query import sanitise
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [str(hit._article.title) for hit in response.context["search"].page]
+
+
+@pytest.fixture
+def site():
+    site = f.hub_site()
+    idx = site["index"]
+    f.article(idx, "CAR-T cells clear lymphoma in trial", [site["cell"]], hero=False,
+              standfirst="A CAR-T therapy cleared lymphoma in most patients.", date=datetime.date(2026, 3, 1))
+    f.article(idx, "Personalised mRNA vaccine for melanoma", [site["vaccines"]], hero=False, article_type="feature",
+              standfirst="A vaccine trained T cells against melanoma neoantigens.", date=datetime.date(2026, 6, 1))
+    f.article(idx, "Checkpoint inhibitors and the gut", [site["cancer"]], hero=False,
+              standfirst="Gut bacteria shape responses to checkpoint blockade.", date=datetime.date(2026, 9, 1))
+    f.article(idx, "Draft about lymphoma", [site["cell"]], hero=False, publish=False)
+    return site
+
+
+def test_finds_matching_live_articles_only(client, site):
+    response = client.get("/search/?q=lymphoma")
+    assert response.status_code == 200
+    assert titles(response) == ["CAR-T cells clear lymphoma in trial"]
+
+
+def test_title_match_ranks_above_body_match(client, site):
+    f.article(site["index"], "Melanoma answers", [site["cancer"]], hero=False,
+              standfirst="Melanoma melanoma responses.", date=datetime.date(2026, 1, 1))
+    found = titles(client.get("/search/?q=melanoma"))
+    assert set(found) == {"Melanoma answers", "Personalised mRNA vaccine for melanoma"}
+
+
+def test_all_words_must_match(client, site):
+    assert titles(client.get("/search/?q=vaccine+melanoma")) == ["Personalised mRNA vaccine for melanoma"]
+    assert titles(client.get("/search/?q=vaccine+lymphoma")) == []
+
+
+def test_quoted_phrase(client, site):
+    assert titles(client.get('/search/?q="checkpoint+blockade"')) == ["Checkpoint inhibitors and the gut"]
+    assert titles(client.get('/search/?q="blockade+checkpoint"')) == []
+
+
+def test_matches_are_highlighted_and_escaped(client, site):
+    f.article(site["index"], "<b>Lymphoma</b> & T cells", [site["cancer"]], hero=False, standfirst="x")
+    html = client.get("/search/?q=lymphoma").content.decode()
+    assert "<mark>lymphoma</mark>" in html
+    assert "&lt;b&gt;<mark>Lymphoma</mark>&lt;/b&gt; &amp; T cells" in html
+    assert "<b>Lymphoma</b>" not in html
+
+
+def test_type_facet_with_counts(client, site):
+    response = client.get("/search/?q=cells")
+    assert set(titles(response)) == {"CAR-T cells clear lymphoma in trial", "Personalised mRNA vaccine for melanoma"}
+    counts = {facet.param: {v: n for v, _, n, _ in values} for facet, values in response.context["search"].facet_counts}
+    assert counts["type"] == {"news": 1, "feature": 1}
+    # A topic's count includes its subtopics: both stories sit under Cancer immunology.
+    assert counts["topic"]["cancer-immunology"] == 2 and counts["topic"]["cell-therapy"] == 1
+    narrowed = client.get("/search/?q=cells&type=feature")
+    assert titles(narrowed) == ["Personalised mRNA vaccine for melanoma"]
+    # The type counts still show the other type, so a reader can switch.
+    counts = {facet.param: {v: n for v, _, n, _ in values} for facet, values in narrowed.context["search"].facet_counts}
+    assert counts["type"] == {"news": 1, "feature": 1}
+    assert counts["topic"] == {"immunology": 1, "cancer-immunology": 1, "cancer-vaccines": 1}
+    assert 'href="?q=cells&amp;type=feature&amp;topic=cancer-vaccines"' in narrowed.content.decode()
+
+
+def test_topic_facet_includes_descendants(client, site):
+    assert titles(client.get("/search/?q=cells&topic=cell-therapy")) == ["CAR-T cells clear lymphoma in trial"]
+    assert len(titles(client.get("/search/?q=cells&topic=immunology"))) == 2
+
+
+def test_date_range(client, site):
+    assert titles(client.get("/search/?q=cells&from=2026-05-01")) == ["Personalised mRNA vaccine for melanoma"]
+    assert titles(client.get("/search/?q=cells&to=2026-05-01")) == ["CAR-T cells clear lymphoma in trial"]
+    assert len(titles(client.get("/search/?q=cells&from=not-a-date"))) == 2
+
+
+@pytest.mark.parametrize("query", ["?q=cells&type=opinion", "?q=cells&topic=no-such-topic"])
+def test_unknown_facet_value_is_404(client, site, query):
+    assert client.get("/search/" + query).status_code == 404
+
+
+def test_paging(client, site):
+    for n in range(12):
+        f.article(site["index"], f"Sarcoma story {n}", [site["cancer"]], hero=False, standfirst="About sarcoma.")
+    first = client.get("/search/?q=sarcoma")
+    assert len(titles(first)) == 10 and first.context["search"].total == 12
+    assert 'href="?q=sarcoma&amp;page=2"' in first.content.decode()
+    assert len(titles(client.get("/search/?q=sarcoma&page=2"))) == 2
+    assert len(titles(client.get("/search/?q=sarcoma&page=99"))) == 2  # past the end: the last page
+    assert len(titles(client.get("/search/?q=sarcoma&page=abc"))) == 10
+
+
+def test_results_reuse_the_card_with_image(client, site):
+    f.article(site["index"], "Imaged glioma story", [site["cancer"]], alt="Glioma cells under a microscope")
+    html = client.get("/search/?q=glioma").content.decode()
+    assert 'class="card"' in html and 'alt="Glioma cells under a microscope"' in html
+
+
+ODD_QUERIES = [
+    "",
+    " ",
+    '"',
+    '""',
+    '"unterminated phrase',
+    "AND",
+    "OR NOT",
+    "lymphoma AND NOT",
+    "NEAR(car t, 5)",
+    "*",
+    "lymph*",
+    "(",
+    ")(",
+    "{title}: lymphoma",
+    "title:lymphoma",
+    "-lymphoma",
+    "^lymphoma",
+    "'; DROP TABLE wagtailcore_page; --",
+    "%s %d %%",
+    "\\",
+    "\x00",
+    "lymph\x00oma",
+    "CD19 → CAR‑T",
+    "γδ T cells",
+    "腫瘍免疫",
+    "🧬🦠 lymphoma",
+    "é" * 300,
+    "lymphoma " * 1200,  # about 10 kB
+    "x" * 10_240,
+]
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES, ids=range(len(ODD_QUERIES)))
+def test_odd_queries_never_error(client, site, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_operators_are_searched_as_words_not_syntax(client, site):
+    assert titles(client.get("/search/", {"q": "lymphoma AND"})) == []  # "and" is not in that story
+    assert titles(client.get("/search/", {"q": "(lymphoma)"})) == ["CAR-T cells clear lymphoma in trial"]
+
+
+def test_sanitise_keeps_words_and_phrases_only():
+    terms = sanitise('"tumour  micro-environment" CD19* NEAR( \x00 "x')
+    assert terms.phrases == [["tumour", "micro", "environment"]]
+    assert terms.words == ["CD19", "NEAR", "x"]
+    assert not sanitise('"" * ( ) \x00')
+
+
+def test_sanitise_bounds_terms():
+    terms = sanitise(" ".join(f"w{n}" for n in range(100)) + " " + "y" * 200)
+    assert len(terms.words) == 12 and all(len(w) <= 40 for w in terms.words)
+
+
+def test_highlight_escapes_then_marks():
+    assert str(highlight("<i>Vaccines</i> & vaccine", ["vaccine"])) == (
+        "&lt;i&gt;<mark>Vaccines</mark>&lt;/i&gt; &amp; <mark>vaccine</mark>"
+    )
+    assert str(highlight("amp & amp", ["amp"])) == "<mark>amp</mark> &amp; <mark>amp</mark>"
