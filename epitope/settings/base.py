@@ -222,3 +222,6 @@ LOGGING = {
     },
 }
 WAGTAILIMAGES_IMAGE_FORM_BASE = "epitope.core.forms.ImageForm"
+
+# Ingestion: fetching private/loopback addresses is refused unless this is on (local testing).
+EPITOPE_FETCH_ALLOW_PRIVATE = env_bool("EPITOPE_FETCH_ALLOW_PRIVATE")
