@@ -1,0 +1,141 @@
+"""Story clusters: one story told by several sources is one lead; different stories stay apart."""
+
+import pytest
+
+from epitope.ingest import dedupe
+from epitope.ingest.models import Cluster, Item, Source
+from epitope.ingest.pipeline import ingest_records
+from epitope.ingest.records import Record
+
+pytestmark = pytest.mark.django_db
+
+PRESS_RELEASE = Record(
+    title="Second CAR T-cell therapy extends survival in lymphoma patients who relapsed after CAR-T",
+    link="https://www.eurekalert.org/news-releases/1050123",
+    summary=(
+        "<p>A phase 1 trial (ClinicalTrials.gov NCT04049513) of a CD22-directed CAR T-cell therapy "
+        "enrolled 38 adults with large B-cell lymphoma whose disease returned after CD19 CAR-T. "
+        "Median survival after such a relapse is about six months, the investigators note.</p>"
+    ),
+    identifiers={"guid": "https://www.eurekalert.org/news-releases/1050123"},
+    kind="news",
+)
+NEWS = Record(
+    title="After CAR-T fails, a second engineered cell therapy offers lymphoma patients another chance",
+    link="https://www.sciencenews.example/article/car-t-relapse-lymphoma-cd22",
+    summary=(
+        '<p>Researchers reported in <a href="https://doi.org/10.1056/NEJMoa2409876">the New England '
+        "Journal of Medicine</a> that most patients responded to CAR T cells aimed at CD22.</p>"
+    ),
+    identifiers={"guid": "sn-2026-11-02-cart"},
+    kind="news",
+)
+PUBMED = Record(
+    title="CD22-Directed CAR T-Cell Therapy for Large B-Cell Lymphoma Progressing after CD19-CAR T.",
+    link="https://pubmed.ncbi.nlm.nih.gov/39512345/",
+    summary="BACKGROUND: Outcomes are poor for patients with large B-cell lymphoma that progresses after "
+            "CD19-directed chimeric antigen receptor (CAR) T-cell therapy. METHODS: We conducted a phase 1 trial.",
+    identifiers={"pmid": "39512345", "doi": "10.1056/nejmoa2409876", "nct": "NCT04049513"},
+    kind="paper",
+    source_format="pubmed",
+)
+LUPUS = Record(
+    title="CAR T cells put a child's severe lupus into remission",
+    link="https://www.nature.example/articles/lupus-child-car-t",
+    summary="<p>A 15-year-old girl with life-threatening systemic lupus erythematosus received CD19 "
+            "CAR T cells in Erlangen; her kidney function recovered and she no longer needs medication.</p>",
+    identifiers={"guid": "nature-lupus-child"},
+)
+
+SYNDICATED_TEXT = (
+    "Scientists have found that microproteins made by liver tumours can be presented to T cells and "
+    "could serve as targets for cancer vaccines. The team identified dozens of these small proteins "
+    "in hepatocellular carcinoma samples and showed that T cells from patients recognised several "
+    "of them, suggesting a new source of tumour-specific antigens for personalised vaccines."
+)
+
+
+@pytest.fixture
+def sources():
+    return [Source.objects.create(name=name, url=f"https://{name}.example/feed") for name in ("eurekalert", "news", "pubmed", "other")]
+
+
+def test_press_release_news_story_and_paper_of_one_trial_form_one_cluster(sources):
+    press, news, pubmed, _ = sources
+    ingest_records(press, [PRESS_RELEASE])
+    ingest_records(news, [NEWS])
+    ingest_records(pubmed, [PUBMED])
+    assert Item.objects.count() == 3
+    assert Cluster.objects.count() == 1
+    cluster = Cluster.objects.get()
+    assert (cluster.size, cluster.source_count) == (3, 3)
+
+
+def test_a_paper_arriving_first_still_gathers_later_coverage(sources):
+    press, news, pubmed, _ = sources
+    ingest_records(pubmed, [PUBMED])
+    ingest_records(news, [NEWS])
+    ingest_records(press, [PRESS_RELEASE])
+    assert Cluster.objects.count() == 1
+
+
+def test_an_item_that_bridges_two_clusters_merges_them(sources):
+    press, news, pubmed, _ = sources
+    ingest_records(press, [PRESS_RELEASE])  # knows the NCT id only
+    ingest_records(news, [NEWS])  # knows the DOI only
+    assert Cluster.objects.count() == 2
+    ingest_records(pubmed, [PUBMED])  # has both
+    assert Cluster.objects.count() == 1
+    assert Cluster.objects.get().size == 3
+
+
+def test_two_different_car_t_stories_stay_in_two_clusters(sources):
+    press, news, *_ = sources
+    ingest_records(press, [PRESS_RELEASE])
+    ingest_records(news, [LUPUS])
+    assert Cluster.objects.count() == 2
+
+
+def test_a_syndicated_press_release_is_clustered_by_its_text(sources):
+    press, news, _, other = sources
+    a = Record(title="Liver tumour microproteins could be cancer vaccine targets", link="https://a.example/1",
+               summary=SYNDICATED_TEXT + " Source: University of Example.")
+    b = Record(title="Microproteins from liver tumours may be targets for cancer vaccines", link="https://b.example/x",
+               summary="<p>" + SYNDICATED_TEXT + "</p><p>Reprinted from a press release.</p>")
+    ingest_records(press, [a])
+    ingest_records(news, [b])
+    ingest_records(other, [LUPUS])
+    assert Cluster.objects.count() == 2
+    assert Item.objects.get(link="https://a.example/1").cluster == Item.objects.get(link="https://b.example/x").cluster
+
+
+def test_near_duplicates_in_one_batch_are_clustered_together(sources):
+    a = Record(title="Microproteins as vaccine targets", link="https://a.example/1", summary=SYNDICATED_TEXT)
+    b = Record(title="Microproteins as vaccine targets (update)", link="https://b.example/1", summary=SYNDICATED_TEXT)
+    ingest_records(sources[0], [a, b, LUPUS])
+    assert Cluster.objects.count() == 2
+
+
+def test_a_news_story_linking_to_the_press_release_joins_its_cluster(sources):
+    press, news, *_ = sources
+    ingest_records(press, [PRESS_RELEASE])
+    story = Record(title="Lymphoma: what a second cell therapy means", link="https://blog.example/post",
+                   summary='<p>See <a href="https://www.eurekalert.org/news-releases/1050123?utm_source=rss">the release</a>.</p>')
+    ingest_records(news, [story])
+    assert Cluster.objects.count() == 1
+
+
+def test_mentioned_identifiers_are_found_in_text_and_links():
+    keys = dedupe.mentioned_identifiers(
+        "Trial NCT04049513; see https://doi.org/10.1056/NEJMoa2409876. PMID: 39512345 and PMC1234567."
+    )
+    assert keys == {"nct:NCT04049513", "doi:10.1056/nejmoa2409876", "pmid:39512345", "pmcid:PMC1234567"}
+
+
+def test_similarity_estimate_tracks_real_overlap():
+    same = dedupe.signature(SYNDICATED_TEXT)
+    near = dedupe.signature(SYNDICATED_TEXT + " The study appears in Nature Immunology.")
+    other = dedupe.signature(LUPUS.summary + " " + PRESS_RELEASE.summary)
+    assert dedupe.similarity(same, near) >= dedupe.THRESHOLD
+    assert dedupe.similarity(same, other) < 0.2
+    assert dedupe.signature("Weekly roundup") is None  # too short to call anything a duplicate
