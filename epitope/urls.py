@@ -12,6 +12,7 @@ urlpatterns = [
     path("privacy/", include("epitope.privacy.urls")),
 ]
 urlpatterns += [path("search/", include("epitope.search.urls"))]
+urlpatterns += [path("newsletter/", include("epitope.newsletter.urls"))]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

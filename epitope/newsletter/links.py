@@ -1,0 +1,48 @@
+"""Absolute links for emails: always built from the configured base URL, never from the
+request's Host header, so a forged Host cannot plant its own domain in a confirmation mail."""
+
+from email.utils import parseaddr
+from urllib.parse import quote
+
+from django.conf import settings
+from django.urls import reverse
+
+from . import tokens
+
+
+def base_url():
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+def absolute_url(path_or_url):
+    if "://" in path_or_url:
+        return path_or_url
+    return base_url() + path_or_url
+
+
+def confirm_url(subscription):
+    return absolute_url(reverse("newsletter:confirm", args=[tokens.confirm_token(subscription)]))
+
+
+def unsubscribe_url(subscriber, subscriptions):
+    token = tokens.unsubscribe_token(subscriber, subscriptions)
+    return absolute_url(reverse("newsletter:unsubscribe", args=[token]))
+
+
+def manage_url(subscriber):
+    return absolute_url(reverse("newsletter:manage", args=[tokens.manage_token(subscriber)]))
+
+
+def unsubscribe_mailto(subscriber, subscriptions):
+    """Return the mailto: half of List-Unsubscribe, or "" when no mailbox is configured.
+
+    The subject carries the same signed token as the https link, so whatever reads that
+    mailbox can hand the message to `epitope newsletter-unsubscribe-mail`.
+    """
+    mailbox = getattr(settings, "EPITOPE_NEWSLETTER_UNSUBSCRIBE_MAILBOX", "") or parseaddr(
+        settings.DEFAULT_FROM_EMAIL
+    )[1]
+    if not mailbox:
+        return ""
+    token = tokens.unsubscribe_token(subscriber, subscriptions)
+    return f"mailto:{mailbox}?subject={quote('unsubscribe ' + token)}"

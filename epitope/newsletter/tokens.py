@@ -1,0 +1,87 @@
+"""Signed links for confirming, unsubscribing and managing a subscription.
+
+Each purpose has its own salt, so a token made for one can never be replayed as another.
+Confirm links expire after a week. Unsubscribe and manage links are long-lived (a digest
+from months ago must still unsubscribe) but carry the subscriber's `secret_version`:
+bumping it revokes every link sent so far.
+"""
+
+import datetime
+
+from django.core import signing
+
+CONFIRM_SALT = "epitope.newsletter.confirm"
+UNSUBSCRIBE_SALT = "epitope.newsletter.unsubscribe"
+MANAGE_SALT = "epitope.newsletter.manage"
+
+CONFIRM_MAX_AGE = datetime.timedelta(days=7)
+# Manage links open the reader's data, so they expire; every digest carries a fresh one.
+MANAGE_MAX_AGE = datetime.timedelta(days=180)
+
+
+class BadToken(Exception):
+    """The link was tampered with, has expired or has been revoked."""
+
+
+def _dumps(payload, salt):
+    return signing.dumps(payload, salt=salt, compress=True)
+
+
+def _loads(token, salt, max_age=None):
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise BadToken("This link has expired.") from exc
+    except signing.BadSignature as exc:
+        raise BadToken("This link is not valid.") from exc
+
+
+def confirm_token(subscription):
+    return _dumps({"s": subscription.pk, "e": subscription.subscriber.email}, CONFIRM_SALT)
+
+
+def read_confirm_token(token):
+    """Return the pending Subscription a confirm link names."""
+    from .models import Subscription
+
+    data = _loads(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
+    subscription = (
+        Subscription.objects.select_related("subscriber")
+        .filter(pk=data.get("s"), subscriber__email=data.get("e"))
+        .first()
+    )
+    if subscription is None:
+        raise BadToken("This subscription no longer exists.")
+    return subscription
+
+
+def unsubscribe_token(subscriber, subscriptions):
+    ids = sorted(s.pk for s in subscriptions)
+    return _dumps({"u": subscriber.pk, "v": subscriber.secret_version, "s": ids}, UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token):
+    """Return (subscriber, queryset of the subscriptions the link unsubscribes from)."""
+    data = _loads(token, UNSUBSCRIBE_SALT)
+    subscriber = _current_subscriber(data)
+    return subscriber, subscriber.subscriptions.filter(pk__in=data.get("s") or [])
+
+
+def manage_token(subscriber):
+    return _dumps({"u": subscriber.pk, "v": subscriber.secret_version}, MANAGE_SALT)
+
+
+def read_manage_token(token):
+    """Return the Subscriber a manage link belongs to."""
+    return _current_subscriber(_loads(token, MANAGE_SALT, MANAGE_MAX_AGE))
+
+
+def _current_subscriber(data):
+    from .models import Subscriber
+
+    subscriber = Subscriber.objects.filter(pk=data.get("u")).first()
+    if subscriber is None:
+        raise BadToken("This subscription no longer exists.")
+    if subscriber.secret_version != data.get("v"):
+        raise BadToken("This link has been replaced by a newer one.")
+    return subscriber

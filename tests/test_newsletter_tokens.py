@@ -1,0 +1,102 @@
+"""Signed newsletter links: tampered, expired, revoked or re-purposed tokens are refused."""
+
+import time
+
+import pytest
+from django.core import signing
+
+from epitope.newsletter import tokens
+from epitope.newsletter.models import Subscriber, Subscription
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def subscription():
+    subscriber = Subscriber.objects.create(email="reader@example.org")
+    return Subscription.objects.create(subscriber=subscriber)
+
+
+def signed_at(monkeypatch, seconds_ago):
+    """Make tokens created inside the `with` look `seconds_ago` old."""
+    stamp = signing.b62_encode(int(time.time() - seconds_ago))
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: stamp)
+
+
+def test_tokens_round_trip(subscription):
+    subscriber = subscription.subscriber
+    assert tokens.read_confirm_token(tokens.confirm_token(subscription)) == subscription
+    assert tokens.read_manage_token(tokens.manage_token(subscriber)) == subscriber
+    who, subs = tokens.read_unsubscribe_token(tokens.unsubscribe_token(subscriber, [subscription]))
+    assert who == subscriber and list(subs) == [subscription]
+
+
+@pytest.mark.parametrize("kind", ["confirm", "manage", "unsubscribe"])
+def test_tampered_tokens_are_refused(subscription, kind):
+    token = {
+        "confirm": lambda: tokens.confirm_token(subscription),
+        "manage": lambda: tokens.manage_token(subscription.subscriber),
+        "unsubscribe": lambda: tokens.unsubscribe_token(subscription.subscriber, [subscription]),
+    }[kind]()
+    reader = getattr(tokens, f"read_{kind}_token")
+    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    for bad in (flipped, "x" + token, token.replace(":", ".", 1), ""):
+        with pytest.raises(tokens.BadToken):
+            reader(bad)
+
+
+def test_payload_cannot_be_swapped_for_another_subscriber(subscription):
+    other = Subscriber.objects.create(email="other@example.org")
+    token = tokens.manage_token(subscription.subscriber)
+    rest = token.split(":", 1)[1]
+    forged = signing.dumps({"u": other.pk, "v": 1}, salt="wrong-salt", compress=True).split(":", 1)[0]
+    with pytest.raises(tokens.BadToken):
+        tokens.read_manage_token(f"{forged}:{rest}")
+
+
+def test_token_for_one_purpose_is_refused_for_another(subscription):
+    manage = tokens.manage_token(subscription.subscriber)
+    with pytest.raises(tokens.BadToken):
+        tokens.read_unsubscribe_token(manage)
+    with pytest.raises(tokens.BadToken):
+        tokens.read_confirm_token(manage)
+
+
+def test_confirm_link_expires_after_seven_days(subscription, monkeypatch):
+    signed_at(monkeypatch, 6 * 86400)
+    fresh_enough = tokens.confirm_token(subscription)
+    signed_at(monkeypatch, 7 * 86400 + 60)
+    expired = tokens.confirm_token(subscription)
+    monkeypatch.undo()
+    assert tokens.read_confirm_token(fresh_enough) == subscription
+    with pytest.raises(tokens.BadToken, match="expired"):
+        tokens.read_confirm_token(expired)
+
+
+def test_unsubscribe_link_lasts_but_manage_link_expires(subscription, monkeypatch):
+    signed_at(monkeypatch, 365 * 86400)
+    old_unsubscribe = tokens.unsubscribe_token(subscription.subscriber, [subscription])
+    old_manage = tokens.manage_token(subscription.subscriber)
+    monkeypatch.undo()
+    assert tokens.read_unsubscribe_token(old_unsubscribe)[0] == subscription.subscriber
+    with pytest.raises(tokens.BadToken):
+        tokens.read_manage_token(old_manage)
+
+
+def test_bumping_the_secret_version_revokes_links(subscription):
+    subscriber = subscription.subscriber
+    manage = tokens.manage_token(subscriber)
+    unsubscribe = tokens.unsubscribe_token(subscriber, [subscription])
+    subscriber.secret_version += 1
+    subscriber.save()
+    for reader, token in ((tokens.read_manage_token, manage), (tokens.read_unsubscribe_token, unsubscribe)):
+        with pytest.raises(tokens.BadToken, match="newer"):
+            reader(token)
+    assert tokens.read_manage_token(tokens.manage_token(subscriber)) == subscriber
+
+
+def test_links_to_deleted_subscribers_are_refused(subscription):
+    token = tokens.confirm_token(subscription)
+    subscription.subscriber.delete()
+    with pytest.raises(tokens.BadToken):
+        tokens.read_confirm_token(token)
