@@ -1,0 +1,150 @@
+"""What a classification is: tags with their evidence, facets, the badge, and JSON for them.
+
+Also the evidence that is a pattern rather than a word list: trial phases ("Phase I/II",
+"phase 1b") and stated patient numbers ("24 patients", "n = 118").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+    text: str  # exactly original[start:end]
+    field: str = "text"  # "title" | "text" | "subject"
+
+
+@dataclass
+class Tag:
+    concept: str
+    label: str
+    spans: list[Span] = field(default_factory=list)
+    source: str = "text"  # "text" | "subject" | "editor"
+    value: int | None = None  # the number, for patient counts
+
+    def to_dict(self) -> dict:
+        out = {"concept": self.concept, "label": self.label, "source": self.source,
+               "spans": [[s.start, s.end, s.text, s.field] for s in self.spans]}
+        if self.value is not None:
+            out["value"] = self.value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Tag:
+        return cls(
+            concept=data["concept"], label=data.get("label", data["concept"]),
+            spans=[Span(*s) for s in data.get("spans", [])], source=data.get("source", "text"),
+            value=data.get("value"),
+        )
+
+
+@dataclass
+class Classification:
+    relevance: float
+    relevant: bool
+    facets: dict[str, list[Tag]] = field(default_factory=dict)
+    evidence_badge: str | None = None
+    autoimmune_use: bool = False
+    patients: int | None = None
+    vocabulary_version: str = ""
+
+    def concepts(self, facet: str) -> list[str]:
+        return [t.concept for t in self.facets.get(facet, [])]
+
+    def to_dict(self) -> dict:
+        return {
+            "relevance": round(self.relevance, 3),
+            "relevant": self.relevant,
+            "evidence_badge": self.evidence_badge,
+            "autoimmune_use": self.autoimmune_use,
+            "patients": self.patients,
+            "vocabulary_version": self.vocabulary_version,
+            "facets": {facet: [t.to_dict() for t in tags] for facet, tags in self.facets.items() if tags},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Classification:
+        return cls(
+            relevance=data.get("relevance", 0.0), relevant=data.get("relevant", False),
+            facets={f: [Tag.from_dict(t) for t in tags] for f, tags in data.get("facets", {}).items()},
+            evidence_badge=data.get("evidence_badge"), autoimmune_use=data.get("autoimmune_use", False),
+            patients=data.get("patients"), vocabulary_version=data.get("vocabulary_version", ""),
+        )
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_PHASE_NUM = r"(iv|iii|ii|i|[1-4])[ab]?"
+PHASE_RE = re.compile(
+    rf"\bphase[\s\-‐–]*{_PHASE_NUM}(?:\s*(?:/|-|‐|–|and|or|to)\s*(?:phase\s*)?{_PHASE_NUM})?\b",
+    re.IGNORECASE,
+)
+_QUALIFIER = (
+    r"(?:(?:adult|paediatric|pediatric|evaluable|eligible|consecutive|enrolled|treated|"
+    r"heavily pretreated|previously treated|newly diagnosed|unselected|randomi[sz]ed|"
+    r"Chinese|Japanese|European|American|Korean|female|male|elderly|older)\s+){0,2}"
+)
+PATIENTS_RE = re.compile(
+    r"\b(?:n\s*=\s*(\d{1,3}(?:,\d{3})+|\d{1,7})\b"
+    rf"|(\d{{1,3}}(?:,\d{{3}})+|\d{{1,7}})\s+{_QUALIFIER}"
+    r"(?:patients|participants|subjects|children|adults|individuals|volunteers|cases|women|men)\b)",
+    re.IGNORECASE,
+)
+
+
+def phase_numbers(match: re.Match) -> list[int]:
+    """Return the phases a PHASE_RE match names: "Phase I/II" → [1, 2]."""
+    out = []
+    for group in match.groups():
+        if group:
+            g = group.lower()
+            out.append(_ROMAN.get(g) or int(g))
+    return sorted(set(out))
+
+
+def find_phases(text: str, field_name: str = "text") -> dict[int, list[Span]]:
+    """Return {phase number: spans} for every trial phase stated in `text`."""
+    found: dict[int, list[Span]] = {}
+    if "hase" not in text:  # cheap skip: most texts never mention a phase
+        return found
+    for m in PHASE_RE.finditer(text):
+        for n in phase_numbers(m):
+            found.setdefault(n, []).append(Span(m.start(), m.end(), m.group(), field_name))
+    return found
+
+
+def find_patient_counts(text: str, field_name: str = "text") -> list[tuple[int, Span]]:
+    """Return (count, span) for each stated number of patients: "24 patients", "n = 118"."""
+    out = []
+    for m in PATIENTS_RE.finditer(text):
+        number = int((m.group(1) or m.group(2)).replace(",", ""))
+        if 0 < number < 10_000_000:
+            out.append((number, Span(m.start(), m.end(), m.group(), field_name)))
+    return out
+
+
+# Badge precedence: the strongest kind of evidence a reader would want to know about first.
+_BADGES = [
+    ("human-trial", "Human trial"),
+    ("human-observational", "Patient study"),
+    ("humanised-mouse", "Mouse study"),
+    ("mouse", "Mouse study"),
+    ("organoid", "Organoid study"),
+    ("in-vitro", "Lab study"),
+    ("computational", "Computational study"),
+]
+
+
+def evidence_badge(evidence: list[str]) -> str | None:
+    """Return the card badge for a list of evidence concept ids ("Phase 1/2 trial", "Mouse study")."""
+    phases = sorted(int(c.split("-")[1]) for c in evidence if c.startswith("phase-") and c[6:].isdigit())
+    if phases:
+        return "Phase " + "/".join(str(p) for p in phases) + " trial"
+    present = set(evidence)
+    for concept, badge in _BADGES:
+        if concept in present:
+            return badge
+    return None

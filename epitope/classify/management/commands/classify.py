@@ -1,0 +1,49 @@
+"""`epitope classify FILE... [--format F]`: one JSON line per record, no database involved."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from epitope.classify.evaluate import plain_text
+from epitope.classify.tagger import classify
+from epitope.ingest.parse import FORMATS, parse_bytes
+from epitope.ingest.records import IngestError
+
+
+class Command(BaseCommand):
+    help = "Classify the records in feed / PubMed / Europe PMC / ClinicalTrials.gov files; print JSON lines."
+    requires_system_checks = []  # reads files only: no database, no app checks
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", help="files to read ('-' for standard input)")
+        parser.add_argument("--format", choices=FORMATS, help="the files' format (detected when omitted)")
+        parser.add_argument(
+            "--no-subjects", action="store_true",
+            help="ignore the source's own subject headings and keywords (title + abstract only)",
+        )
+
+    def handle(self, *files, format=None, no_subjects=False, **options):
+        failed = 0
+        for name in files:
+            try:
+                data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+                records = parse_bytes(data, format)
+            except (OSError, IngestError) as exc:
+                self.stderr.write(f"classify: {name}: {exc}")
+                failed += 1
+                continue
+            for record in records:
+                subjects = () if no_subjects else record_subjects(record)
+                result = classify(record.title, plain_text(record.summary), subjects)
+                line = {"id": record.identity(), "file": name, "title": record.title, **result.to_dict()}
+                self.stdout.write(json.dumps(line, ensure_ascii=False))
+        if failed == len(files):
+            raise CommandError("classify: no file could be read")
+
+
+def record_subjects(record) -> list[str]:
+    """Return the strong signals a record carries: subject headings, keywords, publication types."""
+    extra = record.extra or {}
+    return [*record.subjects, *extra.get("keywords", []), *extra.get("publication_types", [])]

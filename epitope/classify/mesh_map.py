@@ -1,0 +1,245 @@
+"""MeSH headings (and PubMed publication types) → Epitope concepts.
+
+Used twice: as strong signals when a record carries its headings (`classify(subjects=...)`),
+and to derive the gold labels the evaluation scores the classifier against (with the headings
+removed from the classifier's input). MeSH has no exact equivalent for some concepts, so the
+mapping is deliberately conservative: a heading maps only where its meaning is the concept.
+
+| MeSH heading(s) | facet | concept |
+| --- | --- | --- |
+| Receptors, Chimeric Antigen | modality | car-t |
+| Immunotherapy, Adoptive | modality | cell-therapy |
+| Cancer Vaccines | modality | cancer-vaccine |
+| mRNA Vaccines | modality | mrna-vaccine |
+| Immune Checkpoint Inhibitors | modality | checkpoint-inhibitor |
+| Nivolumab, Pembrolizumab | modality | pd-1-inhibitor |
+| Ipilimumab | modality | ctla-4-inhibitor |
+| Antibodies, Bispecific | modality | bispecific |
+| Oncolytic Virotherapy, Oncolytic Viruses | modality | oncolytic-virus |
+| Immunoconjugates, Ado-Trastuzumab Emtansine | modality | adc |
+| Programmed Cell Death 1 Receptor | target | pd-1 |
+| B7-H1 Antigen | target | pd-l1 |
+| CTLA-4 Antigen | target | ctla-4 |
+| Antigens, CD19 / CD20 / CD22 | target | cd19 / cd20 / cd22 |
+| B-Cell Maturation Antigen | target | bcma |
+| Receptor, ErbB-2 | target | her2 |
+| Mesothelin | target | mesothelin |
+| Lymphoma; Lymphoma, Non-Hodgkin; Lymphoma, B-Cell | cancer_type | lymphoma |
+| Lymphoma, Large B-Cell, Diffuse | cancer_type | dlbcl |
+| Lymphoma, Follicular / Mantle-Cell; Hodgkin Disease | cancer_type | follicular / mantle-cell / hodgkin |
+| Leukemia; Precursor Cell Lymphoblastic Leukemia-Lymphoma | cancer_type | leukaemia; all |
+| Leukemia, Lymphocytic, Chronic, B-Cell; Leukemia, Myeloid, Acute | cancer_type | cll; aml |
+| Multiple Myeloma; Hematologic Neoplasms; Myelodysplastic Syndromes | cancer_type | multiple-myeloma; haematological; mds |
+| Liver Neoplasms; Carcinoma, Hepatocellular | cancer_type | liver; hcc |
+| Pancreatic Neoplasms; Carcinoma, Pancreatic Ductal | cancer_type | pancreatic |
+| Lung Neoplasms; Carcinoma, Non-Small-Cell Lung; Small Cell Lung Carcinoma | cancer_type | lung; nsclc; sclc |
+| Melanoma | cancer_type | melanoma |
+| Breast Neoplasms; Triple Negative Breast Neoplasms | cancer_type | breast |
+| Colorectal / Colonic / Rectal Neoplasms | cancer_type | colorectal |
+| Brain Neoplasms; Glioma; Glioblastoma | cancer_type | brain; brain; glioblastoma |
+| Prostatic Neoplasms (incl. Castration-Resistant) | cancer_type | prostate |
+| Ovarian Neoplasms; Carcinoma, Ovarian Epithelial | cancer_type | ovarian |
+| Kidney Neoplasms; Carcinoma, Renal Cell | cancer_type | renal |
+| Head and Neck Neoplasms; Squamous Cell Carcinoma of Head and Neck; Mouth / Nasopharyngeal | cancer_type | head-and-neck |
+| Urinary Bladder Neoplasms | cancer_type | bladder |
+| Stomach Neoplasms; Esophageal Neoplasms | cancer_type | gastric; oesophageal |
+| Uterine Cervical / Endometrial / Thyroid Neoplasms; Sarcoma; Osteosarcoma; Neuroblastoma; Mesothelioma | cancer_type | cervical / endometrial / thyroid / sarcoma / neuroblastoma / mesothelioma |
+| Mice (and Mice, Inbred …/Nude/SCID/Transgenic/Knockout); Xenograft Model Antitumor Assays; Heterografts | evidence | mouse |
+| Cell Line; Cell Line, Tumor; Cells, Cultured; In Vitro Techniques; Coculture Techniques | evidence | in-vitro |
+| Organoids | evidence | organoid |
+| Computer Simulation; Computational Biology; Machine Learning; Deep Learning; Algorithms; Monte Carlo Method; Molecular Docking / Dynamics Simulation; Mendelian Randomization Analysis; Neural Networks, Computer | evidence | computational |
+| Child; Child, Preschool; Infant; Infant, Newborn; Adolescent; Pediatrics | evidence | paediatric |
+| Publication type Clinical Trial, Phase I … IV | evidence | phase-1 … phase-4 |
+| Publication type Clinical Trial; Randomized Controlled Trial; Controlled Clinical Trial | evidence | human-trial |
+
+Relevance (gold): the record has an immunotherapy-type heading — Immunotherapy and its
+descendants (Immunotherapy, Adoptive / Active / Passive), Receptors, Chimeric Antigen, Immune
+Checkpoint Inhibitors, Cancer Vaccines, Oncolytic Virotherapy, Antibodies, Bispecific,
+Immunoconjugates, the checkpoint drugs above, Lymphocytes, Tumor-Infiltrating — AND a neoplasm
+heading (any Neoplasms-tree disease heading: the cancer types above, or a heading naming a
+neoplasm, carcinoma, lymphoma, leukaemia, melanoma, sarcoma, myeloma, glioma or -blastoma, not a
+protein, cell line or drug that merely contains such a word).
+"""
+
+from __future__ import annotations
+
+import re
+
+HEADING_CONCEPTS: dict[str, tuple[str, ...]] = {
+    # modality
+    "Receptors, Chimeric Antigen": ("modality:car-t",),
+    "Immunotherapy, Adoptive": ("modality:cell-therapy",),
+    "Cancer Vaccines": ("modality:cancer-vaccine",),
+    "mRNA Vaccines": ("modality:mrna-vaccine",),
+    "Immune Checkpoint Inhibitors": ("modality:checkpoint-inhibitor",),
+    "Nivolumab": ("modality:pd-1-inhibitor",),
+    "Pembrolizumab": ("modality:pd-1-inhibitor",),
+    "Ipilimumab": ("modality:ctla-4-inhibitor",),
+    "Antibodies, Bispecific": ("modality:bispecific",),
+    "Oncolytic Virotherapy": ("modality:oncolytic-virus",),
+    "Oncolytic Viruses": ("modality:oncolytic-virus",),
+    "Immunoconjugates": ("modality:adc",),
+    "Ado-Trastuzumab Emtansine": ("modality:adc",),
+    # target
+    "Programmed Cell Death 1 Receptor": ("target:pd-1",),
+    "B7-H1 Antigen": ("target:pd-l1",),
+    "CTLA-4 Antigen": ("target:ctla-4",),
+    "Antigens, CD19": ("target:cd19",),
+    "Antigens, CD20": ("target:cd20",),
+    "Sialic Acid Binding Ig-like Lectin 2": ("target:cd22",),
+    "B-Cell Maturation Antigen": ("target:bcma",),
+    "Receptor, ErbB-2": ("target:her2",),
+    "Mesothelin": ("target:mesothelin",),
+    # cancer_type
+    "Hematologic Neoplasms": ("cancer_type:haematological",),
+    "Lymphoma": ("cancer_type:lymphoma",),
+    "Lymphoma, Non-Hodgkin": ("cancer_type:lymphoma",),
+    "Lymphoma, B-Cell": ("cancer_type:lymphoma",),
+    "Lymphoma, Large B-Cell, Diffuse": ("cancer_type:dlbcl",),
+    "Lymphoma, Follicular": ("cancer_type:follicular-lymphoma",),
+    "Lymphoma, Mantle-Cell": ("cancer_type:mantle-cell-lymphoma",),
+    "Hodgkin Disease": ("cancer_type:hodgkin-lymphoma",),
+    "Lymphoma, T-Cell": ("cancer_type:t-cell-lymphoma",),
+    "Lymphoma, T-Cell, Peripheral": ("cancer_type:t-cell-lymphoma",),
+    "Lymphoma, T-Cell, Cutaneous": ("cancer_type:t-cell-lymphoma",),
+    "Leukemia": ("cancer_type:leukaemia",),
+    "Precursor Cell Lymphoblastic Leukemia-Lymphoma": ("cancer_type:all",),
+    "Precursor B-Cell Lymphoblastic Leukemia-Lymphoma": ("cancer_type:all",),
+    "Leukemia, Lymphocytic, Chronic, B-Cell": ("cancer_type:cll",),
+    "Leukemia, Myeloid, Acute": ("cancer_type:aml",),
+    "Leukemia, Promyelocytic, Acute": ("cancer_type:aml",),
+    "Leukemia, Myelogenous, Chronic, BCR-ABL Positive": ("cancer_type:cml",),
+    "Multiple Myeloma": ("cancer_type:multiple-myeloma",),
+    "Myelodysplastic Syndromes": ("cancer_type:mds",),
+    "Polycythemia Vera": ("cancer_type:mds",),
+    "Liver Neoplasms": ("cancer_type:liver",),
+    "Carcinoma, Hepatocellular": ("cancer_type:hcc",),
+    "Cholangiocarcinoma": ("cancer_type:biliary",),
+    "Biliary Tract Neoplasms": ("cancer_type:biliary",),
+    "Pancreatic Neoplasms": ("cancer_type:pancreatic",),
+    "Carcinoma, Pancreatic Ductal": ("cancer_type:pancreatic",),
+    "Lung Neoplasms": ("cancer_type:lung",),
+    "Carcinoma, Non-Small-Cell Lung": ("cancer_type:nsclc",),
+    "Small Cell Lung Carcinoma": ("cancer_type:sclc",),
+    "Mesothelioma": ("cancer_type:mesothelioma",),
+    "Mesothelioma, Malignant": ("cancer_type:mesothelioma",),
+    "Melanoma": ("cancer_type:melanoma",),
+    "Breast Neoplasms": ("cancer_type:breast",),
+    "Triple Negative Breast Neoplasms": ("cancer_type:breast",),
+    "Colorectal Neoplasms": ("cancer_type:colorectal",),
+    "Colonic Neoplasms": ("cancer_type:colorectal",),
+    "Rectal Neoplasms": ("cancer_type:colorectal",),
+    "Brain Neoplasms": ("cancer_type:brain",),
+    "Glioma": ("cancer_type:brain",),
+    "Glioblastoma": ("cancer_type:glioblastoma",),
+    "Prostatic Neoplasms": ("cancer_type:prostate",),
+    "Prostatic Neoplasms, Castration-Resistant": ("cancer_type:prostate",),
+    "Ovarian Neoplasms": ("cancer_type:ovarian",),
+    "Carcinoma, Ovarian Epithelial": ("cancer_type:ovarian",),
+    "Kidney Neoplasms": ("cancer_type:renal",),
+    "Carcinoma, Renal Cell": ("cancer_type:renal",),
+    "Head and Neck Neoplasms": ("cancer_type:head-and-neck",),
+    "Squamous Cell Carcinoma of Head and Neck": ("cancer_type:head-and-neck",),
+    "Mouth Neoplasms": ("cancer_type:head-and-neck",),
+    "Nasopharyngeal Carcinoma": ("cancer_type:head-and-neck",),
+    "Urinary Bladder Neoplasms": ("cancer_type:bladder",),
+    "Stomach Neoplasms": ("cancer_type:gastric",),
+    "Esophageal Neoplasms": ("cancer_type:oesophageal",),
+    "Uterine Cervical Neoplasms": ("cancer_type:cervical",),
+    "Endometrial Neoplasms": ("cancer_type:endometrial",),
+    "Thyroid Neoplasms": ("cancer_type:thyroid",),
+    "Sarcoma": ("cancer_type:sarcoma",),
+    "Osteosarcoma": ("cancer_type:sarcoma",),
+    "Neuroblastoma": ("cancer_type:neuroblastoma",),
+    # evidence
+    "Mice": ("evidence:mouse",),
+    "Xenograft Model Antitumor Assays": ("evidence:mouse",),
+    "Heterografts": ("evidence:mouse",),
+    "Cell Line": ("evidence:in-vitro",),
+    "Cell Line, Tumor": ("evidence:in-vitro",),
+    "Cells, Cultured": ("evidence:in-vitro",),
+    "In Vitro Techniques": ("evidence:in-vitro",),
+    "Coculture Techniques": ("evidence:in-vitro",),
+    "Organoids": ("evidence:organoid",),
+    "Computer Simulation": ("evidence:computational",),
+    "Computational Biology": ("evidence:computational",),
+    "Machine Learning": ("evidence:computational",),
+    "Deep Learning": ("evidence:computational",),
+    "Algorithms": ("evidence:computational",),
+    "Monte Carlo Method": ("evidence:computational",),
+    "Molecular Docking Simulation": ("evidence:computational",),
+    "Molecular Dynamics Simulation": ("evidence:computational",),
+    "Mendelian Randomization Analysis": ("evidence:computational",),
+    "Neural Networks, Computer": ("evidence:computational",),
+    "Child": ("evidence:paediatric",),
+    "Child, Preschool": ("evidence:paediatric",),
+    "Infant": ("evidence:paediatric",),
+    "Infant, Newborn": ("evidence:paediatric",),
+    "Adolescent": ("evidence:paediatric",),
+    "Pediatrics": ("evidence:paediatric",),
+    # publication types
+    "Clinical Trial, Phase I": ("evidence:phase-1",),
+    "Clinical Trial, Phase II": ("evidence:phase-2",),
+    "Clinical Trial, Phase III": ("evidence:phase-3",),
+    "Clinical Trial, Phase IV": ("evidence:phase-4",),
+    "Clinical Trial": ("evidence:human-trial",),
+    "Randomized Controlled Trial": ("evidence:human-trial",),
+    "Controlled Clinical Trial": ("evidence:human-trial",),
+}
+
+IMMUNOTHERAPY_HEADINGS = frozenset({
+    "Immunotherapy", "Immunotherapy, Adoptive", "Immunotherapy, Active", "Immunotherapy, Passive",
+    "Receptors, Chimeric Antigen", "Immune Checkpoint Inhibitors", "Cancer Vaccines",
+    "Oncolytic Virotherapy", "Antibodies, Bispecific", "Immunoconjugates", "Nivolumab",
+    "Pembrolizumab", "Ipilimumab", "Lymphocytes, Tumor-Infiltrating",
+})
+
+_NEOPLASM_WORDS = re.compile(
+    r"neoplasm|carcinoma|lymphoma|leukemia|melanoma|sarcoma|myeloma|glioma|blastoma|mesothelioma|"
+    r"hodgkin|adenoma|neurilemmoma|tumor$",
+    re.IGNORECASE,
+)
+_NOT_A_DISEASE = re.compile(
+    r"^(cell line|biomarkers|antineoplastic|tumor microenvironment|tumor necrosis|tumor suppressor|"
+    r"promyelocytic leukemia protein|neoplasm staging|neoplasm proteins|neoplasm metastasis|"
+    r"neoplasm recurrence|neoplasm invasiveness|neoplasm, residual|neoplastic cells, circulating|"
+    r"leukemia inhibitory factor|early detection of cancer|antigens, neoplasm|rna, neoplasm|"
+    r"dna, neoplasm|gene expression regulation, neoplastic|drug resistance, neoplasm)",
+    re.IGNORECASE,
+)
+_MICE = re.compile(r"^Mice(,|$)")
+
+
+def heading_concepts(heading: str) -> tuple[str, ...]:
+    """Return the "facet:concept" refs a MeSH heading or publication type stands for."""
+    heading = heading.strip()
+    if heading in HEADING_CONCEPTS:
+        return HEADING_CONCEPTS[heading]
+    if _MICE.match(heading):
+        return ("evidence:mouse",)
+    return ()
+
+
+def is_neoplasm_heading(heading: str) -> bool:
+    heading = heading.strip()
+    if _NOT_A_DISEASE.match(heading):
+        return False
+    return heading == "Neoplasms" or bool(_NEOPLASM_WORDS.search(heading)) or any(
+        ref.startswith("cancer_type:") for ref in HEADING_CONCEPTS.get(heading, ())
+    )
+
+
+def is_immunotherapy_heading(heading: str) -> bool:
+    return heading.strip() in IMMUNOTHERAPY_HEADINGS
+
+
+def gold_labels(headings) -> dict:
+    """Return the evaluation labels MeSH headings imply: relevance and {facet: {concepts}}."""
+    headings = [h.strip() for h in headings if h and h.strip()]
+    facets: dict[str, set[str]] = {}
+    for heading in headings:
+        for ref in heading_concepts(heading):
+            facet, _, concept = ref.partition(":")
+            facets.setdefault(facet, set()).add(concept)
+    relevant = any(map(is_immunotherapy_heading, headings)) and any(map(is_neoplasm_heading, headings))
+    return {"relevant": relevant, "facets": facets}

@@ -1,0 +1,199 @@
+"""Tag a title + abstract with immuno-oncology facets, each tag carrying the words behind it.
+
+`classify(title, text, subjects=())` is the one entry point. Matching is one Aho-Corasick pass
+over the normalised text (linear in its length, whatever the vocabulary size); the automaton is
+built once per vocabulary and cached at module level. Rules applied to the raw hits:
+
+- a hit must start and end on a word boundary;
+- an abbreviation (`abbreviations` in the vocabulary) must match with its case, and never in
+  ALL-CAPS text, where "ALL" is just a word;
+- a `block` phrase ("promyelocytic leukemia protein") swallows every hit inside it;
+- within one facet, a hit inside a longer hit is dropped ("small cell lung cancer" inside
+  "non-small cell lung cancer"); across facets both stay ("CD19" target in "CD19 CAR T cells").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+import ahocorasick
+
+from . import mesh_map, relevance
+from .facets import Classification, Span, Tag, evidence_badge, find_patient_counts, find_phases
+from .normalise import Normalised, normalise_keep_case
+from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_keys
+
+logger = logging.getLogger("epitope.classify")
+
+_SHOUT_WINDOW = 40
+
+
+class Tagger:
+    """A compiled vocabulary: build once, classify many texts. Picklable."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        entries: dict[str, set] = defaultdict(set)
+        for key, cid, facet, cased in matching_keys(vocabulary):
+            entries[key].add((cid, facet, cased))
+        automaton = ahocorasick.Automaton()
+        for key, found in entries.items():
+            automaton.add_word(key, (len(key), tuple(sorted(found, key=lambda e: (e[0], e[2] or "")))))
+        automaton.make_automaton()
+        self.automaton = automaton
+        self._implies = {c.id: c.implies for c in vocabulary.concepts.values() if c.implies}
+
+    # -- matching ---------------------------------------------------------------------------
+    def hits(self, text: str) -> tuple[Normalised, list[tuple[int, int, str, str]]]:
+        """Return the normalised text and its accepted hits (start, end, facet, concept)."""
+        norm = Normalised(text)
+        hay = norm.text
+        n = len(hay)
+        raw = []
+        for last, (length, found) in self.automaton.iter(hay):
+            start, end = last - length + 1, last + 1
+            if (start and hay[start - 1] != " ") or (end < n and hay[end] != " "):
+                continue
+            for cid, facet, cased in found:
+                if cased is None or _cased_ok(norm, start, end, cased):
+                    raw.append((start, end, facet, cid))
+        return norm, _resolve_overlaps(raw)
+
+    # -- classification ---------------------------------------------------------------------
+    def classify(self, title: str = "", text: str = "", subjects=()) -> Classification:
+        """Return the facets, relevance and evidence badge for one record."""
+        found: dict[tuple[str, str], Tag] = {}
+        mentions: dict[str, int] = defaultdict(int)
+        in_title: set[str] = set()
+        from_subject: set[str] = set()
+        vocab = self.vocabulary
+
+        def add(facet, cid, span, source):
+            tag = found.get((facet, cid))
+            if tag is None:
+                tag = found[(facet, cid)] = Tag(cid, vocab.label(cid), [], source)
+            elif source == "text" and tag.source == "subject":
+                tag.source = "text"
+            tag.spans.append(span)
+
+        for field_name, value in (("title", title or ""), ("text", text or "")):
+            if not value:
+                continue
+            norm, hits = self.hits(value)
+            for start, end, facet, cid in hits:
+                span = Span(*norm.span(start, end), field_name)
+                add(facet, cid, span, "text")
+                mentions[cid] += 1
+                if field_name == "title":
+                    in_title.add(cid)
+                for ref in self._implies.get(cid, ()):
+                    i_facet, _, i_cid = ref.partition(":")
+                    add(i_facet, i_cid, span, "text")
+            for phase, spans in find_phases(value, field_name).items():
+                for span in spans:
+                    add("evidence", f"phase-{phase}", span, "text")
+        patients = None
+        for field_name, value in (("title", title or ""), ("text", text or "")):
+            for number, span in find_patient_counts(value, field_name):
+                add("evidence", "patient-count", span, "text")
+                patients = max(patients or 0, number)
+        if patients is not None:
+            found[("evidence", "patient-count")].value = patients
+            found[("evidence", "patient-count")].label = f"{patients} patients"
+
+        for heading in subjects or ():
+            heading = (heading or "").strip()
+            if not heading:
+                continue
+            span = Span(0, len(heading), heading, "subject")
+            refs = set(mesh_map.heading_concepts(heading))
+            _, hits = self.hits(heading)
+            refs.update(f"{facet}:{cid}" for _, _, facet, cid in hits)
+            for ref in refs:
+                facet, _, cid = ref.partition(":")
+                if cid in vocab.concepts or facet == "evidence":
+                    add(facet, cid, span, "subject")
+                    from_subject.add(cid)
+
+        return self._assemble(found, mentions, in_title, from_subject, patients)
+
+    def _assemble(self, found, mentions, in_title, from_subject, patients) -> Classification:
+        vocab = self.vocabulary
+        strengths: dict[str, list[float]] = defaultdict(list)
+        for (facet, cid) in found:
+            concept = vocab.concepts.get(cid)
+            if concept is None or concept.side is None:
+                continue
+            strengths[concept.side].append(relevance.concept_strength(
+                concept.weight, mentions.get(cid, 1), cid in in_title, cid in from_subject,
+            ))
+        score = relevance.score(strengths)
+        facets: dict[str, list[Tag]] = {facet: [] for facet in PUBLIC_FACETS}
+        for (facet, _cid), tag in found.items():
+            if facet in facets:
+                facets[facet].append(tag)
+        for tags in facets.values():
+            tags.sort(key=lambda t: (t.spans[0].field != "title", t.spans[0].start) if t.spans else (True, 0))
+        evidence_ids = [t.concept for t in facets["evidence"]]
+        return Classification(
+            relevance=score,
+            relevant=score >= relevance.THRESHOLD,
+            facets=facets,
+            evidence_badge=evidence_badge(evidence_ids),
+            autoimmune_use=bool(facets["modality"]) and bool(facets["indication"]),
+            patients=patients,
+            vocabulary_version=vocab.version,
+        )
+
+
+def _cased_ok(norm: Normalised, start: int, end: int, cased: str) -> bool:
+    o_start, o_end, original = norm.span(start, end)
+    if normalise_keep_case(original) != cased:
+        return False
+    window = norm.original[max(0, o_start - _SHOUT_WINDOW):o_end + _SHOUT_WINDOW]
+    return any(ch.islower() for ch in window)
+
+
+def _resolve_overlaps(raw):
+    if len(raw) < 2:
+        return [h for h in raw if h[2] != "block"]
+    raw.sort(key=lambda h: (h[0], -h[1]))
+    blocks = [(s, e) for s, e, facet, _ in raw if facet == "block"]
+    furthest: dict[str, int] = {}
+    out = []
+    for start, end, facet, cid in raw:
+        if facet == "block":
+            continue
+        if blocks and any(bs <= start and end <= be for bs, be in blocks):
+            continue
+        if furthest.get(facet, -1) >= end:
+            continue  # inside a longer hit of the same facet
+        furthest[facet] = max(furthest.get(facet, -1), end)
+        out.append((start, end, facet, cid))
+    return out
+
+
+# -- module-level cache -----------------------------------------------------------------------
+_TAGGERS: dict[tuple, Tagger] = {}
+
+
+def get_tagger(extra_terms=()) -> Tagger:
+    """Return the cached Tagger for the file vocabulary plus `extra_terms` (editors' terms)."""
+    key = tuple(sorted(tuple(sorted(t.items())) for t in extra_terms))
+    tagger = _TAGGERS.get(key)
+    if tagger is None:
+        tagger = Tagger(load_vocabulary(extra_terms))
+        _TAGGERS.clear()  # one live vocabulary at a time: editors' changes replace the old one
+        _TAGGERS[key] = tagger
+        logger.info("classify: vocabulary %s compiled (%d extra terms)", tagger.vocabulary.version, len(key))
+    return tagger
+
+
+def clear_cache() -> None:
+    _TAGGERS.clear()
+
+
+def classify(title: str = "", text: str = "", subjects=(), tagger: Tagger | None = None) -> Classification:
+    """Return the Classification of one record (title + abstract, optional subject headings)."""
+    return (tagger or get_tagger()).classify(title, text, subjects)
