@@ -1,0 +1,158 @@
+"""Load the demo site: topics, hubs, articles, policy pages. Running it again creates nothing twice.
+
+Everything is matched on a natural key (topic slug, page slug, policy kind, image title), so a
+second run finds what the first made, and an editor's later changes to demo pages are kept.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.models import Site
+
+from epitope.core.site_setup import ensure_article_index, ensure_home, ensure_hub
+
+from . import content, pictures
+
+logger = logging.getLogger("epitope.demo")
+
+
+@dataclass
+class Created:
+    """What one run added, by kind: [] everywhere on a second run."""
+
+    topics: list = field(default_factory=list)
+    pages: list = field(default_factory=list)
+    images: list = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.topics or self.pages or self.images)
+
+
+def load_demo(hostname="localhost", port=8000, image_size=(1200, 675)):
+    """Create whatever part of the demo site is missing and return what was created."""
+    created = Created()
+    home = ensure_home(title=content.SITE_TITLE, hostname=hostname, port=port)
+    _point_default_site(home, hostname, port)
+    if not home.intro:
+        home.intro = content.HOME_INTRO
+        home.save_revision().publish()
+    topics = ensure_topics(created)
+    ensure_hubs(home, topics, created)
+    index = ensure_article_index(home, title=content.ARTICLE_INDEX_TITLE)
+    for story in content.ARTICLES:
+        ensure_article(index, story, topics, created, image_size)
+    ensure_policies(home, created)
+    return created
+
+
+def _point_default_site(home, hostname, port):
+    """Make full URLs (feeds, sitemaps, admin previews) use the address the demo serves on."""
+    site = Site.objects.get(is_default_site=True)
+    if (site.hostname, site.port, site.site_name) != (hostname, port, content.SITE_TITLE):
+        site.hostname, site.port, site.site_name = hostname, port, content.SITE_TITLE
+        site.save()
+
+
+def ensure_topics(created):
+    """Return {slug: Topic} for the demo tree, creating missing topics parents first."""
+    from epitope.topics.models import Topic
+
+    topics = {}
+    for spec in content.TOPICS:
+        topic = Topic.objects.filter(slug=spec["slug"]).first()
+        if topic is None:
+            topic = Topic.objects.create(
+                name=spec["name"],
+                slug=spec["slug"],
+                parent=topics.get(spec["parent"]),
+                description=spec["description"],
+            )
+            created.topics.append(topic.slug)
+        topics[topic.slug] = topic
+    return topics
+
+
+def ensure_hubs(home, topics, created):
+    for spec in content.HUBS:
+        hub = ensure_hub(home, topics[spec["topic"]], heading=spec.get("heading", ""))
+        if hub.latest_revision_id is None:  # just made by ensure_hub: finish it and publish
+            hub.intro = spec["intro"]
+            hub.save_revision().publish()
+            created.pages.append(hub.url_path)
+
+
+def ensure_article(index, story, topics, created, image_size):
+    from epitope.articles.models import ArticlePage, ArticleReference
+
+    if ArticlePage.objects.child_of(index).filter(slug=story["slug"]).exists():
+        return None
+    date = datetime.date.fromisoformat(story["date"])
+    hero = _picture(story["slug"], story["image"], created, image_size)
+    page = ArticlePage(
+        title=story["title"],
+        slug=story["slug"],
+        article_type=story["type"],
+        date=date,
+        standfirst=story["standfirst"],
+        byline=story["byline"],
+        hero_image=hero,
+        body=[_block(story["slug"], block, created, image_size) for block in story["body"]],
+        # The story's own date rather than the moment the demo was loaded, so the history reads right.
+        first_published_at=timezone.make_aware(datetime.datetime.combine(date, datetime.time(9, 0))),
+    )
+    index.add_child(instance=page)
+    page.topics.set([topics[slug] for slug in story["topics"]])
+    page.references = [
+        ArticleReference(kind=kind, identifier=identifier, title=title)
+        for kind, identifier, title in story.get("references", [])
+    ]
+    page.save_revision().publish()
+    created.pages.append(page.url_path)
+    return page
+
+
+def _picture(slug, spec, created, image_size, suffix="hero"):
+    title = f"Demo: {slug} ({suffix})"
+    image, new = pictures.ensure_picture(
+        title, spec["seed"], spec["caption"], subject=spec.get("subject", "tumour cells"), size=image_size
+    )
+    if new:
+        created.images.append(title)
+    return image
+
+
+def _block(slug, block, created, image_size):
+    """Turn one plain-data body item into a StreamField (type, value) pair."""
+    if isinstance(block, str):
+        return ("paragraph", f"<p>{escape(block)}</p>")
+    if "quote" in block:
+        return ("quote", {"quote": block["quote"], "attribution": block.get("attribution", "")})
+    if "figure" in block:
+        image = _picture(slug, block["figure"], created, image_size, suffix="figure")
+        return ("figure", {"image": image, "caption": block["figure"]["caption"]})
+    raise ValueError(f"demo: unknown body block in {slug}: {block!r}")
+
+
+def ensure_policies(home, created):
+    from epitope.privacy.models import PolicyPage
+    from epitope.privacy.policies import forget_versions
+
+    for spec in content.POLICIES:
+        if PolicyPage.objects.filter(kind=spec["kind"]).exists():
+            continue
+        page = PolicyPage(
+            title=spec["title"],
+            slug=spec["slug"],
+            kind=spec["kind"],
+            version=spec["version"],
+            effective_date=datetime.date.fromisoformat(spec["effective_date"]),
+            summary=spec["summary"],
+            body=spec["body"],
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        created.pages.append(page.url_path)
+    forget_versions()

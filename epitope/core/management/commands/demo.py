@@ -1,0 +1,54 @@
+"""`epitope demo`: migrate, load the demo content, print the local admin login, serve."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from epitope.core.demo.admin_login import ensure_admin
+from epitope.core.demo.loader import load_demo
+
+
+class Command(BaseCommand):
+    help = "Set up the demo site (idempotent) and serve it locally."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="Address to serve on (default 127.0.0.1).")
+        parser.add_argument("--port", type=int, default=8000, help="Port to serve on (default 8000).")
+        parser.add_argument("--no-serve", action="store_true", help="Set up the demo, then exit.")
+
+    def handle(self, *args, host, port, no_serve, **options):
+        verbosity = options["verbosity"]
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite needs its directory
+        call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout)
+        with transaction.atomic():
+            created = load_demo(hostname=_site_hostname(host), port=port)
+            login = ensure_admin(settings.VAR_DIR / "demo-admin.txt")
+        if created:
+            self.stdout.write(
+                f"Demo content: created {len(created.topics)} topics, {len(created.pages)} pages, "
+                f"{len(created.images)} images."
+            )
+        else:
+            self.stdout.write("Demo content: already loaded, nothing to create.")
+        address = f"http://{_url_host(host)}:{port}"
+        self.stdout.write(f"Site:  {address}/")
+        if login.works:
+            self.stdout.write(f"Admin: {address}/admin/  user: {login.username}  password: {login.password}")
+        else:
+            self.stdout.write(
+                f"Admin: {address}/admin/  user: {login.username}  (its password was changed; "
+                f"reset it with `epitope changepassword {login.username}`)"
+            )
+        self.stdout.write("The admin account exists only in this machine's local database.")
+        if not no_serve:
+            # No autoreloader: it would re-run this whole command (migrate, load) in a child process.
+            call_command("runserver", f"{_url_host(host)}:{port}", use_reloader=False)
+
+
+def _site_hostname(host):
+    return "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "::1") else host
+
+
+def _url_host(host):
+    return f"[{host}]" if ":" in host else host

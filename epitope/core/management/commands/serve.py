@@ -1,0 +1,108 @@
+"""`epitope serve`: the production server — gunicorn with the production settings.
+
+    epitope serve [--host 127.0.0.1] [--port 8000] [--workers N] [--threads N]
+
+It collects static files (WhiteNoise serves them compressed, with far-future cache headers),
+then replaces itself with gunicorn running `epitope.core.serving:application`.
+Secrets and hosts come from the environment (EPITOPE_SECRET_KEY, EPITOPE_ALLOWED_HOSTS).
+On a loopback address only, it fills in what a local run lacks: a throwaway secret kept in
+var/secret_key, 127.0.0.1/localhost as allowed hosts, plain HTTP (EPITOPE_INSECURE_HTTP=1,
+no TLS redirect) and media served by Django.
+"""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+PRODUCTION_SETTINGS = "epitope.settings.production"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def default_workers():
+    # Rendering is CPU-bound Python: one process per core plus one to cover I/O waits;
+    # threads in each let keep-alive connections and slow clients wait without blocking.
+    return (os.cpu_count() or 1) + 1
+
+
+def throwaway_secret(var_dir):
+    """Return the local secret in var/secret_key, creating it (readable by us only) if needed."""
+    path = Path(var_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+def server_environment(host, environ=None, var_dir=None):
+    """Return the environment the production server runs with, refusing what it cannot default."""
+    env = dict(os.environ if environ is None else environ)
+    env["DJANGO_SETTINGS_MODULE"] = PRODUCTION_SETTINGS
+    if host in LOOPBACK:
+        env.setdefault("EPITOPE_INSECURE_HTTP", "1")
+        env.setdefault("EPITOPE_SERVE_MEDIA", "1")
+        env.setdefault("EPITOPE_ALLOWED_HOSTS", "127.0.0.1,localhost")
+        if not env.get("EPITOPE_SECRET_KEY"):
+            env["EPITOPE_SECRET_KEY"] = throwaway_secret(var_dir or settings.VAR_DIR)
+    missing = [name for name in ("EPITOPE_SECRET_KEY", "EPITOPE_ALLOWED_HOSTS") if not env.get(name)]
+    if missing:
+        raise CommandError(f"Set {' and '.join(missing)} in the environment to serve on {host}.")
+    return env
+
+
+def gunicorn_argv(host, port, workers, threads, access_log=False):
+    bind = f"[{host.strip('[]')}]:{port}" if ":" in host else f"{host}:{port}"
+    argv = [
+        shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn",
+        "epitope.core.serving:application",
+        "--bind", bind,
+        "--workers", str(workers),
+        "--worker-class", "gthread",
+        "--threads", str(threads),
+        "--keep-alive", "5",
+        "--max-requests", "20000",
+        "--max-requests-jitter", "2000",
+        "--preload",
+        "--no-control-socket",
+    ]
+    if access_log:
+        argv += ["--access-logfile", "-"]
+    return argv
+
+
+class Command(BaseCommand):
+    help = "Run the production server (gunicorn, production settings) after collecting static files."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=default_workers())
+        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--no-collectstatic", action="store_true", help="Static files are already collected.")
+        parser.add_argument("--migrate", action="store_true", help="Apply database migrations before serving.")
+        parser.add_argument("--access-log", action="store_true", help="Log every request to standard output.")
+
+    def handle(self, *args, **options):
+        host = options["host"]
+        env = server_environment(host)
+        manage = [sys.executable, "-m", "epitope.cli"]
+        steps = []
+        if not options["no_collectstatic"]:
+            steps.append([*manage, "collectstatic", "--noinput", "--verbosity", "0"])
+        if options["migrate"]:
+            steps.append([*manage, "migrate", "--noinput", "--verbosity", "0"])
+        for step in steps:
+            if subprocess.run(step, env=env).returncode != 0:
+                raise CommandError(f"{' '.join(step[3:5])} failed; nothing was served.")
+        argv = gunicorn_argv(host, options["port"], options["workers"], options["threads"], options["access_log"])
+        scheme = "http" if env.get("EPITOPE_INSECURE_HTTP") == "1" else "https (behind your TLS proxy)"
+        self.stdout.write(f"Serving Epitope with the production settings on {scheme} {argv[3]} — Ctrl-C stops it.")
+        sys.stdout.flush()
+        os.execve(argv[0], argv, env)
