@@ -11,7 +11,7 @@ def ensure_home(title="Epitope", hostname="localhost", port=80):
 
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _create_root()
         for child in root.get_children():
             if child.specific_class is Page:  # Wagtail's "Welcome to your new Wagtail site!"
                 Site.objects.filter(root_page=child).delete()
@@ -24,6 +24,17 @@ def ensure_home(title="Epitope", hostname="localhost", port=80):
         site.root_page = home
         site.save()
     return home
+
+
+def _create_root():
+    # Wagtail's migrations make the root page and default locale; a flushed database
+    # (transactional tests, `flush`) has neither.
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    return Page.add_root(title="Root", slug="root")
 
 
 def ensure_article_index(home, title="All stories", slug="articles"):
