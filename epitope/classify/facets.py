@@ -105,12 +105,24 @@ def phase_numbers(match: re.Match) -> list[int]:
     return sorted(set(out))
 
 
+# "phase 3" of a reaction or a project is not a trial: the words around must say trial/study.
+_TRIAL_CONTEXT = re.compile(
+    r"trial|stud(?:y|ies)|clinical|randomi[sz]ed|open[- ]label|cohort|patients|participants|"
+    r"dose|multicent(?:er|re)|single[- ]arm|double[- ]blind|placebo",
+    re.IGNORECASE,
+)
+_CONTEXT_CHARS = 80
+
+
 def find_phases(text: str, field_name: str = "text") -> dict[int, list[Span]]:
     """Return {phase number: spans} for every trial phase stated in `text`."""
     found: dict[int, list[Span]] = {}
-    if "hase" not in text:  # cheap skip: most texts never mention a phase
+    if "hase" not in text and "HASE" not in text:  # cheap skip: most texts never mention a phase
         return found
     for m in PHASE_RE.finditer(text):
+        context = text[max(0, m.start() - _CONTEXT_CHARS):m.end() + _CONTEXT_CHARS]
+        if not _TRIAL_CONTEXT.search(context):
+            continue
         for n in phase_numbers(m):
             found.setdefault(n, []).append(Span(m.start(), m.end(), m.group(), field_name))
     return found

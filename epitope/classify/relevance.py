@@ -13,21 +13,23 @@ from __future__ import annotations
 # vocabulary, genuine immuno-oncology abstracts score ≥ 0.7 and cancer papers that only
 # mention "immune" in passing stay below 0.4.
 THRESHOLD = 0.5
-TITLE_BOOST = 1.5
-SUBJECT_BOOST = 1.6
-MAX_REPEATS = 4
+# A concept named once in the abstract counts 0.8 of its weight; repeats, the title and the
+# source's own headings raise that, but a weak cue (weight 0.25) stays weak however often it
+# is repeated — "immune" ten times does not make a paper immunology.
+BASE = 0.8
+REPEAT_BONUS = 0.1
+MAX_REPEAT_BONUS = 2
+TITLE_BONUS = 0.2
+SUBJECT_BONUS = 0.3
 
 
 def concept_strength(weight: float, mentions: int, in_title: bool, from_subject: bool) -> float:
-    """Return one concept's contribution: its weight raised by repetition, title and subjects."""
+    """Return one concept's contribution: its weight scaled by repetition, title and subjects."""
     if weight <= 0:
         return 0.0
-    exponent = 1.0 + 0.5 * (min(mentions, MAX_REPEATS) - 1)
-    if in_title:
-        exponent *= TITLE_BOOST
-    if from_subject:
-        exponent *= SUBJECT_BOOST
-    return 1.0 - (1.0 - min(weight, 0.999)) ** exponent
+    factor = BASE + REPEAT_BONUS * min(max(mentions - 1, 0), MAX_REPEAT_BONUS)
+    factor += TITLE_BONUS * in_title + SUBJECT_BONUS * from_subject
+    return min(weight * factor, 0.99)
 
 
 def combine(strengths) -> float:

@@ -9,7 +9,11 @@ built once per vocabulary and cached at module level. Rules applied to the raw h
   ALL-CAPS text, where "ALL" is just a word;
 - a `block` phrase ("promyelocytic leukemia protein") swallows every hit inside it;
 - within one facet, a hit inside a longer hit is dropped ("small cell lung cancer" inside
-  "non-small cell lung cancer"); across facets both stay ("CD19" target in "CD19 CAR T cells").
+  "non-small cell lung cancer"); across facets both stay ("CD19" target in "CD19 CAR T cells"),
+  except that an immune cue inside a modality or target ("immune" in "immune checkpoint
+  inhibitor", "antibody" in "antibody-drug conjugate") is not counted twice;
+- a model-system tag ("in vitro", "mice") needs two mentions or one in the title: a single
+  passing mention in a review is not what the paper did.
 """
 
 from __future__ import annotations
@@ -43,6 +47,15 @@ class Tagger:
         automaton.make_automaton()
         self.automaton = automaton
         self._implies = {c.id: c.implies for c in vocabulary.concepts.values() if c.implies}
+        self._immune_cues = frozenset(
+            c.id for c in vocabulary.concepts.values() if c.facet == "cue" and c.side == "immune"
+        )
+        # Methods named once are still the paper's own method when computational ("a Monte
+        # Carlo simulation toolkit"); lab and animal words are often background in one mention.
+        self._model_systems = frozenset(
+            vocabulary.descendants("model-system") - {"model-system", "computational"}
+            if "model-system" in vocabulary.concepts else ()
+        )
 
     # -- matching ---------------------------------------------------------------------------
     def hits(self, text: str) -> tuple[Normalised, list[tuple[int, int, str, str]]]:
@@ -58,7 +71,7 @@ class Tagger:
             for cid, facet, cased in found:
                 if cased is None or _cased_ok(norm, start, end, cased):
                     raw.append((start, end, facet, cid))
-        return norm, _resolve_overlaps(raw)
+        return norm, _resolve_overlaps(raw, self._immune_cues)
 
     # -- classification ---------------------------------------------------------------------
     def classify(self, title: str = "", text: str = "", subjects=()) -> Classification:
@@ -93,6 +106,10 @@ class Tagger:
             for phase, spans in find_phases(value, field_name).items():
                 for span in spans:
                     add("evidence", f"phase-{phase}", span, "text")
+        for cid in self._model_systems:
+            tag = found.get(("evidence", cid))
+            if tag and tag.source == "text" and len(tag.spans) < 2 and cid not in in_title:
+                del found[("evidence", cid)]
         patients = None
         for field_name, value in (("title", title or ""), ("text", text or "")):
             for number, span in find_patient_counts(value, field_name):
@@ -155,7 +172,7 @@ def _cased_ok(norm: Normalised, start: int, end: int, cased: str) -> bool:
     return any(ch.islower() for ch in window)
 
 
-def _resolve_overlaps(raw):
+def _resolve_overlaps(raw, immune_cues=frozenset()):
     if len(raw) < 2:
         return [h for h in raw if h[2] != "block"]
     raw.sort(key=lambda h: (h[0], -h[1]))
@@ -169,6 +186,8 @@ def _resolve_overlaps(raw):
             continue
         if furthest.get(facet, -1) >= end:
             continue  # inside a longer hit of the same facet
+        if cid in immune_cues and max(furthest.get("modality", -1), furthest.get("target", -1)) >= end:
+            continue  # "immune" inside "immune checkpoint inhibitor" is the same evidence
         furthest[facet] = max(furthest.get(facet, -1), end)
         out.append((start, end, facet, cid))
     return out
