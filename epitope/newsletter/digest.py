@@ -37,8 +37,8 @@ class Issue:
     def label(self):
         if self.frequency == DAILY:
             return self.start.strftime("%-d %B %Y")
-        last = self.end - datetime.timedelta(days=1)
-        return f"{self.start.strftime('%-d %B')} – {last.strftime('%-d %B %Y')}"
+        # Plain ASCII: a subject that needs RFC 2047 encoding gets folded oddly by some clients.
+        return f"week of {self.start.strftime('%-d %B %Y')}"
 
 
 def issue_for(frequency, now=None):
