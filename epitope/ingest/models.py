@@ -99,6 +99,9 @@ class Item(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     raw = models.BinaryField(blank=True, default=b"", editable=False)  # as fetched, for audit
     content_hash = models.CharField(max_length=64, editable=False)
+    # Recent versions' hashes: a version seen before (the same item rendered differently by a
+    # feed's RSS and Atom twins, say) is a repeat, not a change, so re-ingesting stays a no-op.
+    seen_hashes = models.JSONField(default=list, blank=True, editable=False)
     minhash = models.BinaryField(null=True, blank=True, editable=False)
     cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
     status = models.CharField(max_length=10, choices=STATUSES, default=NEW, db_index=True)

@@ -25,8 +25,9 @@ log = logging.getLogger("epitope.ingest")
 BATCH_SIZE = 200
 MAX_IDENTITY = 300
 MAX_ERRORS_KEPT = 20
+MAX_SEEN_HASHES = 8
 _FIELDS = ["title", "link", "authors", "published", "updated", "summary", "identifiers", "doi", "pmid",
-           "nct", "kind", "source_format", "subjects", "extra", "raw", "content_hash"]
+           "nct", "kind", "source_format", "subjects", "extra", "raw", "content_hash", "seen_hashes"]
 
 
 @dataclass
@@ -163,7 +164,7 @@ def _write(source, prepared, summary):
     dead = set(Tombstone.objects.filter(identity__in=identities).values_list("identity", flat=True))
     existing = {
         item.identity: item
-        for item in Item.objects.filter(identity__in=identities).only("pk", "identity", "content_hash")
+        for item in Item.objects.filter(identity__in=identities).only("pk", "identity", "source_id", "seen_hashes")
     }
     new_items, changed = [], []
     counts = {"new": 0, "updated": 0, "duplicates": 0, "skipped": 0}
@@ -172,16 +173,18 @@ def _write(source, prepared, summary):
             counts["skipped"] += 1
         elif identity in existing:
             item = existing[identity]
-            if item.content_hash == digest:
+            mine = item.source_id is None or item.source_id == getattr(source, "pk", None)
+            if digest in item.seen_hashes or not mine:  # a repeat, or another source's copy
                 counts["duplicates"] += 1
             else:
                 for name, value in _fields_of(record, digest).items():
                     setattr(item, name, value)
+                item.seen_hashes = [*item.seen_hashes, digest][-MAX_SEEN_HASHES:]
                 changed.append(item)
                 counts["updated"] += 1
         else:
             new_items.append(Item(source=source if getattr(source, "pk", None) else None, identity=identity,
-                                  **_fields_of(record, digest)))
+                                  seen_hashes=[digest], **_fields_of(record, digest)))
             counts["new"] += 1
     if changed:
         Item.objects.bulk_update(changed, _FIELDS)

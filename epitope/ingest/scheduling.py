@@ -71,54 +71,22 @@ def retry_after_delay(value, now):
 
 
 def fetch_records(source: Source):
-    """Return (records, fetch result) for a source; records is None when the server said 304."""
-    from . import fetch, parse  # the fetching/parsing layer
+    """Return (records, fetch result) for a source; records is None when the server said 304.
 
-    adapter = _query_adapter(source)
-    if adapter is not None:
-        return adapter(source), None
-    url = source_url(source)
-    result = fetch.fetch(url, etag=source.etag or None, last_modified=source.last_modified or None)
-    if result.not_modified:
+    A feed (or any source with a URL) is one conditional GET; a query source pages through its
+    API (`queries.py`) and has no single response to return.
+    """
+    from . import fetch, parse, queries
+
+    if not source.url:
+        if not source.query:
+            raise IngestError(f"source: {source.name} has neither a URL nor a query")
+        return queries.records_for_query(source), None
+    result = fetch.fetch(source.url, etag=source.etag or None, last_modified=source.last_modified or None)
+    if result.not_modified or not result.ok:
         return None, result
     fmt = None if source.kind == "auto" else source.kind
-    content_type = (result.headers or {}).get("content-type", "") if result.headers else ""
-    return parse.parse_bytes(result.body, format=fmt, content_type=content_type), result
-
-
-def _query_adapter(source):
-    """Return the source module's own runner for query sources that need more than one request."""
-    if source.url or not source.query:
-        return None
-    import importlib
-
-    try:
-        module = importlib.import_module(f"epitope.ingest.sources.{source.kind}")
-    except ImportError:
-        return None
-    runner = getattr(module, "records_for_source", None)
-    return runner
-
-
-def source_url(source: Source) -> str:
-    """Return the address to fetch: the URL, or a search URL built from the query."""
-    if source.url:
-        return source.url
-    from urllib.parse import quote_plus
-
-    q = quote_plus(source.query or "")
-    if source.kind == "europepmc":
-        return (f"https://www.ebi.ac.uk/europepmc/webservices/rest/search?query={q}"
-                "&format=json&resultType=core&pageSize=100&sort=FIRST_PDATE_D%20desc")
-    if source.kind == "ctgov":
-        return f"https://clinicaltrials.gov/api/v2/studies?query.term={q}&pageSize=100&sort=LastUpdatePostDate:desc"
-    if source.kind == "biorxiv":
-        today = timezone.now().date()
-        server = "medrxiv" if "medrxiv" in (source.query or "").lower() else "biorxiv"
-        return f"https://api.biorxiv.org/details/{server}/{today - dt.timedelta(days=7)}/{today}/0"
-    if source.kind == "pubmed":  # esearch then efetch: only the PubMed adapter knows the dance
-        raise IngestError("source: PubMed queries need epitope.ingest.sources.pubmed.records_for_source")
-    raise IngestError(f"source: {source.name} has neither a URL nor a query")
+    return parse.parse_bytes(result.body, format=fmt, content_type=result.content_type), result
 
 
 def run_source(source: Source, now=None) -> Summary:
@@ -130,10 +98,9 @@ def run_source(source: Source, now=None) -> Summary:
     ok = True
     try:
         records, result = fetch_records(source)
+        retry_after = getattr(result, "retry_after", None)
         if result is not None:
-            retry_after = getattr(result, "retry_after", None)
-            if getattr(result, "status", 200) >= 400:
-                raise IngestError(f"fetch: HTTP {result.status} from {source_url(source)}")
+            result.raise_for_status()  # 429/503 and friends; their Retry-After is kept above
         if records is None:
             summary.not_modified = True
         else:

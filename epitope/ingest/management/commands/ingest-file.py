@@ -1,0 +1,42 @@
+"""`epitope ingest-file PATH... [--format F] [--source NAME] [--json]`: import local files."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from epitope.ingest import files, report
+from epitope.ingest.parse import FORMATS
+
+
+class Command(BaseCommand):
+    help = "Import feeds, API responses or PubMed baseline files from disk (format detected when omitted)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--format", choices=FORMATS, help="skip detection and read the files as this format")
+        parser.add_argument("--source", metavar="NAME", help=f"file the items under this source (default “{files.DEFAULT_SOURCE}”)")
+        parser.add_argument("--json", action="store_true", help="print one machine-readable summary")
+
+    def handle(self, *args, paths, format=None, source=None, json=False, **options):
+        missing = [p for p in paths if not Path(p).is_file()]
+        if missing:
+            raise CommandError(f"No such file: {', '.join(missing)}")
+        target = files.file_source(source, format)
+        bar = report.Progress(self.stderr._out)
+        summaries, labels = [], {}
+        for n, path in enumerate(paths, 1):
+            bar.show(n - 1, len(paths), f"{Path(path).name}")
+            summary = files.ingest_file(
+                path, format, target,
+                progress=lambda s, n=n, path=path: bar.show(n - 1, len(paths), f"{Path(path).name}: {s.fetched} records"),
+            )
+            summaries.append(summary)
+            labels[id(summary)] = f"{path} → {target.name}"
+        bar.show(len(paths), len(paths), "done")
+        bar.close()
+        if json:
+            self.stdout.write(report.as_json(summaries, {id(s): {"file": p} for s, p in zip(summaries, paths)}))
+        else:
+            self.stdout.write(report.as_text(summaries, labels))
+        if any(s.errors and not s.fetched for s in summaries):
+            raise SystemExit(1)
