@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="*", help="files or folders of PubMed XML / Europe PMC JSON")
         parser.add_argument("--errors", action="store_true", help="list every miss and false alarm")
 
-    def handle(self, *paths, errors=False, **options):
+    def handle(self, *args, paths=(), errors=False, **options):
         datasets = [(", ".join(paths), list(paths))] if paths else default_datasets(Path(settings.BASE_DIR))
         results = []
         for name, files in datasets:

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             help="ignore the source's own subject headings and keywords (title + abstract only)",
         )
 
-    def handle(self, *files, format=None, no_subjects=False, **options):
+    def handle(self, *args, files=(), format=None, no_subjects=False, **options):
         failed = 0
         for name in files:
             try:

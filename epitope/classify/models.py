@@ -1,0 +1,93 @@
+"""Editors' additions to the vocabulary, their corrections, and stored classifications.
+
+Thin on purpose: the logic lives in `editorial.py` (loading terms, applying corrections) and
+`tagger.py`.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+
+FACET_CHOICES = [
+    ("modality", "Therapy modality"),
+    ("cancer_type", "Cancer type"),
+    ("target", "Target / antigen"),
+    ("indication", "Non-cancer indication"),
+    ("evidence", "Evidence"),
+    ("cue", "Relevance cue (not shown)"),
+    ("block", "Block phrase (never tagged)"),
+]
+
+
+@register_snippet
+class VocabularyTerm(models.Model):
+    """A synonym an editor adds to a concept (or a new concept, when the id is new)."""
+
+    facet = models.CharField(max_length=20, choices=FACET_CHOICES)
+    concept = models.SlugField(max_length=80, help_text="Concept id, e.g. car-t, nsclc, cd19 (new ids make new concepts).")
+    synonym = models.CharField(max_length=200, help_text="Words that name the concept, e.g. “CAR-T19”.")
+    label = models.CharField(max_length=120, blank=True, help_text="Label for a new concept.")
+    parent = models.SlugField(max_length=80, blank=True, help_text="Parent concept id for a new concept.")
+    case_sensitive = models.BooleanField(default=False, help_text="Match with this exact case (abbreviations such as “ALL”).")
+
+    panels = [FieldPanel("facet"), FieldPanel("concept"), FieldPanel("synonym"), FieldPanel("label"),
+              FieldPanel("parent"), FieldPanel("case_sensitive")]
+
+    class Meta:
+        ordering = ["facet", "concept", "synonym"]
+        constraints = [models.UniqueConstraint(fields=["facet", "concept", "synonym"], name="classify_term_unique")]
+
+    def __str__(self):
+        return f"{self.synonym} → {self.facet}:{self.concept}"
+
+    def as_term(self) -> dict:
+        return {"facet": self.facet, "concept": self.concept, "synonym": self.synonym,
+                "label": self.label, "parent": self.parent, "case_sensitive": self.case_sensitive}
+
+
+class TagCorrection(models.Model):
+    """An editor's add or remove of one tag on one object; it wins over the classifier."""
+
+    ADD, REMOVE = "add", "remove"
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    facet = models.CharField(max_length=20, choices=FACET_CHOICES)
+    concept = models.SlugField(max_length=80)
+    action = models.CharField(max_length=6, choices=[(ADD, "Add"), (REMOVE, "Remove")])
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.action} {self.facet}:{self.concept} on {self.content_type_id}/{self.object_id}"
+
+
+class StoredClassification(models.Model):
+    """The latest classification of one object (an article page, an ingested item), as JSON.
+
+    `concepts` is a flat list of "facet:concept" strings (ancestors included) so hubs can filter
+    with a simple containment lookup; `data` keeps the tags with their evidence spans.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    relevance = models.FloatField(default=0.0, db_index=True)
+    relevant = models.BooleanField(default=False)
+    evidence_badge = models.CharField(max_length=60, blank=True)
+    concepts = models.JSONField(default=list)
+    data = models.JSONField(default=dict)
+    vocabulary_version = models.CharField(max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="classify_stored_unique")]
+
+    def __str__(self):
+        return f"classification of {self.content_type_id}/{self.object_id}"

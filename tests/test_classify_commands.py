@@ -1,0 +1,60 @@
+"""`epitope classify` prints JSON lines without the database; `classify-eval` prints its table."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+DATA = Path(__file__).parent / "testdata" / "classify"
+CHECKPOINT_PAPER = DATA / "pubmed" / "38704912.xml"  # older patients on checkpoint inhibitors
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
+
+
+def test_classify_prints_one_json_line_per_record_without_touching_the_database():
+    # No django_db mark: any query would fail this test.
+    (line,) = run("classify", str(CHECKPOINT_PAPER))
+    assert line["id"] == "doi:10.1016/j.jgo.2024.101777"
+    assert line["relevant"] is True
+    modality = {t["concept"]: t for t in line["facets"]["modality"]}
+    assert "checkpoint-inhibitor" in modality
+    assert any(span[2].lower().startswith("checkpoint inhibitor") for span in modality["checkpoint-inhibitor"]["spans"])
+
+
+def test_classify_title_and_abstract_only():
+    (line,) = run("classify", "--no-subjects", str(CHECKPOINT_PAPER))
+    sources = {t["source"] for tags in line["facets"].values() for t in tags}
+    assert sources == {"text"}
+    assert line["relevant"] is True
+
+
+def test_classify_many_records_and_formats():
+    lines = run("classify", "--format", "europepmc", str(DATA / "europepmc" / "search_cancer_core.json"))
+    assert len(lines) == 25
+    assert all(0.0 <= line["relevance"] <= 1.0 for line in lines)
+    prostate = [line for line in lines if "prostate" in {t["concept"] for t in line["facets"].get("cancer_type", [])}]
+    assert prostate
+
+
+def test_classify_reports_unreadable_files(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(b"<not-a-feed")
+    with pytest.raises(CommandError, match="no file could be read"):
+        run("classify", str(bad))
+
+
+def test_eval_prints_per_facet_rows_for_both_sets():
+    out = io.StringIO()
+    call_command("classify-eval", stdout=out)
+    text = out.getvalue()
+    assert "pubmed (tuning set): 171 records, 116 with MeSH labels" in text
+    assert "europepmc (held out)" in text
+    for row in ("relevance", "modality", "cancer_type", "target", "evidence: model system"):
+        assert any(line.startswith(row) for line in text.splitlines()), row
+    assert "targets: relevance F1 >= 0.9" in text

@@ -1,0 +1,50 @@
+"""Editors extend the vocabulary in the admin and their corrections beat the classifier."""
+
+import pytest
+
+from epitope.classify.editorial import apply_corrections, classify_object, editorial_tagger
+from epitope.classify.models import TagCorrection, VocabularyTerm
+from epitope.classify.tagger import classify
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Patients with glioblastoma received ZX-42 cells."
+
+
+def test_editor_added_term_is_picked_up_without_a_restart():
+    assert "car-t" not in editorial_tagger().classify("", TEXT).concepts("modality")
+    VocabularyTerm.objects.create(facet="modality", concept="car-t", synonym="ZX-42 cells")
+    result = editorial_tagger().classify("", TEXT)
+    tag = next(t for t in result.facets["modality"] if t.concept == "car-t")
+    assert tag.spans[0].text == "ZX-42 cells"
+    assert result.relevant
+
+
+def test_editor_term_can_be_a_new_concept():
+    VocabularyTerm.objects.create(facet="target", concept="cldn6", synonym="claudin 6", label="CLDN6")
+    result = editorial_tagger().classify("", "CAR T cells against Claudin-6 in testicular cancer.")
+    assert [t.label for t in result.facets["target"]] == ["CLDN6"]
+
+
+def test_corrections_win_over_the_classifier(django_user_model):
+    obj = django_user_model.objects.create(username="stand-in-object")
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(obj)
+    TagCorrection.objects.create(content_type=ct, object_id=str(obj.pk), facet="cancer_type",
+                                 concept="glioblastoma", action="remove", note="only mentioned")
+    TagCorrection.objects.create(content_type=ct, object_id=str(obj.pk), facet="modality",
+                                 concept="car-t", action="add")
+    result = classify_object(obj, "", TEXT)
+    assert "glioblastoma" not in result.concepts("cancer_type")
+    assert [(t.concept, t.source) for t in result.facets["modality"]] == [("car-t", "editor")]
+
+
+def test_later_correction_wins_over_an_earlier_one():
+    class C:
+        def __init__(self, action):
+            self.facet, self.concept, self.action = "modality", "car-t", action
+
+    base = classify("", "CAR-T cells in myeloma.")
+    assert "car-t" not in apply_corrections(base, [C("add"), C("remove")]).concepts("modality")
+    assert "car-t" in apply_corrections(base, [C("remove"), C("add")]).concepts("modality")
