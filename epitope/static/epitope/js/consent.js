@@ -131,7 +131,8 @@
     if (form.dataset.native === "1" || !submitter || !window.fetch) return; // let the browser post it
     event.preventDefault();
     var before = currentState();
-    fetch(form.action, {
+    // getAttribute: the buttons named "action" shadow the form's `action` property.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
@@ -142,6 +143,8 @@
     }).then(function () {
       if (banner.contains(form)) hide(banner);
       if (notice && notice.contains(form)) hide(notice);
+      var status = form.querySelector("[data-consent-status]");
+      if (status) status.textContent = "Your choices have been saved.";
       applyChoice(before);
     }).catch(function () {
       // Fall back to the plain form post: the server records it and brings the visitor back.
