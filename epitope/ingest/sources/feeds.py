@@ -75,13 +75,25 @@ def records_from_tree(root: etree._Element) -> list[Record]:
     raise IngestError("parser: unable to detect feed format")
 
 
+_SPLIT_CACHE: dict[str, tuple[str, str]] = {}
+
+
 def _split(tag) -> tuple[str, str]:
+    """Return (namespace, local name) of an element tag; comments and PIs get ("#", "")."""
+    try:
+        return _SPLIT_CACHE[tag]
+    except (KeyError, TypeError):
+        pass
     if not isinstance(tag, str):
         return "#", ""
     if tag[0] == "{":
         ns, _, local = tag[1:].partition("}")
-        return ns, local
-    return "", tag
+        parts = (ns, local)
+    else:
+        parts = ("", tag)
+    if len(_SPLIT_CACHE) < 4096:  # feeds use a few dozen names; don't let odd ones grow it
+        _SPLIT_CACHE[tag] = parts
+    return parts
 
 
 def _first(parent: etree._Element, local: str) -> etree._Element | None:
@@ -172,7 +184,8 @@ def _rss_item(item: etree._Element, fmt: str, preprint_feed: bool, base: str) ->
                 dates["updated"] = _text(child)
         elif ns == DCTERMS and name == "modified":
             dates["updated"] = _text(child)
-    link = urljoin(base, link) if base and link else link
+    if link and base and not link.startswith(("http://", "https://")):
+        link = urljoin(base, link)
     guid = guid or item.get(_RDF_ABOUT, "").strip() or link
     preprint = preprint_feed or is_preprint_doi(doi)
     authors = _rss_authors(creators, author, preprint)

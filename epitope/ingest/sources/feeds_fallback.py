@@ -46,6 +46,11 @@ def _when(struct) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(calendar.timegm(struct), tz=dt.timezone.utc)
 
 
+def _field(entry, key: str):
+    # Plain dict access: feedparser's own .get() maps missing dates onto others, with a warning.
+    return dict.get(entry, key)
+
+
 def _record(entry, fmt: str) -> Record:
     link = entry.get("link", "")
     guid = entry.get("id") or link
@@ -62,8 +67,8 @@ def _record(entry, fmt: str) -> Record:
         title=plain_text(entry.get("title", "")),
         link=link,
         authors=authors,
-        published=_when(entry.get("published_parsed") or entry.get("updated_parsed")),
-        updated=_when(entry.get("updated_parsed")),
+        published=_when(_field(entry, "published_parsed") or _field(entry, "updated_parsed")),
+        updated=_when(_field(entry, "updated_parsed")),
         summary=clean_html(summary, base_url=link),
         identifiers=identifiers,
         kind="preprint" if is_preprint_doi(doi) else "news",
