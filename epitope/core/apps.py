@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "epitope.core"
     label = "core"
+
+    def ready(self):
+        from .signal_handlers import register
+
+        register()

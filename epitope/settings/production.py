@@ -70,3 +70,41 @@ elif os.environ.get("EPITOPE_PURGE_URL"):
             "LOCATION": os.environ["EPITOPE_PURGE_URL"],
         }
     }
+
+# Wagtail's preview panel frames itself with its own SAMEORIGIN override; nothing else may.
+X_FRAME_OPTIONS = "DENY"
+# Asking browsers to preload HSTS is a commitment for every subdomain of the site's domain,
+# so it is the operator's choice (EPITOPE_HSTS_PRELOAD=1), not something to nag about.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Page cache (epitope.core.cache): public pages for anonymous visitors, purged precisely on
+# publish. EPITOPE_PAGE_CACHE_TIMEOUT=0 turns it off. Every server process must see the same
+# store, so it is Redis when configured, else files under var/cache/pages.
+EPITOPE_PAGE_CACHE_TIMEOUT = int(os.environ.get("EPITOPE_PAGE_CACHE_TIMEOUT", 3600))
+if EPITOPE_PAGE_CACHE_TIMEOUT:
+    MIDDLEWARE = ["epitope.core.middleware.PageCacheMiddleware", *MIDDLEWARE]  # noqa: F405
+if not os.environ.get("REDIS_URL"):
+    # Several server processes share one machine: a per-process memory cache would let each
+    # keep its own copy of, say, the policy versions after another process forgot them.
+    CACHES = {
+        **CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "default"),  # noqa: F405
+        },
+    }
+CACHES = {
+    **CACHES,
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),  # noqa: F405
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+}
+if os.environ.get("REDIS_URL"):
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"].get("KEY_PREFIX", "epitope") + ":pages"}
+
+# A loopback run with no web server in front (`epitope serve` on 127.0.0.1) serves uploaded
+# media itself; a real deployment serves them from the web server or object storage.
+EPITOPE_SERVE_MEDIA = env_bool("EPITOPE_SERVE_MEDIA")

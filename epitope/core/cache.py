@@ -1,0 +1,213 @@
+"""The page cache: rendered HTML of public pages for anonymous visitors, purged by dependency tags.
+
+Each stored page records the version of every tag it depends on — "page:40" (the page
+itself), "listing:12" (which articles are filed under topic 12 or below it), "topic:12"
+(the topic's own name and place in the tree), "latest" (the newest stories) and "global".
+Publishing bumps the tags it affects, and an entry whose recorded versions no longer match is
+a miss. So one bump invalidates every `?page=`/`?type=` variant of a hub without enumerating
+them, and leaves unrelated hubs alone. Versions are random tokens, never counters, so a lost
+or evicted version can only cause a miss, never a stale hit.
+
+The lookup works on a WSGI environ (`request.META` is one), so the same function serves
+both `PageCacheMiddleware` and the WSGI fast path in `epitope.core.serving`.
+"""
+
+import hashlib
+import logging
+import os
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse, HttpResponseNotModified
+from django.http.cookie import parse_cookie
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger("epitope.cache")
+
+GLOBAL = "global"
+LATEST = "latest"
+
+# Query parameters a public listing understands; any other parameter (tracking tags, cache
+# busters) makes the request uncacheable, so nobody can fill the cache with junk variants.
+DEFAULT_QUERY_PARAMS = ("page", "type")
+# Cookies whose presence means the page may be personal (a login session, a flash message).
+DEFAULT_BYPASS_COOKIES = ("messages",)
+# Vary values this cache already honours: Cookie through the bypass cookies above;
+# Accept-Encoding because compressed bodies are never stored.
+HONOURED_VARY = {"cookie", "accept-encoding"}
+
+SKIP_LOOKUP = "epitope.page_cache.missed"  # environ flag: the WSGI fast path already looked
+
+
+def page_tag(pk):
+    return f"page:{pk}"
+
+
+def listing_tag(topic_id):
+    return f"listing:{topic_id}"
+
+
+def topic_tag(topic_id):
+    return f"topic:{topic_id}"
+
+
+def store():
+    """Return the cache that holds pages: the shared "pages" alias when configured."""
+    return caches["pages" if "pages" in settings.CACHES else "default"]
+
+
+def timeout():
+    return getattr(settings, "EPITOPE_PAGE_CACHE_TIMEOUT", 3600)
+
+
+def _version_key(tag):
+    return f"epitope:tag:{tag}"
+
+
+def _new_token():
+    return os.urandom(8).hex()
+
+
+def request_key(meta):
+    """Return the cache key of a request described by a WSGI environ, or None if it is not cacheable."""
+    if meta.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return None
+    raw_cookies = meta.get("HTTP_COOKIE")
+    if raw_cookies:
+        cookies = parse_cookie(raw_cookies)
+        bypass = (settings.SESSION_COOKIE_NAME, *getattr(settings, "EPITOPE_PAGE_CACHE_BYPASS_COOKIES", DEFAULT_BYPASS_COOKIES))
+        if any(name in cookies for name in bypass):
+            return None
+    if "HTTP_AUTHORIZATION" in meta:
+        return None
+    query = meta.get("QUERY_STRING", "")
+    if query:
+        allowed = getattr(settings, "EPITOPE_PAGE_CACHE_QUERY_PARAMS", DEFAULT_QUERY_PARAMS)
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(name not in allowed for name, _ in pairs):
+            return None
+        query = urlencode(sorted(pairs))
+    host = (meta.get("HTTP_HOST") or f"{meta.get('SERVER_NAME', '')}:{meta.get('SERVER_PORT', '')}").lower()
+    raw = "|".join((_scheme(meta), host, meta.get("PATH_INFO", "/"), query))
+    return "epitope:page:" + hashlib.blake2b(raw.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _scheme(meta):
+    # The same rule as HttpRequest.scheme, so an http request never hits an https entry
+    # (and so skips no SSL redirect).
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy_header:
+        header, secure_value = proxy_header
+        value = meta.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return meta.get("wsgi.url_scheme", "http")
+
+
+def current_versions(tags):
+    """Return {tag: token} for `tags`, giving a token to any tag that has none yet."""
+    cache = store()
+    keys = {_version_key(tag): tag for tag in tags}
+    found = cache.get_many(list(keys))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, _new_token(), timeout=None)
+        found.update(cache.get_many(missing))
+    return {keys[key]: token for key, token in found.items()}
+
+
+def bump(tags):
+    """Invalidate every stored page that depends on any of `tags`."""
+    tags = set(tags)
+    if not tags:
+        return
+    store().set_many({_version_key(tag): _new_token() for tag in tags}, timeout=None)
+    logger.debug("Page cache purged tags %s", sorted(tags))
+
+
+def lookup(meta):
+    """Return the stored (status, headers, body, etag) for the request, or None on a miss."""
+    key = request_key(meta)
+    if key is None:
+        return None
+    cache = store()
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    versions, stored = entry
+    current = cache.get_many([_version_key(tag) for tag in versions])
+    for tag, token in versions.items():
+        if current.get(_version_key(tag)) != token:
+            return None
+    return stored
+
+
+def cacheable(request, response):
+    """Return True if this response to this request may be served to every anonymous visitor."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if getattr(request, "is_preview", False) or response.has_header("Content-Encoding"):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= HONOURED_VARY
+
+
+def save(request, response, versions):
+    """Store the response under the request's key, recording the tag versions read before rendering."""
+    key = request_key(request.META)
+    if key is None or not cacheable(request, response):
+        return False
+    etag = response.get("ETag") or '"%s"' % hashlib.blake2b(response.content, digest_size=8).hexdigest()
+    response["ETag"] = etag
+    _set_cache_control(response)
+    if not response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+    headers = [(k, v) for k, v in response.items() if k.lower() != "x-epitope-cache"]
+    store().set(key, (versions, (response.status_code, headers, response.content, etag)), timeout())
+    response["X-Epitope-Cache"] = "miss"
+    return True
+
+
+def _set_cache_control(response):
+    # Browsers revalidate every time (cheap: a 304 against the ETag), so a purge reaches them
+    # at once; a CDN may keep the page for as long as we do because we purge it too.
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        patch_cache_control(response, public=True, max_age=0, s_maxage=timeout())
+    else:
+        patch_cache_control(response, max_age=0, must_revalidate=True)
+
+
+def not_modified(meta, etag):
+    return etag in {t.strip() for t in meta.get("HTTP_IF_NONE_MATCH", "").split(",")}
+
+
+def as_response(meta, stored):
+    """Return an HttpResponse for a stored page (a 304 when the visitor's copy is current)."""
+    status, headers, body, etag = stored
+    if not_modified(meta, etag):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+    else:
+        response = HttpResponse(body, status=status)
+        for name, value in headers:
+            response[name] = value
+    response["X-Epitope-Cache"] = "hit"
+    return response
+
+
+def as_wsgi(meta, stored, start_response):
+    """Answer a WSGI request with a stored page, skipping Django's request handling entirely."""
+    status, headers, body, etag = stored
+    if not_modified(meta, etag):
+        start_response("304 Not Modified", [("ETag", etag), ("X-Epitope-Cache", "hit")])
+        return []
+    start_response("200 OK", [*headers, ("X-Epitope-Cache", "hit")])
+    return [] if meta.get("REQUEST_METHOD") == "HEAD" else [body]

@@ -1,0 +1,119 @@
+"""Purge cached pages when the content they show changes (see cache_tags for which pages)."""
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_save, pre_delete, pre_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from . import cache, cache_tags, frontend_purge, tasks
+
+logger = logging.getLogger("epitope.cache")
+
+IMAGE_FIELDS_NOT_SHOWN = {"file_hash", "file_size"}
+
+
+def purge(tags, cdn_task=None, *args):
+    """Bump the tags now and again after the commit, and purge the CDN from a task.
+
+    The second bump closes the window in which a request could read the old content
+    between the first bump and the commit, and store it under the new versions.
+    """
+    cache.bump(tags)
+    transaction.on_commit(lambda: cache.bump(tags), robust=True)
+    if cdn_task is not None and frontend_purge.enabled():
+        cdn_task.enqueue(*args)
+
+
+def _article_changed(article, topics_before=()):
+    topics_before = sorted(set(topics_before))
+    purge(cache_tags.tags_for_article_change(article, topics_before), tasks.purge_cdn_for_article, article.pk, topics_before)
+
+
+def _page_changed(page):
+    from epitope.articles.models import ArticlePage
+
+    page = page.specific_deferred
+    if isinstance(page, ArticlePage):
+        _article_changed(page, getattr(page, "_epitope_topics_before", ()))
+        return
+    tags = cache_tags.tags_for_page_change(page)
+    if cache.GLOBAL in tags:
+        from epitope.privacy.policies import forget_versions
+
+        forget_versions()  # the footer and consent banner read policy versions through this cache
+        purge(tags, tasks.purge_cdn_everything)
+    else:
+        purge(tags, tasks.purge_cdn_urls, [u for u in [page.get_full_url()] if u] + frontend_purge.index_urls())
+
+
+def on_page_published(sender, instance, **kwargs):
+    _page_changed(instance)
+
+
+def on_page_unpublished(sender, instance, **kwargs):
+    _page_changed(instance)
+
+
+def on_page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page) and instance.live:
+        _page_changed(instance)
+
+
+def on_page_moved(sender, instance, **kwargs):
+    purge({cache.GLOBAL}, tasks.purge_cdn_everything)
+
+
+def remember_article_topics(sender, instance, **kwargs):
+    # The topics in the database are the live ones until this save writes the new ones;
+    # an article moved out of a topic must purge that topic's hubs too.
+    if instance.pk:
+        instance._epitope_topics_before = cache_tags.article_topic_ids(instance)
+
+
+def remember_topic_parent(sender, instance, **kwargs):
+    if instance.pk:
+        instance._epitope_parent_before = type(instance).objects.filter(pk=instance.pk).values_list(
+            "parent_id", flat=True
+        ).first()
+
+
+def on_topic_saved(sender, instance, created, **kwargs):
+    if created:
+        return  # nothing shows a topic that did not exist
+    tags = cache_tags.tags_for_topic_change(instance.pk, getattr(instance, "_epitope_parent_before", None))
+    topic_ids = sorted(int(tag.split(":")[1]) for tag in tags if tag.startswith("listing:"))
+    purge(tags, tasks.purge_cdn_for_topics, topic_ids)
+
+
+def on_topic_deleted(sender, instance, **kwargs):
+    tags = cache_tags.tags_for_topic_change(instance.pk, instance.parent_id)
+    purge(tags)
+
+
+def on_image_saved(sender, instance, created, update_fields=None, **kwargs):
+    from epitope.articles.models import ArticlePage
+
+    if created or (update_fields and set(update_fields) <= IMAGE_FIELDS_NOT_SHOWN):
+        return
+    for article in ArticlePage.objects.live().filter(hero_image=instance):
+        _article_changed(article)
+
+
+def register():
+    from wagtail.images import get_image_model
+
+    from epitope.articles.models import ArticlePage
+    from epitope.topics.models import Topic
+
+    page_published.connect(on_page_published, dispatch_uid="epitope-cache-published")
+    page_unpublished.connect(on_page_unpublished, dispatch_uid="epitope-cache-unpublished")
+    pre_delete.connect(on_page_deleted, dispatch_uid="epitope-cache-page-deleted")
+    post_page_move.connect(on_page_moved, dispatch_uid="epitope-cache-moved")
+    page_slug_changed.connect(on_page_moved, dispatch_uid="epitope-cache-slug")
+    pre_save.connect(remember_article_topics, sender=ArticlePage, dispatch_uid="epitope-cache-article-topics")
+    pre_save.connect(remember_topic_parent, sender=Topic, dispatch_uid="epitope-cache-topic-parent")
+    post_save.connect(on_topic_saved, sender=Topic, dispatch_uid="epitope-cache-topic-saved")
+    pre_delete.connect(on_topic_deleted, sender=Topic, dispatch_uid="epitope-cache-topic-deleted")
+    post_save.connect(on_image_saved, sender=get_image_model(), dispatch_uid="epitope-cache-image-saved")

@@ -1,0 +1,192 @@
+"""The page cache: anonymous visitors get stored pages; a publish purges exactly the pages showing it."""
+
+import datetime
+
+import pytest
+from django.test import RequestFactory
+
+from epitope.core import cache
+from epitope.core.serving import PageCacheApplication
+from epitope.core.site_setup import ensure_hub
+from tests import factories as f
+from tests.privacy_pages import policy_pages, publish_version
+
+pytestmark = pytest.mark.django_db
+
+HUB_VARIANTS = ["/cancer-immunology/", "/cancer-immunology/?page=2", "/cancer-immunology/?type=news"]
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.MIDDLEWARE = ["epitope.core.middleware.PageCacheMiddleware", *settings.MIDDLEWARE]
+    settings.EPITOPE_PAGE_CACHE_TIMEOUT = 600
+    cache.store().clear()
+    yield
+    cache.store().clear()
+
+
+@pytest.fixture
+def site():
+    site = f.hub_site()
+    site["vaccines_hub"] = ensure_hub(site["home"], site["vaccines"])
+    for n in range(13):  # two pages on the cancer hub
+        f.article(site["index"], f"Cell story {n}", [site["cell"]], date=datetime.date(2026, 1, n + 1), hero=False)
+    site["vaccine_story"] = f.article(site["index"], "Vaccine story", [site["vaccines"]], hero=False)
+    site["policy"], _ = policy_pages(site["home"])
+    return site
+
+
+def fresh(page):
+    return type(page).objects.get(pk=page.pk)
+
+
+def is_cached(path):
+    return cache.lookup(RequestFactory().get(path).META) is not None
+
+
+def prime(client, paths):
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    assert all(is_cached(p) for p in paths)
+
+
+def test_second_anonymous_visit_is_served_from_the_cache(client, site):
+    first = client.get("/cancer-immunology/")
+    assert first["X-Epitope-Cache"] == "miss"
+    # Changing the database behind Wagtail's back (no publish) is not seen: the page is stored.
+    type(site["cancer_hub"]).objects.filter(pk=site["cancer_hub"].pk).update(heading="Changed behind the cache")
+    second = client.get("/cancer-immunology/")
+    assert second["X-Epitope-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert client.get("/cancer-immunology/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_publishing_an_article_purges_its_hubs_home_and_index_but_not_unrelated_hubs(client, site):
+    new = f.article(site["index"], "Breaking CAR-T news", [site["cell"]], date=datetime.date(2026, 3, 1), hero=False, publish=False)
+    unrelated = ["/cancer-vaccines/", site["vaccine_story"].url, site["policy"].url]
+    affected = [*HUB_VARIANTS, "/cell-therapy/", "/immunology/", "/", "/articles/", "/articles/?page=2"]
+    prime(client, affected + unrelated)
+
+    new.save_revision().publish()
+
+    assert [p for p in affected if is_cached(p)] == []
+    assert [p for p in unrelated if is_cached(p)] == unrelated
+    assert "Breaking CAR-T news" in client.get("/cell-therapy/").content.decode()
+    assert "Breaking CAR-T news" in client.get("/").content.decode()
+
+
+def test_editing_and_unpublishing_an_article_purges_its_page_and_its_hubs(client, site):
+    story = fresh(site["vaccine_story"])
+    prime(client, [story.url, "/cancer-vaccines/", "/cell-therapy/"])
+    story.title = "Vaccine story, corrected"
+    story.save_revision().publish()
+    assert not is_cached(story.url) and not is_cached("/cancer-vaccines/")
+    assert is_cached("/cell-therapy/")
+    assert "Vaccine story, corrected" in client.get(story.url).content.decode()
+
+    prime(client, [story.url, "/cancer-vaccines/"])
+    fresh(story).unpublish()
+    assert client.get(story.url).status_code == 404
+    assert "Vaccine story" not in client.get("/cancer-vaccines/").content.decode()
+
+
+def test_moving_an_article_to_another_topic_purges_the_hub_it_left(client, site):
+    story = fresh(site["vaccine_story"])
+    prime(client, ["/cancer-vaccines/", "/cell-therapy/"])
+    story.topics.set([site["cell"]])
+    story.save_revision().publish()
+    assert not is_cached("/cancer-vaccines/") and not is_cached("/cell-therapy/")
+    assert "Vaccine story" not in client.get("/cancer-vaccines/").content.decode()
+
+
+def test_related_stories_are_purged_with_their_topic_only(client, site):
+    cell_article = type(site["vaccine_story"]).objects.get(title="Cell story 0")
+    prime(client, [cell_article.url, site["vaccine_story"].url])
+    f.article(site["index"], "Another cell story", [site["cell"]], hero=False)
+    assert not is_cached(cell_article.url)  # its "related stories" may change
+    assert is_cached(site["vaccine_story"].url)
+
+
+def test_renaming_a_topic_purges_its_hubs_and_articles_not_unrelated_ones(client, site):
+    cell_article = type(site["vaccine_story"]).objects.get(title="Cell story 0")
+    prime(client, ["/cell-therapy/", "/cancer-immunology/", cell_article.url, "/cancer-vaccines/", site["vaccine_story"].url])
+    site["cell"].name = "Cellular therapy"
+    site["cell"].save()
+    assert not is_cached("/cell-therapy/") and not is_cached("/cancer-immunology/") and not is_cached(cell_article.url)
+    assert is_cached("/cancer-vaccines/") and is_cached(site["vaccine_story"].url)
+    assert "Cellular therapy" in client.get("/cancer-immunology/").content.decode()
+
+
+def test_publishing_a_policy_purges_every_page(client, site):
+    paths = [*HUB_VARIANTS, "/cancer-vaccines/", "/", site["vaccine_story"].url]
+    prime(client, paths)
+    publish_version(site["policy"], "2")
+    assert [p for p in paths if is_cached(p)] == []
+    assert 'data-privacy-version="2"' in client.get("/").content.decode()
+
+
+def test_logged_in_editors_never_get_or_fill_the_cache(client, site, django_user_model):
+    prime(client, ["/cancer-immunology/"])
+    editor = django_user_model.objects.create_superuser("editor", "e@example.org", "pw")
+    client.force_login(editor)
+    response = client.get("/cancer-vaccines/")
+    assert "X-Epitope-Cache" not in response
+    assert not is_cached("/cancer-vaccines/")
+    assert client.get("/cancer-immunology/").get("X-Epitope-Cache") is None  # rendered for them, not the stored copy
+
+
+def test_unknown_query_parameters_and_errors_are_not_cached(client, site):
+    client.get("/cancer-immunology/?utm_source=mail")
+    client.get("/cancer-immunology/?page=99")
+    client.post("/cancer-immunology/")
+    assert not is_cached("/cancer-immunology/?utm_source=mail")
+    assert not is_cached("/cancer-immunology/?page=99")
+    assert not is_cached("/cancer-immunology/")
+
+
+def test_parameter_order_does_not_matter(client, site):
+    prime(client, ["/cancer-immunology/?type=news&page=2"])
+    assert is_cached("/cancer-immunology/?page=2&type=news")
+
+
+def test_responses_that_set_cookies_or_vary_on_other_headers_are_not_stored(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    plain = HttpResponse("ok")
+    assert cache.cacheable(request, plain)
+    with_cookie = HttpResponse("ok")
+    with_cookie.set_cookie("tracking", "1")
+    varies = HttpResponse("ok")
+    varies["Vary"] = "Accept-Language"
+    private = HttpResponse("ok")
+    private["Cache-Control"] = "private"
+    assert not any(cache.cacheable(request, r) for r in (with_cookie, varies, private))
+
+
+def test_session_cookie_bypasses_the_cache(client, site):
+    prime(client, ["/cancer-immunology/"])
+    meta = RequestFactory().get("/cancer-immunology/", HTTP_COOKIE="sessionid=abc").META
+    assert cache.lookup(meta) is None
+
+
+def test_wsgi_fast_path_answers_hits_with_the_stored_response(client, site):
+    stored = client.get("/cancer-immunology/")
+    calls = []
+
+    def django_app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        start_response("200 OK", [])
+        return [b"rendered by django"]
+
+    app = PageCacheApplication(django_app)
+    assert app.enabled
+    seen = {}
+    body = app(RequestFactory().get("/cancer-immunology/").META, lambda status, headers: seen.update(status=status, headers=dict(headers)))
+    assert b"".join(body) == stored.content and calls == []
+    assert seen["status"] == "200 OK" and seen["headers"]["Content-Security-Policy"] == stored["Content-Security-Policy"]
+    miss = app(RequestFactory().get("/cell-therapy/").META, lambda *a: None)
+    assert b"".join(miss) == b"rendered by django" and calls == ["/cell-therapy/"]
