@@ -51,8 +51,9 @@ def test_429_carries_retry_after_seconds(httpserver, allow_loopback):
     result = fetch(httpserver.url_for("/busy"))
     assert result.status == 429 and not result.ok
     assert result.retry_after == 120
-    with pytest.raises(IngestError, match=r"^fetch: HTTP 429 .*retry after 120s"):
+    with pytest.raises(IngestError, match=r"^fetch: HTTP 429 .*retry after 120s") as raised:
         result.raise_for_status()
+    assert raised.value.retry_after == 120
 
 
 def test_503_retry_after_as_http_date(httpserver, allow_loopback):

@@ -67,7 +67,9 @@ class FetchResult:
         """Raise IngestError unless the fetch succeeded (2xx or 304)."""
         if not self.ok:
             wait = f", retry after {self.retry_after:.0f}s" if self.retry_after is not None else ""
-            raise IngestError(f"fetch: HTTP {self.status} from {self.final_url}{wait}")
+            error = IngestError(f"fetch: HTTP {self.status} from {self.final_url}{wait}")
+            error.retry_after = self.retry_after  # the scheduler backs off at least this long
+            raise error
 
 
 def allow_private_default() -> bool:
