@@ -13,6 +13,8 @@ urlpatterns = [
 ]
 urlpatterns += [path("search/", include("epitope.search.urls"))]
 urlpatterns += [path("newsletter/", include("epitope.newsletter.urls"))]
+from epitope.topics.views_trends import trends_csv, trends_page  # noqa: E402
+urlpatterns += [path("<slug:hub_slug>/trends/", trends_page, name="hub_trends"), path("<slug:hub_slug>/trends.csv", trends_csv, name="hub_trends_csv")]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

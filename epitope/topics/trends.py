@@ -1,0 +1,266 @@
+"""How much a hub published per month: counts, chart geometry and CSV. Plain functions, no HTTP.
+
+A `Trend` is one chart: months along the x axis, one series per article type, subtopic or
+kind of ingested item. When the classifier stores modality and cancer-type facets, those
+become further trends here (`facet_trends`); until then a hub shows types and subtopics.
+"""
+
+import csv
+import datetime
+import io
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from .listing import articles_in_topics, topic_tree
+
+DEFAULT_MONTHS = 24
+# Okabe–Ito: told apart with every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+PAPER_KINDS = (("paper", "Papers"), ("preprint", "Preprints"), ("trial", "Trial records"))
+
+
+@dataclass
+class Series:
+    key: str
+    label: str
+    counts: list
+    colour: str = ""
+
+
+@dataclass
+class Trend:
+    slug: str  # e.g. "stories-by-type"
+    title: str  # e.g. "Stories per month by article type"
+    unit: str  # y-axis label, e.g. "Stories"
+    months: list  # first day of each month, oldest first
+    series: list = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def totals(self):
+        return [sum(s.counts[i] for s in self.series) for i in range(len(self.months))]
+
+    @property
+    def total(self):
+        return sum(self.totals)
+
+    def rows(self):
+        """Return (month, [count per series], total) for the data table."""
+        return [(m, [s.counts[i] for s in self.series], t) for i, (m, t) in enumerate(zip(self.months, self.totals))]
+
+    def summary(self):
+        """Return one sentence a screen reader hears in place of the chart."""
+        if not self.months:
+            return "No months to show."
+        span = f"{self.months[0]:%B %Y} to {self.months[-1]:%B %Y}"
+        if not self.total:
+            return f"No {self.unit.lower()} from {span}."
+        what = self.unit.lower() if self.total != 1 else _singular(self.unit)
+        busiest = max(range(len(self.months)), key=lambda i: (self.totals[i], i))
+        parts = ", ".join(f"{s.label} {sum(s.counts)}" for s in self.series if sum(s.counts))
+        return (
+            f"{self.total} {what} from {span} ({parts}); "
+            f"the busiest month was {self.months[busiest]:%B %Y} with {self.totals[busiest]}."
+        )
+
+
+def _singular(unit):
+    unit = unit.lower()
+    return unit[:-3] + "y" if unit.endswith("ies") else unit.rstrip("s")
+
+
+def month_range(end, count=DEFAULT_MONTHS):
+    """Return the first days of the `count` months ending with `end`'s month, oldest first."""
+    year, month = end.year, end.month
+    months = []
+    for _ in range(count):
+        months.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _month_key(value):
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return value.replace(day=1)
+
+
+def _counts_by(qs, date_field, months, group_field=None):
+    """Return {group value: [count per month]} for rows of `qs` dated within `months`.
+
+    Without `group_field` everything counts under the key None.
+    """
+    start = months[0]
+    end = _next_month(months[-1])
+    if qs.model._meta.get_field(date_field).get_internal_type() == "DateTimeField":
+        start, end = _aware(start), _aware(end)
+    rows = (
+        qs.order_by()
+        .filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
+        .annotate(month=TruncMonth(date_field))
+        .values("month", *([group_field] if group_field else []))
+        .annotate(n=Count("pk"))
+    )
+    index = {m: i for i, m in enumerate(months)}
+    out = {}
+    for row in rows:
+        i = index.get(_month_key(row["month"]))
+        if i is not None:
+            key = row[group_field] if group_field else None
+            out.setdefault(key, [0] * len(months))[i] += row["n"]
+    return out
+
+
+def _next_month(day):
+    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _aware(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _colour(series):
+    for i, s in enumerate(series):
+        s.colour = PALETTE[i % len(PALETTE)]
+    return series
+
+
+def stories_by_type(topic, months, tree=None):
+    from epitope.articles.models import ArticlePage
+
+    ids = (tree or topic_tree()).descendants(topic.pk)
+    counts = _counts_by(articles_in_topics(ids), "date", months, "article_type")
+    series = [Series(key, label, counts.get(key, [0] * len(months))) for key, label in ArticlePage.ARTICLE_TYPES]
+    return Trend("stories-by-type", "Stories per month by article type", "Stories", months, _colour(series))
+
+
+def stories_by_subtopic(topic, months, tree=None):
+    """Return one series per child topic (its own subtopics included), or None if there are none.
+
+    A story filed under two subtopics counts in both, so the stacks can exceed the hub's total.
+    """
+    tree = tree or topic_tree()
+    children = list(topic.children.order_by("name"))
+    if not children:
+        return None
+    series = []
+    for child in children:
+        counts = _counts_by(articles_in_topics(tree.descendants(child.pk)), "date", months)
+        series.append(Series(child.slug, child.name, counts.get(None, [0] * len(months))))
+    return Trend(
+        "stories-by-subtopic", "Stories per month by subtopic", "Stories", months, _colour(series),
+        note="A story filed under several subtopics is counted in each.",
+    )
+
+
+def papers_by_kind(topic, months, tree=None):
+    """Return ingested papers, preprints and trial records per month from the hub's sources."""
+    try:
+        from epitope.ingest.models import Item
+    except ImportError:  # an install without ingestion
+        return None
+    ids = (tree or topic_tree()).descendants(topic.pk)
+    qs = Item.objects.filter(source__topic_id__in=ids, kind__in=[k for k, _ in PAPER_KINDS])
+    counts = _counts_by(qs, "published", months, "kind")
+    series = [Series(key, label, counts.get(key, [0] * len(months))) for key, label in PAPER_KINDS]
+    return Trend(
+        "papers-by-kind", "Ingested papers per month", "Items", months, _colour(series),
+        note="Papers, preprints and trial records from the sources that feed this hub, by publication date.",
+    )
+
+
+def hub_trends(topic, now=None, months=DEFAULT_MONTHS):
+    """Return every Trend a hub's page shows, in page order."""
+    month_list = month_range(timezone.localdate(now or timezone.now()), months)
+    tree = topic_tree()
+    trends = [
+        stories_by_type(topic, month_list, tree),
+        stories_by_subtopic(topic, month_list, tree),
+        papers_by_kind(topic, month_list, tree),
+    ]
+    return [t for t in trends if t is not None]
+
+
+# Chart geometry ---------------------------------------------------------------------------
+
+WIDTH, HEIGHT = 720, 320
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 56
+
+
+def nice_max(value):
+    """Return the smallest 1, 2 or 5 × 10ⁿ at or above `value` (at least 1)."""
+    if value <= 1:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def tick_step(top):
+    """Return a y-axis step giving 3–6 ticks for a `nice_max` value."""
+    if top <= 5:
+        return 1
+    mantissa = top // 10 ** math.floor(math.log10(top))
+    return top // 4 if mantissa == 2 else top // 5
+
+
+def chart(trend):
+    """Return the geometry of a stacked bar chart of `trend` for the SVG template."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    top = nice_max(max(trend.totals, default=0))
+    slot = plot_w / max(len(trend.months), 1)
+    bar_w = max(slot * 0.7, 1)
+    bars = []
+    for i, month in enumerate(trend.months):
+        y = TOP + plot_h
+        for s in trend.series:
+            n = s.counts[i]
+            if not n:
+                continue
+            h = plot_h * n / top
+            y -= h
+            bars.append({
+                "x": round(LEFT + i * slot + (slot - bar_w) / 2, 1), "y": round(y, 1),
+                "width": round(bar_w, 1), "height": round(h, 1), "colour": s.colour,
+                "label": f"{month:%B %Y}, {s.label}: {n}",
+            })
+    y_ticks = [{"value": v, "y": round(TOP + plot_h - plot_h * v / top, 1)} for v in range(0, top + 1, tick_step(top))]
+    every = max(1, math.ceil(56 / slot))  # about 56px per month label
+    x_ticks = [
+        {"label": f"{m:%b %Y}", "x": round(LEFT + i * slot + slot / 2, 1)}
+        for i, m in enumerate(trend.months) if (len(trend.months) - 1 - i) % every == 0
+    ]
+    return {
+        "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
+        "bottom": TOP + plot_h, "bars": bars, "y_ticks": y_ticks, "x_ticks": x_ticks,
+        "x_label_y": HEIGHT - 8, "y_label_x": 14, "y_label_y": TOP + plot_h / 2,
+        "tick_label_y": TOP + plot_h + 18,
+    }
+
+
+# CSV -----------------------------------------------------------------------------------
+
+def _safe_cell(value):
+    """Keep spreadsheets from running a label that starts like a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(trends):
+    """Return the trends as CSV, one row per chart, series and month."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["chart", "series", "month", "count"])
+    for trend in trends:
+        for s in trend.series:
+            for month, n in zip(trend.months, s.counts):
+                writer.writerow([trend.slug, _safe_cell(s.label), f"{month:%Y-%m}", n])
+    return out.getvalue()
+
