@@ -245,3 +245,39 @@ def test_slow_drip_stops_at_the_total_time_limit(allow_loopback, drip_headers):
             fetch(server.url, timeout_total=2)
     finally:
         server.close()
+
+
+def _resolving(monkeypatch, answers):
+    """Make DNS answer `answers` (IP strings) for any name, as a hostile resolver could."""
+    real = socket.getaddrinfo
+
+    def fake(host, port, *args, **kwargs):
+        if host in ("localhost", "127.0.0.1"):
+            return real(host, port, *args, **kwargs)
+        return [
+            (socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM, 6, "",
+             (ip, port) if ":" not in ip else (ip, port, 0, 0))
+            for ip in answers
+        ]  # fmt: skip
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+
+
+def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch, settings):
+    settings.EPITOPE_FETCH_ALLOW_PRIVATE = False
+    _resolving(monkeypatch, ["10.1.2.3"])
+    with pytest.raises(IngestError, match=r"^fetch: refusing to connect to feeds\.example\.org \(10\.1\.2\.3, private"):
+        fetch("http://feeds.example.org/rss")
+
+
+def test_a_name_resolving_to_public_and_metadata_addresses_is_refused(monkeypatch, allow_loopback):
+    _resolving(monkeypatch, ["93.184.215.14", "169.254.169.254"])
+    with pytest.raises(IngestError, match=r"metadata"):
+        fetch("https://feeds.example.org/rss")
+
+
+def test_the_connection_goes_to_the_checked_address_with_the_original_host(monkeypatch, httpserver, allow_loopback):
+    _resolving(monkeypatch, ["127.0.0.1"])
+    httpserver.expect_request("/rss", headers={"Host": f"feeds.example.org:{httpserver.port}"}).respond_with_data(FEED)
+    result = fetch(f"http://feeds.example.org:{httpserver.port}/rss")
+    assert result.body == FEED

@@ -516,3 +516,11 @@ def test_other_request_builders():
     assert url.startswith("https://clinicaltrials.gov/api/v2/studies?format=json&pageSize=100")
     assert "query.cond=melanoma" in url and "query.intr=pembrolizumab" in url and "pageToken=abc" in url
     assert "filter.advanced=AREA%5BLastUpdatePostDate%5DRANGE%5B2024-01-01%2CMAX%5D" in url
+
+
+def test_utf16_feed_with_bom():
+    text = read("feeds/koi8r.xml").decode("koi8-r").replace('encoding="KOI8-R"', 'encoding="UTF-16"')
+    for data in (text.encode("utf-16"), b"\xef\xbb\xbf" + text.encode("utf-8")):
+        document = parse_document(data)
+        assert document.title == "Пример RSS ленты"
+        assert [r.title for r in document.records] == ["Первая новость", "Вторая новость"]
