@@ -78,6 +78,8 @@ def _hub_queries(client):
     client.get("/cancer-immunology/")  # warm renditions and caches
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/cancer-immunology/").status_code == 200
+    rendition_queries = [q for q in ctx.captured_queries if "epitoperendition" in q["sql"]]
+    assert len(rendition_queries) == 1, "renditions come from one prefetch, none are regenerated"
     return len(ctx.captured_queries)
 
 

@@ -6,4 +6,6 @@ them renders with no per-card rendition query.
 
 CARD_SIZES = ("fill-400x225", "fill-800x450")
 CARD_FORMATS = ("avif", "webp", "jpeg")
-CARD_RENDITIONS = tuple(f"{size}|format-{fmt}" for size in CARD_SIZES for fmt in CARD_FORMATS)
+# Wagtail writes the format first in the spec it builds from the tag ("format-avif|fill-400x225");
+# a prefetch under any other spelling misses, and Wagtail then regenerates the files on every request.
+CARD_RENDITIONS = tuple(f"format-{fmt}|{size}" for size in CARD_SIZES for fmt in CARD_FORMATS)
