@@ -333,6 +333,7 @@ def _one_hop(url, request_headers, deadline, max_bytes, allow_private) -> tuple[
         else:
             body = _read_body(resp, deadline, max_bytes, lambda t: conn.sock and conn.sock.settimeout(t))
         retry_after = None
+        not_modified = resp.status == 304
         if resp.status in (429, 503):
             retry_after = parse_retry_after(response_headers.get("retry-after"))
         return FetchResult(
@@ -340,10 +341,12 @@ def _one_hop(url, request_headers, deadline, max_bytes, allow_private) -> tuple[
             body=body,
             headers=response_headers,
             final_url=url,
-            etag=response_headers.get("etag") or (request_headers.get("If-None-Match") if resp.status == 304 else None),
+            # A 304 may omit the validators; the ones we sent are still the current ones.
+            etag=response_headers.get("etag")
+            or (request_headers.get("If-None-Match") if not_modified else None),
             last_modified=response_headers.get("last-modified")
-            or (request_headers.get("If-Modified-Since") if resp.status == 304 else None),
-            not_modified=resp.status == 304,
+            or (request_headers.get("If-Modified-Since") if not_modified else None),
+            not_modified=not_modified,
             retry_after=retry_after,
         ), None
     finally:

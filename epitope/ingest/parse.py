@@ -90,7 +90,7 @@ def _parse_xml(data: bytes, format: str | None, content_type: str) -> ParsedDocu
             raise
         # Fast path refused: let feedparser's tolerance have a go, on bytes only.
         try:
-            fmt, title, link, records = feeds_fallback.parse_tolerantly(utf8, "application/xml; charset=utf-8")
+            fmt, title, link, records = feeds_fallback.parse_tolerantly(utf8, "text/xml; charset=utf-8")
             return ParsedDocument(fmt, records, title, link)
         except IngestError as fallback_error:
             raise IngestError(f"{strict_error}; {fallback_error}") from None

@@ -107,7 +107,7 @@ def _record(study: dict) -> Record:
         "condition_mesh": [m.get("term") for m in meshes if m.get("term")],
         "start_date": status.get("startDateStruct", {}).get("date", ""),
         "completion_date": status.get("completionDateStruct", {}).get("date", ""),
-        "reference_pmids": [canonical_pmid(r.get("pmid")) for r in references if canonical_pmid(r.get("pmid"))],
+        "reference_pmids": [p for p in (canonical_pmid(r.get("pmid")) for r in references) if p],
         "has_results": study.get("hasResults"),
     }
     summary = protocol.get("descriptionModule", {}).get("briefSummary", "")

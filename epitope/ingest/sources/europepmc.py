@@ -80,6 +80,10 @@ def _iso_date(text: str | None):
     return dates.from_parts(*parts[:3]) if parts[0] else None
 
 
+def _page(result: dict) -> str:
+    return f"https://europepmc.org/article/{result.get('source')}/{result['id']}" if result.get("id") else ""
+
+
 def _record(result: dict) -> Record:
     preprint = result.get("source") == "PPR"
     ids = {}
@@ -101,7 +105,7 @@ def _record(result: dict) -> Record:
     }
     return Record(
         title=plain_text(result.get("title") or ""),
-        link=f"https://europepmc.org/article/{result.get('source')}/{result.get('id')}" if result.get("id") else "",
+        link=_page(result),
         authors=_authors(result),
         published=_iso_date(result.get("firstPublicationDate") or result.get("electronicPublicationDate"))
         or dates.from_parts(result.get("pubYear")),

@@ -40,7 +40,8 @@ def _record(item: dict, feed_authors: list[str]) -> Record:
     summary = item.get("summary") or item.get("content_html") or ""
     if not summary and item.get("content_text"):
         summary = _escape(item["content_text"])
-    doi = canonical_doi(str(item.get("external_url") or "")) if "doi.org/" in str(item.get("external_url")) else ""
+    external = str(item.get("external_url") or "")
+    doi = canonical_doi(external) if "doi.org/" in external else ""
     identifiers = {"guid": guid} if guid else {}
     if doi:
         identifiers["preprint_doi" if is_preprint_doi(doi) else "doi"] = doi

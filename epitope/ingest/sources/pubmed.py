@@ -207,7 +207,7 @@ def record_from_article(node: etree._Element) -> Record:
         "journal": _t(journal.find("Title")) if journal is not None else "",
         "journal_abbrev": _t(journal.find("ISOAbbreviation")) if journal is not None else "",
         "pub_date": _pub_date_text(pub_date),
-        "publication_types": [_t(p) for p in citation.iterfind("Article/PublicationTypeList/PublicationType")],
+        "publication_types": [_t(p) for p in citation.iterfind("Article/PublicationTypeList/*")],
         "keywords": [_t(k) for k in citation.iterfind("KeywordList/Keyword") if _t(k)],
     }
     title = plain_text(_t(article.find("ArticleTitle")) if article is not None else "")
