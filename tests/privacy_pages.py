@@ -4,16 +4,24 @@ import datetime
 
 
 def policy_pages(home, privacy_version="1", cookie_version="1"):
-    """Return (privacy, cookies) PolicyPages, published under `home` at /privacy-policy/ and /cookie-policy/."""
+    """Return (privacy, cookies): PolicyPages published under `home` at /privacy-policy/, /cookie-policy/."""
     from epitope.privacy.models import PolicyPage
 
     privacy = PolicyPage(
-        title="Privacy Policy", slug="privacy-policy", kind="privacy", version=privacy_version,
-        effective_date=datetime.date(2026, 11, 1), body="<p>What we collect and why.</p>",
+        title="Privacy Policy",
+        slug="privacy-policy",
+        kind="privacy",
+        version=privacy_version,
+        effective_date=datetime.date(2026, 11, 1),
+        body="<p>What we collect and why.</p>",
     )
     cookies = PolicyPage(
-        title="Cookie Policy", slug="cookie-policy", kind="cookies", version=cookie_version,
-        effective_date=datetime.date(2026, 11, 1), body="<p>Which cookies we use.</p>",
+        title="Cookie Policy",
+        slug="cookie-policy",
+        kind="cookies",
+        version=cookie_version,
+        effective_date=datetime.date(2026, 11, 1),
+        body="<p>Which cookies we use.</p>",
     )
     for page in (privacy, cookies):
         home.add_child(instance=page)

@@ -31,7 +31,9 @@ def site(live_server, settings, httpserver):
     settings.CONTENT_SECURITY_POLICY = csp
 
     built = f.hub_site()
-    built["privacy"], built["cookies"] = policy_pages(built["home"], privacy_version="2026-11", cookie_version="1")
+    built["privacy"], built["cookies"] = policy_pages(
+        built["home"], privacy_version="2026-11", cookie_version="1"
+    )
     built["url"] = live_server.url
     return built
 
@@ -172,7 +174,10 @@ def test_privacy_update_notice_shows_until_dismissed(site, watched):
     assert notice.is_hidden() and banner(watched).is_hidden()
     stored = c.decode_state(consent_cookie(watched)[0]["value"])
     assert stored.privacy_version == "2027-01" and stored.allows("analytics") is False
-    assert list(ConsentRecord.objects.order_by("pk").values_list("action", flat=True)) == ["reject", "dismiss_update"]
+    assert list(ConsentRecord.objects.order_by("pk").values_list("action", flat=True)) == [
+        "reject",
+        "dismiss_update",
+    ]
 
 
 def test_new_cookie_policy_asks_for_consent_again(site, watched):

@@ -21,8 +21,16 @@ def state(**categories):
 
 
 def test_accept_all_allows_every_category_and_reject_none():
-    assert validate(action="accept_all").categories == {"necessary": True, "preferences": True, "analytics": True}
-    assert validate(action="reject").categories == {"necessary": True, "preferences": False, "analytics": False}
+    assert validate(action="accept_all").categories == {
+        "necessary": True,
+        "preferences": True,
+        "analytics": True,
+    }
+    assert validate(action="reject").categories == {
+        "necessary": True,
+        "preferences": False,
+        "analytics": False,
+    }
 
 
 def test_custom_choice_keeps_each_category():
@@ -38,8 +46,14 @@ def test_custom_choice_keeps_each_category():
         ({"action": "custom", "categories": {"analytics": True}}, "every optional category"),
         ({"action": "custom", "categories": {"preferences": True, "analytics": "yes"}}, "true or false"),
         ({"action": "custom", "categories": {"preferences": 1, "analytics": 0}}, "true or false"),
-        ({"action": "custom", "categories": {"preferences": True, "analytics": True, "marketing": True}}, "Unknown category"),
-        ({"action": "custom", "categories": {"necessary": False, "preferences": True, "analytics": True}}, "cannot be switched off"),
+        (
+            {"action": "custom", "categories": {"preferences": True, "analytics": True, "marketing": True}},
+            "Unknown category",
+        ),
+        (
+            {"action": "custom", "categories": {"necessary": False, "preferences": True, "analytics": True}},
+            "cannot be switched off",
+        ),
         ({"action": "custom", "categories": ["analytics"]}, "must be an object"),
         ({"action": "reject", "categories": {"analytics": True}}, "contradict"),
         ({"action": "dismiss_update", "categories": {"analytics": True}}, "does not change"),
@@ -121,7 +135,9 @@ def test_next_state_keeps_consent_id_and_dismissal_keeps_choices():
 def test_dismissing_without_a_current_choice_is_refused():
     with pytest.raises(c.ConsentError):
         c.next_state(validate(action="dismiss_update"), None)
-    outdated_cookie_policy = c.ConsentState("7d3c8a4e-1111-4a2b-9c3d-0123456789ab", c.all_categories(True), "2026-10", "2")
+    outdated_cookie_policy = c.ConsentState(
+        "7d3c8a4e-1111-4a2b-9c3d-0123456789ab", c.all_categories(True), "2026-10", "2"
+    )
     with pytest.raises(c.ConsentError):
         c.next_state(validate(action="dismiss_update"), outdated_cookie_policy)
 
@@ -145,8 +161,14 @@ def test_record_holds_choice_and_versions_but_no_ip_address():
     "ua, family",
     [
         ("Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/130.0 Safari/537.36 Edg/130.0", "Edge"),
-        ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0 Safari/537.36", "Chrome"),
-        ("Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15", "Safari"),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0 Safari/537.36",
+            "Chrome",
+        ),
+        (
+            "Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15",
+            "Safari",
+        ),
         ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "Bot"),
         ("curl/8.5.0", "Other"),
         ("", ""),

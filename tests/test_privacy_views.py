@@ -18,7 +18,9 @@ ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
 @pytest.fixture
 def site():
     site = f.hub_site()
-    site["privacy"], site["cookies"] = policy_pages(site["home"], privacy_version="2026-11", cookie_version="1")
+    site["privacy"], site["cookies"] = policy_pages(
+        site["home"], privacy_version="2026-11", cookie_version="1"
+    )
     return site
 
 
@@ -32,7 +34,14 @@ def choice(action, **extra):
 
 def test_public_pages_set_no_cookie_for_anonymous_visitors(client, site):
     article = f.article(site["index"], "CAR-T after CAR-T", [site["cancer"]])
-    for url in ["/", "/cancer-immunology/", article.url, "/privacy-policy/", "/cookie-policy/", "/no-such-page/"]:
+    for url in [
+        "/",
+        "/cancer-immunology/",
+        article.url,
+        "/privacy-policy/",
+        "/cookie-policy/",
+        "/no-such-page/",
+    ]:
         response = client.get(url)
         assert response.status_code in (200, 404), url
         assert not response.cookies, f"{url} set {list(response.cookies)}"
@@ -43,7 +52,10 @@ def test_every_page_carries_the_hidden_banner_and_policy_links(client, site):
     html = client.get("/cancer-immunology/").content.decode()
     assert '<section class="consent" id="consent-banner"' in html and "data-consent-banner hidden" in html
     assert 'action="/privacy/consent/"' in html
-    assert 'href="/cookie-policy/">Cookie Policy</a>' in html and 'href="/privacy-policy/">Privacy Policy</a>' in html
+    assert (
+        'href="/cookie-policy/">Cookie Policy</a>' in html
+        and 'href="/privacy-policy/">Privacy Policy</a>' in html
+    )
     assert 'data-privacy-version="2026-11"' in html and 'data-cookie-version="1"' in html
     for needle in ("onclick=", "style=", "<script>"):
         assert needle not in html
@@ -67,7 +79,9 @@ def test_accept_records_proof_and_sets_the_consent_cookie(client, site):
 
 
 def test_record_keeps_no_ip_address(client, site):
-    post_json(client, choice("reject"), REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.7", **ORIGIN)
+    post_json(
+        client, choice("reject"), REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.7", **ORIGIN
+    )
     row = ConsentRecord.objects.values().get()
     assert not any(ip in str(value) for value in row.values() for ip in ("203.0.113.9", "198.51.100.7"))
     assert row["choices"] == {"necessary": True, "preferences": False, "analytics": False}
@@ -75,9 +89,14 @@ def test_record_keeps_no_ip_address(client, site):
 
 def test_later_choices_keep_the_visitors_consent_id(client, site):
     first = post_json(client, choice("accept_all"), **ORIGIN).json()
-    second = post_json(client, choice("custom", categories={"preferences": True, "analytics": False}), **ORIGIN).json()
+    second = post_json(
+        client, choice("custom", categories={"preferences": True, "analytics": False}), **ORIGIN
+    ).json()
     assert second["consent_id"] == first["consent_id"]
-    assert list(ConsentRecord.objects.order_by("pk").values_list("action", flat=True)) == ["accept_all", "custom"]
+    assert list(ConsentRecord.objects.order_by("pk").values_list("action", flat=True)) == [
+        "accept_all",
+        "custom",
+    ]
     assert c.decode_state(client.cookies[c.COOKIE_NAME].value).allows("analytics") is False
 
 
@@ -121,7 +140,13 @@ def test_malformed_json_and_get_are_refused(client, site):
 
 
 def test_no_javascript_form_sets_cookie_and_redirects_back(client, site):
-    form = {"action": "custom", "preferences": "true", "privacy_version": "2026-11", "cookie_version": "1", "next": "/cancer-immunology/?page=1"}
+    form = {
+        "action": "custom",
+        "preferences": "true",
+        "privacy_version": "2026-11",
+        "cookie_version": "1",
+        "next": "/cancer-immunology/?page=1",
+    }
     response = client.post("/privacy/consent/", form, **ORIGIN)
     assert response.status_code == 303 and response["Location"] == "/cancer-immunology/?page=1"
     stored = c.decode_state(response.cookies[c.COOKIE_NAME].value)
@@ -143,7 +168,9 @@ def test_cross_site_form_post_is_refused(client, site):
 
 
 def test_privacy_update_is_dismissed_once_and_recorded(client, site):
-    first = post_json(client, choice("custom", categories={"preferences": False, "analytics": True}), **ORIGIN).json()
+    first = post_json(
+        client, choice("custom", categories={"preferences": False, "analytics": True}), **ORIGIN
+    ).json()
     publish_version(site["privacy"], "2027-01", summary="We now name our email provider.")
     versions = current_versions()
     assert versions["privacy"]["version"] == "2027-01"
@@ -152,7 +179,9 @@ def test_privacy_update_is_dismissed_once_and_recorded(client, site):
     html = client.get("/").content.decode()
     assert 'data-privacy-version="2027-01"' in html and "We now name our email provider." in html
 
-    response = post_json(client, {"action": "dismiss_update", "privacy_version": "2027-01", "cookie_version": "1"}, **ORIGIN)
+    response = post_json(
+        client, {"action": "dismiss_update", "privacy_version": "2027-01", "cookie_version": "1"}, **ORIGIN
+    )
     assert response.status_code == 200
     state = c.decode_state(client.cookies[c.COOKIE_NAME].value)
     assert c.what_to_ask(state, "2027-01", "1") is None
@@ -182,6 +211,7 @@ def test_consent_records_are_read_only_in_the_admin(client, site, django_user_mo
     client.force_login(admin)
     post_json(client, choice("reject"), **ORIGIN)
     record = ConsentRecord.objects.get()
+    assert "Consent records" in client.get("/admin/").content.decode()  # under Settings
     listing = client.get("/admin/consent_records/")
     assert listing.status_code == 200
     html = listing.content.decode()
@@ -192,4 +222,18 @@ def test_consent_records_are_read_only_in_the_admin(client, site, django_user_mo
     assert client.get(f"/admin/consent_records/edit/{record.pk}/").status_code == 404
     assert client.post(f"/admin/consent_records/delete/{record.pk}/").status_code == 404
     assert ConsentRecord.objects.count() == 1
-    assert client.get("/admin/consent_records/?export=csv").status_code == 200
+    export = client.get("/admin/consent_records/?export=csv")
+    assert export.status_code == 200 and str(record.consent_id) in b"".join(export.streaming_content).decode()
+
+
+def test_editor_without_permission_cannot_see_consent_records(client, site, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user("writer", "writer@example.org", "pw")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    assert client.get("/admin/consent_records/").status_code in (302, 403)
+    editor.user_permissions.add(Permission.objects.get(codename="view_consentrecord"))
+    editor = django_user_model.objects.get(pk=editor.pk)
+    client.force_login(editor)
+    assert client.get("/admin/consent_records/").status_code == 200

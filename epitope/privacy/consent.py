@@ -149,7 +149,10 @@ def _validate_categories(action, categories):
         raise ConsentError("Necessary cookies cannot be switched off.")
     if action == CUSTOM and set(OPTIONAL_CATEGORIES) - set(categories):
         raise ConsentError("Custom choices must name every optional category.")
-    result = {NECESSARY: True, **{name: categories.get(name, action == ACCEPT_ALL) for name in OPTIONAL_CATEGORIES}}
+    result = {
+        NECESSARY: True,
+        **{name: categories.get(name, action == ACCEPT_ALL) for name in OPTIONAL_CATEGORIES},
+    }
     if action != CUSTOM and result != all_categories(action == ACCEPT_ALL):
         raise ConsentError("Categories contradict the action.")
     return result

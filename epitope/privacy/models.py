@@ -21,7 +21,9 @@ class PolicyPage(Page):
         max_length=20, default="1", help_text="Change this when the policy changes materially, e.g. 2026-11."
     )
     effective_date = models.DateField(null=True, blank=True)
-    summary = models.TextField(blank=True, help_text="What changed in this version, shown in the update notice.")
+    summary = models.TextField(
+        blank=True, help_text="What changed in this version, shown in the update notice."
+    )
     body = RichTextField(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
 
     content_panels = Page.content_panels + [
@@ -46,13 +48,17 @@ class ConsentRecord(models.Model):
         ("dismiss_update", "Acknowledged policy update"),
     )
 
-    consent_id = models.UUIDField(default=uuid.uuid4, db_index=True, help_text="Shared by one visitor's choices.")
+    consent_id = models.UUIDField(
+        default=uuid.uuid4, db_index=True, help_text="Shared by one visitor's choices."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     choices = models.JSONField(help_text="Category → allowed, after this action.")
     privacy_policy_version = models.CharField(max_length=20)
     cookie_policy_version = models.CharField(max_length=20)
     action = models.CharField(max_length=20, choices=ACTIONS)
-    user_agent_family = models.CharField(max_length=40, blank=True, help_text="Browser family only, e.g. Firefox.")
+    user_agent_family = models.CharField(
+        max_length=40, blank=True, help_text="Browser family only, e.g. Firefox."
+    )
 
     class Meta:
         ordering = ["-created_at"]

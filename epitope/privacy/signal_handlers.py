@@ -19,7 +19,9 @@ def register_signal_handlers():
     from .models import PolicyPage
 
     page_published.connect(policy_page_changed, sender=PolicyPage, dispatch_uid="privacy-policy-published")
-    page_unpublished.connect(policy_page_changed, sender=PolicyPage, dispatch_uid="privacy-policy-unpublished")
+    page_unpublished.connect(
+        policy_page_changed, sender=PolicyPage, dispatch_uid="privacy-policy-unpublished"
+    )
     post_delete.connect(policy_page_changed, sender=PolicyPage, dispatch_uid="privacy-policy-deleted")
     # A moved policy page changes URL; the banner links to it.
     post_page_move.connect(policy_page_changed, sender=PolicyPage, dispatch_uid="privacy-policy-moved")

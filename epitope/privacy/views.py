@@ -13,7 +13,7 @@ from .policies import current_versions
 
 logger = logging.getLogger("epitope.privacy")
 
-MAX_BODY = 2048
+MAX_BODY = 8192  # a choice is ~150 bytes; the form adds the page URL it came from
 
 
 # Cross-site request forgery is refused by checking the Origin (or Sec-Fetch-Site) header
@@ -87,7 +87,9 @@ def _payload(request, wants_json):
 
 def _safe_next(request):
     target = request.POST.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
