@@ -26,6 +26,7 @@ import struct
 from collections import defaultdict
 from urllib.parse import urlsplit, urlunsplit
 
+from django.db import connection
 from django.db.models import Count, Max, Min
 
 BINS, BANDS, ROWS = 64, 16, 4
@@ -57,10 +58,16 @@ def mentioned_identifiers(*texts):
     for text in texts:
         if not text:
             continue
-        keys.update("nct:" + m.upper() for m in _NCT.findall(text))
-        keys.update("doi:" + _clean_doi(m) for m in _DOI.findall(text))
-        keys.update("pmid:" + m for m in _PMID.findall(text))
-        keys.update("pmcid:" + m.upper() for m in _PMCID.findall(text))
+        # Cheap substring tests first: most summaries mention no identifier at all.
+        low = text.lower()
+        if "nct" in low:
+            keys.update("nct:" + m.upper() for m in _NCT.findall(text))
+        if "10." in text:
+            keys.update("doi:" + _clean_doi(m) for m in _DOI.findall(text))
+        if "pmid" in low or "pubmed" in low:
+            keys.update("pmid:" + m for m in _PMID.findall(text))
+        if "pmc" in low:
+            keys.update("pmcid:" + m.upper() for m in _PMCID.findall(text))
     return keys
 
 
@@ -180,87 +187,92 @@ def _chunks(seq, size=500):
 
 
 def assign_clusters(items):
-    """Put freshly stored items into story clusters, merging clusters they bridge.
+    """Put new, not yet saved, items into story clusters; return what `store_keys` needs.
 
-    Call inside the transaction that stored the items: keys, clusters and items then commit
-    (or vanish) together, so a killed run never leaves an item without its cluster.
+    Sets `cluster_id` and `minhash` on each item, creating clusters and merging those an item
+    bridges. Call inside the transaction that stores the items, then `store_keys` once they have
+    ids: keys, clusters and items commit (or vanish) together, so a killed run never leaves an
+    item without its cluster.
     """
     from .models import Cluster, ClusterKey, Item
 
-    if not items:
-        return
-    sigs, stored, lookup = {}, {}, {}
+    sigs, stored, lookup = [], [], []
     for item in items:
         sig = signature(text_of(item))
         item.minhash = pack(sig)
-        sigs[item.pk] = sig
-        stored[item.pk], lookup[item.pk] = item_keys(item)
+        keys, wanted = item_keys(item)
         bands = band_keys(sig)
-        stored[item.pk] |= bands
-        lookup[item.pk] |= bands
+        sigs.append(sig)
+        stored.append(keys | bands)
+        lookup.append(wanted | bands)
 
-    uf = _UnionFind()  # nodes: ("i", item pk) for this batch, ("c", cluster pk) for stored clusters
-    for item in items:
-        uf.find(("i", item.pk))
-
-    # Matches against stored items.
-    wanted = set().union(*lookup.values())
-    holders = defaultdict(list)  # key -> [(cluster id, item pk)]
-    candidate_sigs = {}
-    for chunk in _chunks(wanted):
+    holders = defaultdict(list)  # key -> [(cluster id, stored item pk)]
+    for chunk in _chunks(set().union(*lookup) if lookup else ()):
         rows = ClusterKey.objects.filter(key__in=chunk).values_list("key", "item_id", "item__cluster_id")
         for key, item_id, cluster_id in rows:
             if cluster_id is not None:
                 holders[key].append((cluster_id, item_id))
-    lsh_items = {i for k, v in holders.items() if k.startswith("lsh:") for _, i in v}
+    lsh_items = {pk for key, rows in holders.items() if key.startswith("lsh:") for _, pk in rows}
+    stored_sigs = {}
     for chunk in _chunks(lsh_items):
-        for pk, blob in Item.objects.filter(pk__in=chunk).values_list("pk", "minhash"):
-            candidate_sigs[pk] = unpack(blob)
+        stored_sigs.update((pk, unpack(blob)) for pk, blob in Item.objects.filter(pk__in=chunk).values_list("pk", "minhash"))
+    batch_holders = defaultdict(list)  # key -> [index in this batch]
+    for i, keys in enumerate(stored):
+        for key in keys:
+            batch_holders[key].append(i)
 
-    # Matches inside this batch.
-    batch_holders = defaultdict(list)
-    for item in items:
-        for key in stored[item.pk]:
-            batch_holders[key].append(item.pk)
-
-    for item in items:
-        me = ("i", item.pk)
-        for key in lookup[item.pk]:
+    uf = _UnionFind()  # nodes: ("i", index in this batch) and ("c", stored cluster id)
+    for i, wanted in enumerate(lookup):
+        me = ("i", i)
+        uf.find(me)
+        for key in wanted:
             is_lsh = key.startswith("lsh:")
             for cluster_id, other in holders.get(key, ()):
-                if other == item.pk:
-                    continue
-                if not is_lsh or similarity(sigs[item.pk], candidate_sigs.get(other) or [None] * BINS) >= THRESHOLD:
-                    uf.union(me, ("c", cluster_id))
-            for other in batch_holders.get(key, ()):
-                if other != item.pk and (not is_lsh or similarity(sigs[item.pk], sigs[other]) >= THRESHOLD):
-                    uf.union(me, ("i", other))
+                node = ("c", cluster_id)
+                if uf.find(me) != uf.find(node) and (not is_lsh or _near(sigs[i], stored_sigs.get(other))):
+                    uf.union(me, node)
+            for j in batch_holders.get(key, ()):
+                node = ("i", j)
+                if j != i and uf.find(me) != uf.find(node) and (not is_lsh or _near(sigs[i], sigs[j])):
+                    uf.union(me, node)
 
     groups = defaultdict(list)
     for node in list(uf.parent):
         groups[uf.find(node)].append(node)
-
-    touched, by_pk = set(), {item.pk: item for item in items}
+    touched = set()
     for members in groups.values():
         cluster_ids = sorted(pk for kind, pk in members if kind == "c")
-        batch = [by_pk[pk] for kind, pk in members if kind == "i"]
+        batch = [items[i] for kind, i in members if kind == "i"]
+        if not batch:
+            continue
         if cluster_ids:
             target = cluster_ids[0]
             if len(cluster_ids) > 1:  # this item bridges stories we had kept apart
                 Item.objects.filter(cluster_id__in=cluster_ids[1:]).update(cluster_id=target)
                 Cluster.objects.filter(pk__in=cluster_ids[1:]).delete()
         else:
-            first = min(batch, key=lambda i: i.pk)
-            target = Cluster.objects.create(title=first.title[:1000]).pk
+            target = Cluster.objects.create(title=batch[0].title[:1000]).pk
         for item in batch:
             item.cluster_id = target
         touched.add(target)
+    return stored, touched
 
-    Item.objects.bulk_update(items, ["cluster", "minhash"])
-    ClusterKey.objects.bulk_create(
-        [ClusterKey(key=key[:300], item_id=pk) for pk, keys in stored.items() for key in keys],
-        ignore_conflicts=True,
-    )
+
+def _near(a, b):
+    return bool(a and b) and similarity(a, b) >= THRESHOLD
+
+
+def store_keys(items, plan):
+    """Save the cluster keys of items `assign_clusters` planned, now they have ids; recount clusters."""
+    from .models import ClusterKey
+
+    stored, touched = plan
+    rows = [(key[:300], item.pk) for item, keys in zip(items, stored) for key in keys]
+    # Plain executemany: tens of keys per item make the ORM's bulk_create the slowest step here.
+    qn = connection.ops.quote_name
+    table = qn(ClusterKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({qn('key')}, {qn('item_id')}) VALUES (%s, %s) ON CONFLICT DO NOTHING", rows)
     refresh_clusters(touched)
 
 

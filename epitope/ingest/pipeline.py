@@ -15,6 +15,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from . import dedupe
 from .models import Item, Tombstone
@@ -186,15 +187,16 @@ def _write(source, prepared, summary):
             new_items.append(Item(source=source if getattr(source, "pk", None) else None, identity=identity,
                                   seen_hashes=[digest], **_fields_of(record, digest)))
             counts["new"] += 1
-    if changed:
-        Item.objects.bulk_update(changed, _FIELDS)
+    for item in changed:  # few per run; one UPDATE each beats bulk_update's CASE per column
+        Item.objects.filter(pk=item.pk).update(updated_at=timezone.now(), **{name: getattr(item, name) for name in _FIELDS})
     if new_items:
-        created = Item.objects.bulk_create(new_items)
+        plan = dedupe.assign_clusters(new_items)
+        created = Item.objects.bulk_create(new_items, batch_size=500)
         if any(item.pk is None for item in created):  # backends that cannot return ids
             by_identity = dict(Item.objects.filter(identity__in=[i.identity for i in created]).values_list("identity", "pk"))
             for item in created:
                 item.pk = by_identity[item.identity]
-        dedupe.assign_clusters(created)
+        dedupe.store_keys(created, plan)
     # Counted only once the batch is written: a batch retried one by one is not counted twice.
     for name, value in counts.items():
         setattr(summary, name, getattr(summary, name) + value)
