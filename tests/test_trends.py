@@ -39,12 +39,22 @@ def test_stories_by_type_counts_live_stories_in_the_hub_and_below(site):
     f.article(index, "Elsewhere", [site["immunology"]], date=datetime.date(2026, 11, 3), hero=False)
     f.article(index, "Too old", [site["cancer"]], date=datetime.date(2024, 11, 30), hero=False)
     (by_type, by_subtopic, papers) = trends.hub_trends(site["cancer"], now=NOW)
-    assert len(by_type.months) == 24 and by_type.months[-1] == datetime.date(2026, 11, 1)
+    assert len(by_type.months) == 12 and by_type.months[-1] == datetime.date(2026, 11, 1)
+    assert by_subtopic.months == papers.months == by_type.months
     counts = by_label(by_type)
     assert counts["News"]["2026-11"] == 2 and counts["Feature"]["2026-09"] == 1
     assert by_type.total == 3
-    assert "3 stories from December 2024 to November 2026 (News 2, Feature 1)" in by_type.summary()
+    assert "3 stories from December 2025 to November 2026 (News 2, Feature 1)" in by_type.summary()
     assert "busiest month was November 2026 with 2" in by_type.summary()
+
+
+def test_months_before_anything_appeared_are_trimmed_to_a_year_at_least(site):
+    f.article(site["index"], "A", [site["cancer"]], date=datetime.date(2026, 3, 2), hero=False)
+    shown = trends.hub_trends(site["cancer"], now=NOW)
+    assert {(t.months[0], len(t.months), len(t.series[0].counts)) for t in shown} == {(datetime.date(2025, 12, 1), 12, 12)}
+    f.article(site["index"], "B", [site["cancer"]], date=datetime.date(2025, 7, 9), hero=False)
+    (by_type, *_) = trends.hub_trends(site["cancer"], now=NOW)
+    assert by_type.months[0] == datetime.date(2025, 7, 1) and by_type.total == 2
 
 
 def test_stories_by_subtopic_counts_a_story_in_each_of_its_subtopics(site):

@@ -175,7 +175,7 @@ def papers_by_kind(topic, months, tree=None):
 
 
 def hub_trends(topic, now=None, months=DEFAULT_MONTHS):
-    """Return every Trend a hub's page shows, in page order."""
+    """Return every Trend a hub's page shows, in page order, over the same months."""
     month_list = month_range(timezone.localdate(now or timezone.now()), months)
     tree = topic_tree()
     trends = [
@@ -183,7 +183,21 @@ def hub_trends(topic, now=None, months=DEFAULT_MONTHS):
         stories_by_subtopic(topic, month_list, tree),
         papers_by_kind(topic, month_list, tree),
     ]
-    return [t for t in trends if t is not None]
+    return trim_leading_months([t for t in trends if t is not None])
+
+
+def trim_leading_months(trends, keep=12):
+    """Drop the months before anything appeared in any trend, keeping at least `keep` months."""
+    if not trends:
+        return trends
+    months = len(trends[0].months)
+    first = next((i for i in range(months) if any(t.totals[i] for t in trends)), months)
+    cut = max(0, min(first, months - keep))
+    for t in trends:
+        t.months = t.months[cut:]
+        for s in t.series:
+            s.counts = s.counts[cut:]
+    return trends
 
 
 # Chart geometry ---------------------------------------------------------------------------
