@@ -12,6 +12,7 @@ urlpatterns = [
     path("privacy/", include("epitope.privacy.urls")),
 ]
 urlpatterns += [path("search/", include("epitope.search.urls"))]
+urlpatterns += [path("", include("epitope.feeds.urls"))]  # robots.txt, sitemaps, /<hub>/feed/<kind>/
 urlpatterns += [path("newsletter/", include("epitope.newsletter.urls"))]
 from epitope.topics.views_trends import trends_csv, trends_page  # noqa: E402
 urlpatterns += [path("<slug:hub_slug>/trends/", trends_page, name="hub_trends"), path("<slug:hub_slug>/trends.csv", trends_csv, name="hub_trends_csv")]

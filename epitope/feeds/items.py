@@ -1,0 +1,86 @@
+"""What feeds, sitemaps, structured data and the API say about one article.
+
+One place decides an article's stable id, its publication time, its author and the image
+that represents it when shared, so a feed reader, a search engine and an API client agree.
+"""
+
+import datetime
+import logging
+import mimetypes
+import re
+
+from django.utils import timezone
+
+logger = logging.getLogger("epitope.feeds")
+
+# One 16:9 JPEG serves feed enclosures, Open Graph, Twitter cards and NewsArticle images:
+# every consumer reads JPEG, and Google asks for at least 1200 px wide.
+SHARE_RENDITION = "fill-1200x675|format-jpeg"
+
+_BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
+
+
+def guid(article):
+    """Return an id that survives slug changes, moves and re-publishing: the page's translation key."""
+    return f"urn:uuid:{article.translation_key}"
+
+
+def published_at(article):
+    """Return when the article was published, as an aware datetime.
+
+    The editorial `date` is what readers see; the time comes from the first publication when
+    that happened on the same day, so same-day stories keep their order.
+    """
+    first = article.first_published_at
+    if first is not None and timezone.localdate(first) == article.date:
+        return first
+    return timezone.make_aware(datetime.datetime.combine(article.date, datetime.time()), datetime.UTC)
+
+
+def updated_at(article):
+    return article.last_published_at or published_at(article)
+
+
+def author_names(article):
+    """Return the people in the byline ("By Ada Lovelace and Alan Turing" → two names)."""
+    text = _BY.sub("", article.byline or "").strip()
+    if not text:
+        return []
+    return [name.strip() for name in re.split(r",|\band\b|&", text) if name.strip()]
+
+
+def absolute(request, url):
+    if url.startswith(("http://", "https://")):
+        return url
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def share_image(image, request=None):
+    """Return url, width, height, mime type, byte size and alt text of the image's share rendition."""
+    if image is None:
+        return None
+    rendition = image.get_rendition(SHARE_RENDITION)
+    try:
+        size = rendition.file.size
+    except (OSError, ValueError):  # a missing file must not take a whole feed down
+        logger.warning("feeds: rendition file missing for image %s", image.pk)
+        size = 0
+    return {
+        "url": absolute(request, rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "mime_type": mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg",
+        "length": size,
+        "alt": image.alt_text,
+    }
+
+
+def with_share_images(qs):
+    """Load articles with their topics and share renditions in a fixed number of queries."""
+    from django.db.models import Prefetch
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    return qs.defer_streamfields().prefetch_related(
+        "topics", Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(SHARE_RENDITION))
+    )

@@ -1,0 +1,102 @@
+"""Serve hub feeds, sitemaps and robots.txt."""
+
+import hashlib
+from datetime import timedelta
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import condition, require_GET
+
+from epitope.search import facets
+
+from . import items as meta
+from .feeds import FEED_CLASSES, FEED_LENGTH, HubSelection
+
+NEWS_SITEMAP_HOURS = 48
+NEWS_SITEMAP_LIMIT = 1000  # Google's cap per news sitemap
+
+
+def find_hub(request, slug):
+    """Return the live, public TopicPage with this slug on the request's site, or raise Http404."""
+    from wagtail.models import Site
+
+    from epitope.topics.models import TopicPage
+
+    hubs = TopicPage.objects.live().public().filter(slug=slug).select_related("topic")
+    site = Site.find_for_request(request)
+    if site is not None:
+        hubs = hubs.descendant_of(site.root_page, inclusive=True)
+    hub = hubs.first()
+    if hub is None:
+        raise Http404("No such hub.")
+    return hub
+
+
+def _selection(request, hub_slug, kind):
+    """Resolve (and remember, for the conditional-GET helpers) what this feed request is for."""
+    cached = getattr(request, "_epitope_feed", None)
+    if cached is not None:
+        return cached
+    if kind not in FEED_CLASSES:
+        raise Http404("No such feed format.")
+    selection = HubSelection(find_hub(request, hub_slug), facets.selected(request.GET))
+    try:
+        state = list(selection.articles().values_list("pk", "last_published_at")[:FEED_LENGTH])
+    except facets.UnknownValue as exc:
+        raise Http404(str(exc)) from exc
+    times = [t for _, t in state if t] or [selection.hub.last_published_at or timezone.now()]
+    fingerprint = repr((kind, sorted(selection.chosen.items()), selection.hub.last_published_at, state))
+    request._epitope_feed = (selection, hashlib.sha256(fingerprint.encode()).hexdigest()[:32], max(times))
+    return request._epitope_feed
+
+
+def _etag(request, hub, kind):
+    return _selection(request, hub, kind)[1]
+
+
+def _last_modified(request, hub, kind):
+    return _selection(request, hub, kind)[2]
+
+
+@require_GET
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def hub_feed(request, hub, kind):
+    """Serve a hub's RSS, Atom or JSON feed; unchanged feeds get 304 Not Modified."""
+    selection = _selection(request, hub, kind)[0]
+    response = FEED_CLASSES[kind]()(request, selection)
+    # The conditional-GET decorator sets Last-Modified from the same figures as the ETag.
+    del response["Last-Modified"]
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {request.build_absolute_uri('/news-sitemap.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def news_sitemap(request):
+    """List the articles first published in the last 48 hours, as Google News asks."""
+    from epitope.articles.models import ArticlePage
+
+    since = timezone.now() - timedelta(hours=NEWS_SITEMAP_HOURS)
+    articles = (
+        ArticlePage.objects.live().public().filter(first_published_at__gte=since)
+        .defer_streamfields().order_by("-first_published_at")[:NEWS_SITEMAP_LIMIT]
+    )
+    entries = [
+        {"location": a.get_full_url(request), "title": a.title, "published": meta.published_at(a)} for a in articles
+    ]
+    return render(request, "feeds/news_sitemap.xml", {"entries": entries}, content_type="application/xml")
