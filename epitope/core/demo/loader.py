@@ -5,7 +5,6 @@ second run finds what the first made, and an editor's later changes to demo page
 """
 
 import datetime
-import logging
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -16,7 +15,8 @@ from epitope.core.site_setup import ensure_article_index, ensure_home, ensure_hu
 
 from . import content, pictures
 
-logger = logging.getLogger("epitope.demo")
+# Every demo picture's title starts with this, so reruns and warm-up can find them.
+IMAGE_TITLE_PREFIX = "Demo: "
 
 
 @dataclass
@@ -115,7 +115,7 @@ def ensure_article(index, story, topics, created, image_size):
 
 
 def _picture(slug, spec, created, image_size, suffix="hero"):
-    title = f"Demo: {slug} ({suffix})"
+    title = f"{IMAGE_TITLE_PREFIX}{slug} ({suffix})"
     image, new = pictures.ensure_picture(
         title, spec["seed"], spec["caption"], subject=spec.get("subject", "tumour cells"), size=image_size
     )
@@ -156,3 +156,19 @@ def ensure_policies(home, created):
         page.save_revision().publish()
         created.pages.append(page.url_path)
     forget_versions()
+
+
+def warm_card_renditions():
+    """Render the card sizes of every demo picture now, so the first visit to a hub is not slow.
+
+    Return how many pictures were checked; existing renditions are reused, so reruns are quick.
+    """
+    from wagtail.images import get_image_model
+
+    from epitope.articles.cards import CARD_RENDITIONS
+
+    images = get_image_model().objects.filter(title__startswith=IMAGE_TITLE_PREFIX)
+    images = images.prefetch_renditions(*CARD_RENDITIONS)
+    for image in images:
+        image.get_renditions(*CARD_RENDITIONS)
+    return len(images)

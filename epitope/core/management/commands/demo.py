@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from epitope.core.demo.admin_login import ensure_admin
-from epitope.core.demo.loader import load_demo
+from epitope.core.demo.loader import load_demo, warm_card_renditions
 
 
 class Command(BaseCommand):
@@ -20,6 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, no_serve, **options):
         verbosity = options["verbosity"]
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite needs its directory
+        self.stdout.write("Preparing the database and demo content…")
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout)
         with transaction.atomic():
             created = load_demo(hostname=_site_hostname(host), port=port)
@@ -31,6 +32,9 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo content: already loaded, nothing to create.")
+        if not no_serve:
+            self.stdout.write("Rendering card images (only the first run takes a while)…")
+            warm_card_renditions()
         address = f"http://{_url_host(host)}:{port}"
         self.stdout.write(f"Site:  {address}/")
         if login.works:
