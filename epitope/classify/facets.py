@@ -82,17 +82,23 @@ PHASE_RE = re.compile(
     rf"\bphase[\s\-‐–]*{_PHASE_NUM}(?:\s*(?:/|-|‐|–|and|or|to)\s*(?:phase\s*)?{_PHASE_NUM})?\b",
     re.IGNORECASE,
 )
-_QUALIFIER = (
-    r"(?:(?:adult|paediatric|pediatric|evaluable|eligible|consecutive|enrolled|treated|"
-    r"heavily pretreated|previously treated|newly diagnosed|unselected|randomi[sz]ed|"
-    r"Chinese|Japanese|European|American|Korean|female|male|elderly|older)\s+){0,2}"
+_QUALIFIERS = frozenset("""
+    adult paediatric pediatric evaluable eligible consecutive enrolled treated heavily pretreated
+    previously newly diagnosed unselected randomised randomized chinese japanese european american
+    korean female male elderly older eligible additional
+""".split())
+_NOUNS = "|".join(
+    f"[{w[0]}{w[0].upper()}]{w[1:]}"
+    for w in "patients participants subjects children adults individuals volunteers cases women men".split()
 )
-PATIENTS_RE = re.compile(
-    r"\b(?:n\s*=\s*(\d{1,3}(?:,\d{3})+|\d{1,7})\b"
-    rf"|(\d{{1,3}}(?:,\d{{3}})+|\d{{1,7}})\s+{_QUALIFIER}"
-    r"(?:patients|participants|subjects|children|adults|individuals|volunteers|cases|women|men)\b)",
-    re.IGNORECASE,
-)
+# Starts with a digit, words between are plain letters: cheap to scan. Which words may stand
+# between the number and the noun ("36 previously treated patients") is checked in Python.
+_NOUN_STEMS = ("atients", "articipants", "ubjects", "hildren", "dults", "ndividuals", "olunteers",
+               "cases", "CASES", "ATIENTS", "omen", "OMEN", " men", " MEN")
+PATIENTS_RE = re.compile(rf"(\d[\d,]*) ((?:[A-Za-z]+ ){{0,2}})(?:{_NOUNS})\b")
+_NUMBER_FORM = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,7}").fullmatch
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d{1,7})"
+N_EQUALS_RE = re.compile(rf"=\s*{_NUMBER}\b")
 
 
 def phase_numbers(match: re.Match) -> list[int]:
@@ -131,11 +137,28 @@ def find_phases(text: str, field_name: str = "text") -> dict[int, list[Span]]:
 def find_patient_counts(text: str, field_name: str = "text") -> list[tuple[int, Span]]:
     """Return (count, span) for each stated number of patients: "24 patients", "n = 118"."""
     out = []
-    for m in PATIENTS_RE.finditer(text):
-        number = int((m.group(1) or m.group(2)).replace(",", ""))
+    # Substring tests run at C speed; the regex scan costs more, so only run it when a noun is there.
+    has_noun = any(noun in text for noun in _NOUN_STEMS)
+    for m in PATIENTS_RE.finditer(text) if has_noun else ():
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in ".,"):
+            continue  # "3.24 patients", "CD824 patients": the number is part of something else
+        if not _NUMBER_FORM(m.group(1)):
+            continue
+        if m.group(2) and not all(w.lower() in _QUALIFIERS for w in m.group(2).split()):
+            continue  # "3 cohorts of patients" counts cohorts
+        out.append((m.start(), m.end(), m.group(1)))
+    if "=" in text:
+        for m in N_EQUALS_RE.finditer(text):
+            head = text[:m.start()].rstrip()
+            if head[-1:] in ("n", "N") and not head[-2:-1].isalnum():
+                start = len(head) - 1
+                out.append((start, m.end(), m.group(1)))
+    counts = []
+    for start, end, digits in sorted(out):
+        number = int(digits.replace(",", ""))
         if 0 < number < 10_000_000:
-            out.append((number, Span(m.start(), m.end(), m.group(), field_name)))
-    return out
+            counts.append((number, Span(start, end, text[start:end], field_name)))
+    return counts
 
 
 # Badge precedence: the strongest kind of evidence a reader would want to know about first.

@@ -1,21 +1,20 @@
 """Normalise text for matching, keeping a map back to the original characters.
 
-The matcher sees a case-folded string in which every run of non-alphanumeric characters
-(spaces, hyphens, en dashes, slashes, brackets, punctuation) is one space, accented Latin
-letters lose their accents and Greek letters become their names ("TGF-β" → "tgf beta",
-"IFNγ" → "ifn gamma"). Synonyms go through the same function, so both sides agree.
+The matcher sees a lower-cased string in which every run of non-alphanumeric characters
+(spaces, hyphens, en dashes, slashes, brackets, punctuation; also non-ASCII letters other than
+Greek) is one space and Greek letters become their names ("TGF-β" → "tgf beta", "IFNγ" → "ifn gamma"). Synonyms go through the same
+function, so both sides agree.
 
-Speed matters (the throughput target is 10,000 abstracts/s on one core), so the common work is
-done by C-level `str.lower`, `str.translate` and `re.sub`; only the few places where the
-length changes (runs of separators, Greek letters) are visited in Python, and only when a match
-needs its span mapped back.
+Speed matters (the throughput target is 10,000 abstracts/s on one core). Text without Greek
+letters — nearly all of it — takes a fast path done entirely by C-level `str.lower` and one
+`re.sub`; positions are mapped back lazily from the few runs of two or more separators (", ",
+") "), found only when a hit needs its span. Text with Greek letters takes the general path.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 
 GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
@@ -25,27 +24,24 @@ GREEK = {
     # Look-alikes that turn up in real titles ("IL-1⍺", "µM", "ϐ").
     "⍺": "alpha", "µ": "mu", "ϐ": "beta", "ϑ": "theta", "ϕ": "phi", "ϵ": "epsilon", "ϰ": "kappa",
 }
+GREEK.update({letter.upper(): name for letter, name in list(GREEK.items()) if len(letter.upper()) == 1})
 
 
 class _FoldTable(dict):
-    """A `str.translate` table, filled lazily: one character in, at most one character out.
+    """A `str.translate` table, filled lazily: separators become spaces, all else stays.
 
-    Letters and digits stay (accents removed), Greek letters stay for the next step, everything
-    else becomes a space. Length never changes, so positions survive this step untouched.
+    Length never changes, so positions survive this step untouched.
     """
 
     def __missing__(self, code):
         ch = chr(code)
-        if ch in GREEK:
-            out = ch
-        elif ch.isalnum() and ch != "_":
-            base = unicodedata.normalize("NFKD", ch)
-            base = "".join(c for c in base if not unicodedata.combining(c))
-            out = base if len(base) == 1 and base.isalnum() else ch
-        else:
-            out = " "
+        out = ch if ch in GREEK or _WORD_CHAR.match(ch) else " "
         self[code] = out
         return out
+
+
+_WORD_CHAR = re.compile(r"[^\W_]")
+_GREEK_SEARCH = re.compile("[" + "".join(GREEK) + "]").search
 
 
 _FOLD = _FoldTable()
@@ -62,31 +58,56 @@ def _fold(text: str) -> str:
     return low.translate(_FOLD)
 
 
-def _fold_keep_case(text: str) -> str:
-    """Return `text` with separators as single spaces but letters in their own case."""
-    out = []
-    for ch in text:
-        folded = _FOLD[ord(ch.lower())] if len(ch.lower()) == 1 else ch
-        out.append(ch if folded != " " and folded.lower() == ch.lower() else folded)
-    return " ".join("".join(out).split())
+_ASCII_TABLE = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+def _ascii(text: str) -> str:
+    """Return `text` with each non-ASCII character as "?" (a separator): same length, and
+    `str.translate` has a fast path for ASCII. Greek never gets here (it has its own path);
+    other non-ASCII letters ("ö") become word breaks, identically in synonyms and texts."""
+    return text if text.isascii() else text.encode("ascii", "replace").decode("ascii")
 
 
 class Normalised:
     """A normalised string plus what is needed to map its positions back to the original."""
 
-    __slots__ = ("original", "folded", "text", "_anchors", "_starts")
+    __slots__ = ("original", "folded", "text", "_anchors", "_starts", "_spaced")
 
     def __init__(self, original: str):
         self.original = original
-        self.folded = _fold(original)
         self._anchors = None
         self._starts = None
-        if _HAS_CHANGES(self.folded):
-            self.text = _CHANGES.sub(_replacement, self.folded)
-        else:
-            self.text = self.folded
+        low = original.lower()
+        if len(low) == len(original) and not _GREEK_SEARCH(low):
+            # Fast path: separators become spaces in place (C-level translate), then runs of
+            # spaces collapse (C-level split/join). Positions move only at those runs.
+            self._spaced = _ascii(low).translate(_ASCII_TABLE)
+            self.text = " ".join(self._spaced.split())
+            self.folded = self.text if len(self.text) == len(original) else None
+            return
+        self._spaced = None
+        self.folded = _fold(original)
+        self.text = _CHANGES.sub(_replacement, self.folded) if _HAS_CHANGES(self.folded) else self.folded
 
     def _build_anchors(self):
+        if self._spaced is not None:
+            # str.find is far quicker than a regex scan here; runs are short and few.
+            spaced = self._spaced
+            n = len(spaced.rstrip(" "))
+            lead = len(spaced) - len(spaced.lstrip(" "))
+            anchors = [(0, 0, 0, lead)] if lead else []  # leading separators vanish
+            shift = lead
+            i = spaced.find("  ", lead)
+            while -1 < i < n:
+                j = i + 2
+                while spaced[j] == " ":
+                    j += 1
+                anchors.append((i - shift, 1, i, j))  # an inner run becomes one space
+                shift += j - i - 1
+                i = spaced.find("  ", j)
+            self._anchors = anchors
+            self._starts = [a[0] for a in anchors]
+            return
         # Each anchor: (start in normalised text, length there, start in original, end in original).
         anchors, shift = [], 0
         for m in _CHANGES.finditer(self.folded):
@@ -144,7 +165,7 @@ def normalise(text: str) -> str:
 
 def normalise_keep_case(text: str) -> str:
     """Return the matching form of `text` without case folding (for abbreviations)."""
-    folded = _fold_keep_case(text)
+    folded = text.translate(_FOLD)
     if _HAS_CHANGES(folded):
         folded = _CHANGES.sub(_replacement, folded)
     return " ".join(folded.split())

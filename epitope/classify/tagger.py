@@ -77,6 +77,7 @@ class Tagger:
     def classify(self, title: str = "", text: str = "", subjects=()) -> Classification:
         """Return the facets, relevance and evidence badge for one record."""
         found: dict[tuple[str, str], Tag] = {}
+        cues: set[str] = set()  # cue concepts only count towards relevance: no spans kept
         mentions: dict[str, int] = defaultdict(int)
         in_title: set[str] = set()
         from_subject: set[str] = set()
@@ -95,11 +96,14 @@ class Tagger:
                 continue
             norm, hits = self.hits(value)
             for start, end, facet, cid in hits:
-                span = Span(*norm.span(start, end), field_name)
-                add(facet, cid, span, "text")
                 mentions[cid] += 1
                 if field_name == "title":
                     in_title.add(cid)
+                if facet == "cue":
+                    cues.add(cid)
+                    continue
+                span = Span(*norm.span(start, end), field_name)
+                add(facet, cid, span, "text")
                 for ref in self._implies.get(cid, ()):
                     i_facet, _, i_cid = ref.partition(":")
                     add(i_facet, i_cid, span, "text")
@@ -129,16 +133,19 @@ class Tagger:
             refs.update(f"{facet}:{cid}" for _, _, facet, cid in hits)
             for ref in refs:
                 facet, _, cid = ref.partition(":")
-                if cid in vocab.concepts or facet == "evidence":
+                if facet == "cue":
+                    cues.add(cid)
+                    from_subject.add(cid)
+                elif cid in vocab.concepts or facet == "evidence":
                     add(facet, cid, span, "subject")
                     from_subject.add(cid)
 
-        return self._assemble(found, mentions, in_title, from_subject, patients)
+        return self._assemble(found, cues, mentions, in_title, from_subject, patients)
 
-    def _assemble(self, found, mentions, in_title, from_subject, patients) -> Classification:
+    def _assemble(self, found, cues, mentions, in_title, from_subject, patients) -> Classification:
         vocab = self.vocabulary
         strengths: dict[str, list[float]] = defaultdict(list)
-        for (facet, cid) in found:
+        for cid in cues.union(cid for _facet, cid in found):
             concept = vocab.concepts.get(cid)
             if concept is None or concept.side is None:
                 continue
@@ -165,11 +172,14 @@ class Tagger:
 
 
 def _cased_ok(norm: Normalised, start: int, end: int, cased: str) -> bool:
-    o_start, o_end, original = norm.span(start, end)
-    if normalise_keep_case(original) != cased:
+    # Map back to the original (the same map the spans need, so built once per text) and
+    # compare the words there with the abbreviation's own case.
+    o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
+    piece = norm.original[o_start:o_end]
+    if piece != cased and normalise_keep_case(piece) != cased:
         return False
     window = norm.original[max(0, o_start - _SHOUT_WINDOW):o_end + _SHOUT_WINDOW]
-    return any(ch.islower() for ch in window)
+    return window != window.upper()  # some lower-case letter nearby: not ALL-CAPS text
 
 
 def _resolve_overlaps(raw, immune_cues=frozenset()):
