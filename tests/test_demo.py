@@ -96,3 +96,19 @@ def test_alt_text_names_the_colours_actually_drawn():
         background = max(img.getcolors(320 * 180), key=lambda pair: pair[0])[1]
         assert background == imagegen.PALETTES[pictures.palette_of(seed)][0]
         assert pictures.PALETTE_WORDS[pictures.palette_of(seed)][0] in pictures.describe(seed)
+
+
+def test_admin_login_keeps_its_password_file_and_never_overwrites_a_changed_password(tmp_path):
+    from epitope.core.demo.admin_login import ensure_admin
+
+    password_file = tmp_path / "var" / "demo-admin.txt"
+    first = ensure_admin(password_file)
+    assert first.works and password_file.read_text().strip() == first.password
+    assert ensure_admin(password_file).password == first.password
+
+    user = get_user_model().objects.get(username="admin")
+    user.set_password("changed-by-the-developer")
+    user.save()
+    again = ensure_admin(password_file)
+    assert not again.works  # the command then says so instead of printing a password that fails
+    assert get_user_model().objects.get(username="admin").check_password("changed-by-the-developer")
