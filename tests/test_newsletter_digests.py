@@ -209,3 +209,36 @@ def test_worker_task_sends_the_due_digests(site, smtp_server):
 def test_bad_now_is_a_clear_error(site):
     with pytest.raises(CommandError, match="ISO"):
         send(now="next tuesday")
+
+
+def test_mailto_unsubscribe_acts_on_the_token_in_the_subject(site, smtp_server, monkeypatch):
+    import io
+    import sys
+    from urllib.parse import unquote
+
+    f.article(site["index"], "Story", [site["cancer"]], date=IN_WEEK, hero=False)
+    person = subscriber("reader@example.org", [site["cancer"]])
+    send()
+    (message,) = smtp_server.to("reader@example.org")
+    mailto = re.findall(r"<([^>]+)>", message["List-Unsubscribe"])[1]
+    subject = unquote(mailto.split("subject=", 1)[1])
+    raw = f"From: reader@example.org\r\nTo: digest@epitope.example\r\nSubject: {subject}\r\n\r\n".encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    call_command("newsletter-unsubscribe-mail")
+    assert person.active_subscriptions().count() == 0
+
+    forged = raw.replace(b"unsubscribe ", b"unsubscribe x")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(forged)))
+    with pytest.raises(CommandError, match="not valid"):
+        call_command("newsletter-unsubscribe-mail")
+
+
+def test_unreachable_mail_server_is_a_clear_error_and_nothing_is_marked(site, smtp_server, settings):
+    from tests.newsletter_support import free_port
+
+    f.article(site["index"], "Story", [site["cancer"]], date=IN_WEEK, hero=False)
+    subscriber("reader@example.org", [site["cancer"]])
+    settings.EMAIL_PORT = free_port()
+    with pytest.raises(CommandError, match="cannot reach"):
+        send()
+    assert not Delivery.objects.exists()

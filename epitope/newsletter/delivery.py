@@ -92,6 +92,10 @@ def send_due(frequency, now=None, connection=None):
     report = Report(issue.key)
     tree = topic_tree()
     connection = connection or get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"newsletter: cannot reach the mail server ({exc}); nothing was sent") from exc
     with connection:
         for subscriber in due_subscribers(frequency):
             delivery = claim(subscriber, issue.key, now)
