@@ -1,0 +1,134 @@
+"""Editors' leads: story clusters with new items, and what an editor does with one.
+
+A lead is a cluster (one story, however many sources told it). Listing, drafting and
+dismissing are plain functions so they can be tested without HTTP; `views.py` is the admin skin.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator, slugify
+
+from .models import Cluster, Item
+
+ORDERS = {
+    "newest": ("-last_seen", "-source_count", "-size", "-pk"),
+    "covered": ("-source_count", "-size", "-last_seen", "-pk"),
+}
+# Which item gives a draft its headline: a press release or news story reads best, then a preprint
+# or paper title, and a trial record's official title last.
+_HEADLINE_PREFERENCE = {"news": 0, "preprint": 1, "paper": 2, "trial": 3}
+
+
+class NoArticleIndex(Exception):
+    """There is no article index page to create a draft under."""
+
+
+def lead_clusters(source_id=None, topic_id=None, order="newest"):
+    """Return clusters with at least one new item, matching the filters, in the given order."""
+    from epitope.topics.listing import topic_tree
+
+    new = Item.objects.filter(status=Item.NEW)
+    if source_id:
+        new = new.filter(source_id=source_id)
+    if topic_id:
+        new = new.filter(source__topic_id__in=topic_tree().descendants(int(topic_id)))
+    items = Item.objects.select_related("source").order_by("-published", "-pk")
+    return (
+        Cluster.objects.filter(pk__in=new.values("cluster_id"))
+        .order_by(*ORDERS.get(order, ORDERS["newest"]))
+        .prefetch_related(Prefetch("items", queryset=items))
+    )
+
+
+def plain(text, limit=600):
+    """Return text (sanitised HTML or plain) as one plain paragraph of at most `limit` characters."""
+    flat = re.sub(r"\s+", " ", html.unescape(strip_tags(text or ""))).strip()
+    return Truncator(flat).chars(limit)
+
+
+def headline_item(items):
+    return min(items, key=lambda i: (_HEADLINE_PREFERENCE.get(i.kind, 9), i.created_at, i.pk))
+
+
+def references_for(items):
+    """Return (kind, identifier, title) references for an article made from these items."""
+    from epitope.articles import references
+
+    found, seen = [], set()
+    for item in items:
+        ids = item.identifiers or {}
+        candidates = [("doi", ids.get("doi")), ("doi", ids.get("preprint_doi")), ("pmid", ids.get("pmid")),
+                      ("nct", ids.get("nct"))]
+        candidates = [(k, v) for k, v in candidates if v]
+        if not candidates and item.link:
+            candidates = [("url", item.link)]
+        for kind, value in candidates:
+            try:
+                value = references.normalise(kind, value)
+            except ValueError:
+                continue
+            if (kind, value.lower()) not in seen:
+                seen.add((kind, value.lower()))
+                found.append((kind, value, item.title[:500]))
+    return found
+
+
+def sources_paragraph(items):
+    """Return rich-text HTML listing the items as links, for the draft's body."""
+    lines = []
+    for item in items:
+        source = item.source.name if item.source else "removed source"
+        when = f", {item.published:%-d %b %Y}" if item.published else ""
+        title = escape(item.title)
+        link = f'<a href="{escape(item.link)}">{title}</a>' if item.link.startswith(("http://", "https://")) else title
+        lines.append(f"<li>{link} ({escape(source)}{when})</li>")
+    return "<p>Sources for this story:</p><ul>" + "".join(lines) + "</ul>"
+
+
+def _unique_slug(parent, title):
+    base = slugify(title)[:70] or "lead"
+    taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_draft(cluster, user=None):
+    """Create a draft News article from a lead, mark its items drafted, and return the page."""
+    from epitope.articles.models import ArticleIndexPage, ArticlePage, ArticleReference
+
+    index = ArticleIndexPage.objects.first()
+    if index is None:
+        raise NoArticleIndex("There is no article index page to put the draft under.")
+    items = list(cluster.items.select_related("source").order_by("created_at", "pk"))
+    lead = headline_item(items)
+    page = ArticlePage(
+        title=Truncator(plain(lead.title, 1000)).chars(250),
+        slug=_unique_slug(index, lead.title),
+        article_type=ArticlePage.NEWS,
+        standfirst=plain(lead.summary) or plain(lead.title),
+        body=[("paragraph", sources_paragraph(items))],
+        live=False,
+        owner=user,
+    )
+    page.references = [ArticleReference(kind=k, identifier=i, title=t) for k, i, t in references_for(items)]
+    index.add_child(instance=page)
+    topics = {item.source.topic_id for item in items if item.source and item.source.topic_id}
+    page.topics.set(sorted(topics))
+    page.save()
+    page.save_revision(user=user, log_action=True)
+    Item.objects.filter(cluster=cluster).exclude(status=Item.DISMISSED).update(status=Item.DRAFTED, draft=page)
+    return page
+
+
+def dismiss(cluster):
+    """Mark a lead's new items dismissed; return how many."""
+    return Item.objects.filter(cluster=cluster, status=Item.NEW).update(status=Item.DISMISSED)

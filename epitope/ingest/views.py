@@ -1,0 +1,68 @@
+"""The Leads inbox in the Wagtail admin: list leads, turn one into a draft, or dismiss it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import leads
+from .models import Cluster, Source
+
+PER_PAGE = 25
+
+
+def _int_or_none(value):
+    return int(value) if value and value.isdigit() else None
+
+
+def index(request):
+    from epitope.topics.models import Topic
+
+    source_id = _int_or_none(request.GET.get("source"))
+    topic_id = _int_or_none(request.GET.get("topic"))
+    order = request.GET.get("order") if request.GET.get("order") in leads.ORDERS else "newest"
+    page = Paginator(leads.lead_clusters(source_id, topic_id, order), PER_PAGE).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    return TemplateResponse(request, "ingest/leads.html", {
+        "page": page,
+        "sources": Source.objects.only("pk", "name"),
+        "topics": Topic.objects.only("pk", "name"),
+        "source_id": source_id,
+        "topic_id": topic_id,
+        "order": order,
+        "query": query.urlencode(),
+        "header_icon": "bell",
+    })
+
+
+def _can_draft(user):
+    from epitope.articles.models import ArticleIndexPage
+
+    index = ArticleIndexPage.objects.first()
+    return index is not None and index.permissions_for_user(user).can_add_subpage()
+
+
+@require_POST
+def create_draft(request, cluster_id):
+    cluster = get_object_or_404(Cluster, pk=cluster_id)
+    if not _can_draft(request.user):
+        raise PermissionDenied
+    try:
+        page = leads.create_draft(cluster, request.user)
+    except leads.NoArticleIndex as exc:
+        messages.error(request, str(exc))
+        return redirect("ingest_leads")
+    messages.success(request, f"Draft “{page.title}” created from the lead.")
+    return redirect(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+
+
+@require_POST
+def dismiss(request, cluster_id):
+    cluster = get_object_or_404(Cluster, pk=cluster_id)
+    count = leads.dismiss(cluster)
+    messages.success(request, f"Dismissed “{cluster}” ({count} item{'s' if count != 1 else ''}).")
+    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/admin/") else "ingest_leads")
