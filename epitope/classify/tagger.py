@@ -91,33 +91,50 @@ class Tagger:
                 tag.source = "text"
             tag.spans.append(span)
 
-        for field_name, value in (("title", title or ""), ("text", text or "")):
-            if not value:
+        # Title and text are matched as one string (one normalisation, one automaton pass, one
+        # offset map); each hit is then given back to its field. "\n\n" keeps them apart.
+        title, text = title or "", text or ""
+        gap = len(title) + 2
+        joined = f"{title}\n\n{text}"
+
+        def locate(o_start, o_end):
+            if o_end <= len(title):
+                return "title", o_start, o_end
+            if o_start >= gap:
+                return "text", o_start - gap, o_end - gap
+            return None, 0, 0  # straddles the gap: not one phrase
+
+        norm, hits = self.hits(joined)
+        for start, end, facet, cid in hits:
+            o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
+            field_name, f_start, f_end = locate(o_start, o_end)
+            if field_name is None:
                 continue
-            norm, hits = self.hits(value)
-            for start, end, facet, cid in hits:
-                mentions[cid] += 1
-                if field_name == "title":
-                    in_title.add(cid)
-                if facet == "cue":
-                    cues.add(cid)
-                    continue
-                span = Span(*norm.span(start, end), field_name)
-                add(facet, cid, span, "text")
-                for ref in self._implies.get(cid, ()):
-                    i_facet, _, i_cid = ref.partition(":")
-                    add(i_facet, i_cid, span, "text")
-            for phase, spans in find_phases(value, field_name).items():
-                for span in spans:
-                    add("evidence", f"phase-{phase}", span, "text")
+            mentions[cid] += 1
+            if field_name == "title":
+                in_title.add(cid)
+            if facet == "cue":
+                cues.add(cid)
+                continue
+            span = Span(f_start, f_end, joined[o_start:o_end], field_name)
+            add(facet, cid, span, "text")
+            for ref in self._implies.get(cid, ()):
+                i_facet, _, i_cid = ref.partition(":")
+                add(i_facet, i_cid, span, "text")
+        for phase, spans in find_phases(joined).items():
+            for span in spans:
+                field_name, f_start, f_end = locate(span.start, span.end)
+                if field_name:
+                    add("evidence", f"phase-{phase}", Span(f_start, f_end, span.text, field_name), "text")
         for cid in self._model_systems:
             tag = found.get(("evidence", cid))
             if tag and tag.source == "text" and len(tag.spans) < 2 and cid not in in_title:
                 del found[("evidence", cid)]
         patients = None
-        for field_name, value in (("title", title or ""), ("text", text or "")):
-            for number, span in find_patient_counts(value, field_name):
-                add("evidence", "patient-count", span, "text")
+        for number, span in find_patient_counts(joined):
+            field_name, f_start, f_end = locate(span.start, span.end)
+            if field_name:
+                add("evidence", "patient-count", Span(f_start, f_end, span.text, field_name), "text")
                 patients = max(patients or 0, number)
         if patients is not None:
             found[("evidence", "patient-count")].value = patients
