@@ -1,0 +1,151 @@
+"""`epitope ingest`, `ingest-file`, `sources` and `worker`, against real feeds served on loopback."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from epitope.ingest import scheduling
+from epitope.ingest.models import Item, Source, SourceRun
+from tests.ingest_support import TESTDATA
+
+pytestmark = pytest.mark.django_db
+ATOM = (TESTDATA / "small_atom.xml").read_bytes()
+RSS = (TESTDATA / "large_rss.xml").read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def _loopback_allowed(settings):
+    settings.EPITOPE_FETCH_ALLOW_PRIVATE = True
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def run_json(*args):
+    return json.loads(run(*args, "--json"))
+
+
+def feed_source(httpserver, path, name=None, **extra):
+    return Source.objects.create(name=name or path, url=httpserver.url_for(path), **extra)
+
+
+def test_ingest_file_prints_one_summary_and_a_rerun_creates_nothing():
+    paths = [str(TESTDATA / "small_atom.xml"), str(TESTDATA / "rss_1.0_biorxiv.xml"), str(TESTDATA / "pubmed" / "33568043.xml")]
+    first = run_json("ingest-file", *paths)
+    assert [row["file"] for row in first["sources"]] == paths
+    assert first["totals"]["new"] == Item.objects.count() > 0
+    assert first["totals"]["errors"] == 0
+    second = run_json("ingest-file", *paths)
+    assert second["totals"]["new"] == 0 and second["totals"]["updated"] == 0
+    assert second["totals"]["duplicates"] == first["totals"]["fetched"]
+
+
+def test_ingest_file_detects_the_format_or_takes_it_from_the_option():
+    run("ingest-file", str(TESTDATA / "pubmed" / "33568043.xml"), "--source", "Baseline")
+    run("ingest-file", str(TESTDATA / "rss_1.0_biorxiv.xml"), "--format", "rdf")
+    paper = Item.objects.get(pmid="33568043")
+    assert paper.kind == "paper" and paper.source.name == "Baseline"
+    assert Item.objects.filter(source__name="Imported files", kind="preprint").exists()
+
+
+def test_ingest_file_reports_a_file_it_cannot_read(tmp_path):
+    junk = tmp_path / "junk.xml"
+    junk.write_bytes(b"this is not a feed")
+    with pytest.raises(SystemExit) as exit_info:
+        run("ingest-file", str(junk), "--json")
+    assert exit_info.value.code == 1
+    assert SourceRun.objects.get().ok is False
+
+
+def test_ingest_runs_every_due_source_and_one_broken_source_stops_no_other(httpserver):
+    httpserver.expect_request("/atom").respond_with_data(ATOM, content_type="application/atom+xml")
+    httpserver.expect_request("/broken").respond_with_data("oops", status=500)
+    httpserver.expect_request("/rss").respond_with_data(RSS, content_type="application/rss+xml")
+    atom, broken, rss = (feed_source(httpserver, p, interval_minutes=30) for p in ("/atom", "/broken", "/rss"))
+    feed_source(httpserver, "/paused", active=False)
+    result = run_json("ingest")
+    by_name = {row["source"]: row for row in result["sources"]}
+    assert set(by_name) == {"/atom", "/broken", "/rss"}
+    assert by_name["/atom"]["new"] > 0 and by_name["/rss"]["new"] > 0
+    assert "HTTP 500" in by_name["/broken"]["errors"][0]
+    broken.refresh_from_db()
+    assert broken.failure_count == 1 and "HTTP 500" in broken.last_error
+    atom.refresh_from_db()
+    assert atom.last_success_at and atom.next_fetch_at > timezone.now() + dt.timedelta(minutes=29)
+    assert run_json("ingest")["sources"] == []  # nothing is due any more
+
+
+def test_a_304_writes_nothing_but_the_run_log(httpserver):
+    httpserver.expect_ordered_request("/atom").respond_with_data(ATOM, headers={"ETag": '"v1"'})
+    httpserver.expect_ordered_request("/atom", headers={"If-None-Match": '"v1"'}).respond_with_data("", status=304)
+    source = feed_source(httpserver, "/atom")
+    run("ingest", "--source", str(source.pk))
+    before = list(Item.objects.values_list("pk", "updated_at"))
+    result = run_json("ingest", "--source", str(source.pk))
+    assert result["sources"][0]["not_modified"] is True and result["sources"][0]["new"] == 0
+    assert list(Item.objects.values_list("pk", "updated_at")) == before
+    assert SourceRun.objects.filter(source=source).count() == 2
+
+
+def test_retry_after_and_backoff_are_honoured(httpserver):
+    httpserver.expect_ordered_request("/busy").respond_with_data("slow down", status=429, headers={"Retry-After": "7200"})
+    httpserver.expect_ordered_request("/busy").respond_with_data("down", status=503)
+    httpserver.expect_ordered_request("/busy").respond_with_data("down", status=503)
+    source = feed_source(httpserver, "/busy", interval_minutes=10)
+    run("ingest", "--source", str(source.pk))
+    source.refresh_from_db()
+    assert source.next_fetch_at >= timezone.now() + dt.timedelta(seconds=7100)
+    assert source.retry_after_until is not None
+    waits = []
+    for _ in range(2):
+        started = timezone.now()
+        run("ingest", "--source", str(source.pk))
+        source.refresh_from_db()
+        waits.append(round((source.next_fetch_at - started).total_seconds() / 60))
+    assert source.failure_count == 3
+    assert waits == [20, 40]  # 10 min interval: doubling from the second failure on
+
+
+def test_a_claimed_source_is_not_taken_twice():
+    source = Source.objects.create(name="x", url="https://example.org/feed")
+    assert scheduling.claim(source.pk) is True
+    assert scheduling.claim(source.pk) is False
+    assert source.pk not in scheduling.due_sources().values_list("pk", flat=True)
+    scheduling.release(source.pk)
+    assert scheduling.claim(source.pk) is True
+
+
+def test_sources_command_adds_lists_pauses_resumes_and_removes():
+    run("sources", "add", "Nature Cancer", "--kind", "rss", "--url", "https://www.nature.com/natcancer.rss", "--every", "90")
+    source = Source.objects.get(name="Nature Cancer")
+    assert source.interval_minutes == 90 and source.active
+    run("sources", "pause", "Nature Cancer")
+    listed = json.loads(run("sources", "list", "--json"))
+    assert listed[0]["status"] == "paused" and listed[0]["every_minutes"] == 90
+    run("sources", "resume", str(source.pk))
+    assert Source.objects.get().active
+    run("sources", "remove", str(source.pk))
+    assert not Source.objects.exists()
+
+
+def test_worker_runs_due_sources_through_the_database_task_queue(httpserver, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    httpserver.expect_request("/atom").respond_with_data(ATOM, content_type="application/atom+xml")
+    source = feed_source(httpserver, "/atom")
+    output = run("worker", "--once")
+    assert "Queued 1 source run(s)" in output
+    task = DBTaskResult.objects.get()
+    assert task.status == "SUCCESSFUL" and task.return_value["new"] == Item.objects.count() > 0
+    source.refresh_from_db()
+    assert source.claimed_until is None and source.last_success_at is not None
+    run("worker", "--once")
+    assert DBTaskResult.objects.count() == 1  # not due again yet: nothing queued
