@@ -5,6 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from epitope.api import api as read_api
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
@@ -13,6 +15,7 @@ urlpatterns = [
 ]
 urlpatterns += [path("search/", include("epitope.search.urls"))]
 urlpatterns += [path("", include("epitope.feeds.urls"))]  # robots.txt, sitemaps, /<hub>/feed/<kind>/
+urlpatterns += [path("api/", read_api.urls)]  # read-only JSON API, schema at /api/openapi.json
 urlpatterns += [path("newsletter/", include("epitope.newsletter.urls"))]
 from epitope.topics.views_trends import trends_csv, trends_page  # noqa: E402
 urlpatterns += [path("<slug:hub_slug>/trends/", trends_page, name="hub_trends"), path("<slug:hub_slug>/trends.csv", trends_csv, name="hub_trends_csv")]

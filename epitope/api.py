@@ -1,0 +1,230 @@
+"""The read-only JSON API at /api/: articles, topics and facets, described at /api/openapi.json.
+
+django-ninja rather than Wagtail's API v2: v2 publishes no OpenAPI schema, and filtering by
+a topic *and its descendants* or by registered facets would need custom filter backends on
+top of DRF. Ninja validates every parameter from the type hints (a bad integer is a 422, not
+a 500) and writes the schema from the same hints, so the two cannot drift apart.
+"""
+
+import datetime
+from typing import Literal, Optional
+
+from django.http import Http404
+from ninja import NinjaAPI, Path, Query, Schema
+
+from epitope.feeds import items as meta
+from epitope.search import facets
+
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000  # past this an offset no longer fits a database integer on every backend
+MAX_ID = 2**63 - 1
+SLUG = r"^[-a-zA-Z0-9_]+$"
+
+api = NinjaAPI(
+    title="Epitope read API",
+    version="1",
+    description="Published news and features on cancer immunology, the topic tree and the facets readers filter by.",
+    docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP rightly refuses
+    urls_namespace="api",
+)
+
+
+class Message(Schema):
+    detail: str
+
+
+class ImageOut(Schema):
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+class TopicRef(Schema):
+    slug: str
+    name: str
+
+
+class TopicOut(TopicRef):
+    description: str
+    parent: Optional[str] = None
+    hub_url: Optional[str] = None
+
+
+class TopicDetail(TopicOut):
+    ancestors: list[TopicRef]
+    children: list[TopicRef]
+
+
+class ArticleOut(Schema):
+    id: int
+    title: str
+    url: str
+    type: str
+    date: datetime.date
+    standfirst: str
+    authors: list[str]
+    topics: list[TopicRef]
+    image: Optional[ImageOut] = None
+    published: datetime.datetime
+    updated: datetime.datetime
+
+
+class ReferenceOut(Schema):
+    kind: str
+    identifier: str
+    title: str
+    url: str
+
+
+class ArticleDetail(ArticleOut):
+    byline: str
+    references: list[ReferenceOut]
+
+
+class ArticlePage_(Schema):
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
+    results: list[ArticleOut]
+
+
+class FacetValue(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class FacetOut(Schema):
+    param: str
+    label: str
+    values: list[FacetValue]
+
+
+def _article(article, request):
+    image = meta.share_image(article.hero_image, request)
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "url": article.get_full_url(request),
+        "type": article.article_type,
+        "date": article.date,
+        "standfirst": article.standfirst,
+        "authors": meta.author_names(article),
+        "topics": [{"slug": t.slug, "name": t.name} for t in article.topics.all()],
+        "image": image and {k: image[k] for k in ("url", "width", "height", "alt")},
+        "published": meta.published_at(article),
+        "updated": meta.updated_at(article),
+    }
+
+
+def _live_articles():
+    from epitope.articles.models import NEWEST_FIRST, ArticlePage
+
+    return ArticlePage.objects.live().public().order_by(*NEWEST_FIRST)
+
+
+@api.get("/articles", response={200: ArticlePage_, 404: Message}, tags=["articles"])
+def list_articles(
+    request,
+    topic: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A topic slug; its subtopics count too."),
+    type: Optional[Literal["news", "feature"]] = Query(None),  # noqa: A002 - the public parameter name
+    date_from: Optional[datetime.date] = Query(None, alias="from", description="Published on or after (YYYY-MM-DD)."),
+    date_to: Optional[datetime.date] = Query(None, alias="to", description="Published on or before (YYYY-MM-DD)."),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(20, ge=1, description=f"Capped at {MAX_PAGE_SIZE}."),
+):
+    """Return published articles, newest first, filtered by topic, type, date and registered facets."""
+    page_size = min(page_size, MAX_PAGE_SIZE)
+    chosen = {k: v for k, v in (("topic", topic), ("type", type)) if v}
+    # Facets other apps register (modality, cancer type) are read from the query string as well.
+    chosen.update(facets.selected(request.GET, only={f.param for f in facets.all_facets()} - {"topic", "type"}))
+    try:
+        qs = facets.apply_all(facets.apply_dates(_live_articles(), date_from, date_to), chosen)
+    except facets.UnknownValue as exc:
+        return 404, {"detail": str(exc)}
+    count = qs.count()
+    start = (page - 1) * page_size
+    rows = meta.with_share_images(qs)[start : start + page_size]
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "num_pages": max(1, -(-count // page_size)),
+        "results": [_article(a, request) for a in rows],
+    }
+
+
+@api.get("/articles/{article_id}", response={200: ArticleDetail, 404: Message}, tags=["articles"])
+def get_article(request, article_id: int = Path(..., ge=1, le=MAX_ID)):
+    """Return one published article with its byline and references."""
+    article = meta.with_share_images(_live_articles().filter(pk=article_id)).prefetch_related("references").first()
+    if article is None:
+        return 404, {"detail": "No published article with that id."}
+    out = _article(article, request)
+    out["byline"] = article.byline
+    out["references"] = [
+        {"kind": r.kind, "identifier": r.identifier, "title": r.title, "url": r.url} for r in article.references.all()
+    ]
+    return out
+
+
+def _topic(topic, slugs, hubs, request):
+    hub = hubs.get(topic.pk)
+    return {
+        "slug": topic.slug,
+        "name": topic.name,
+        "description": topic.description,
+        "parent": slugs.get(topic.parent_id),
+        "hub_url": hub.get_full_url(request) if hub else None,
+    }
+
+
+def _hubs():
+    from epitope.topics.models import TopicPage
+
+    return {hub.topic_id: hub for hub in TopicPage.objects.live().public()}
+
+
+@api.get("/topics", response=list[TopicOut], tags=["topics"])
+def list_topics(request):
+    """Return the whole topic tree (it is small), each topic naming its parent."""
+    from epitope.topics.models import Topic
+
+    topics = list(Topic.objects.order_by("name"))
+    slugs, hubs = {t.pk: t.slug for t in topics}, _hubs()
+    return [_topic(t, slugs, hubs, request) for t in topics]
+
+
+@api.get("/topics/{slug}", response={200: TopicDetail, 404: Message}, tags=["topics"])
+def get_topic(request, slug: str = Path(..., pattern=SLUG, max_length=100)):
+    """Return one topic with its ancestors (root first) and children."""
+    from epitope.topics.models import Topic
+
+    topic = Topic.objects.filter(slug=slug).select_related("parent").first()
+    if topic is None:
+        return 404, {"detail": "No such topic."}
+    slugs = {topic.parent_id: topic.parent.slug} if topic.parent else {}
+    out = _topic(topic, slugs, _hubs(), request)
+    out["ancestors"] = [{"slug": t.slug, "name": t.name} for t in topic.ancestors()]
+    out["children"] = [{"slug": t.slug, "name": t.name} for t in topic.children.order_by("name")]
+    return out
+
+
+@api.get("/facets", response=list[FacetOut], tags=["facets"])
+def list_facets(request):
+    """Return every facet with how many published articles have each value."""
+    live = _live_articles()
+    out = []
+    for facet in facets.all_facets():
+        counts = facet.counts(live)
+        values = [{"value": v, "label": label, "count": counts.get(v, 0)} for v, label in facet.choices()]
+        out.append({"param": facet.param, "label": facet.label, "values": values})
+    return out
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
