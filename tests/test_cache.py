@@ -20,9 +20,9 @@ HUB_VARIANTS = ["/cancer-immunology/", "/cancer-immunology/?page=2", "/cancer-im
 def page_cache(settings):
     settings.MIDDLEWARE = ["epitope.core.middleware.PageCacheMiddleware", *settings.MIDDLEWARE]
     settings.EPITOPE_PAGE_CACHE_TIMEOUT = 600
-    cache.store().clear()
+    cache.clear()
     yield
-    cache.store().clear()
+    cache.clear()
 
 
 @pytest.fixture
@@ -190,3 +190,19 @@ def test_wsgi_fast_path_answers_hits_with_the_stored_response(client, site):
     assert seen["status"] == "200 OK" and seen["headers"]["Content-Security-Policy"] == stored["Content-Security-Policy"]
     miss = app(RequestFactory().get("/cell-therapy/").META, lambda *a: None)
     assert b"".join(miss) == b"rendered by django" and calls == ["/cell-therapy/"]
+
+
+def test_processes_sharing_a_generation_file_see_each_others_purges(client, site, settings, tmp_path):
+    # What `epitope serve` runs with: each server process keeps its own copy of the stored pages
+    # and tag versions, and trusts them only while the generation file is unchanged.
+    settings.EPITOPE_PAGE_CACHE_GENERATION_FILE = str(tmp_path / "generation")
+    cache.clear()
+    prime(client, ["/cell-therapy/", "/cancer-vaccines/"])
+    assert client.get("/cell-therapy/")["X-Epitope-Cache"] == "hit"
+    # Another process publishes: it writes the shared store and the generation file, not our memory.
+    cache.store().set_many({"epitope:tag:listing:%d" % site["cell"].pk: "from-another-process"}, timeout=None)
+    (tmp_path / "generation").write_text("another process was here")
+    assert not is_cached("/cell-therapy/")
+    assert is_cached("/cancer-vaccines/")
+    f.article(site["index"], "Seen everywhere", [site["vaccines"]], hero=False)
+    assert not is_cached("/cancer-vaccines/")

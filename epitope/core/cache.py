@@ -15,6 +15,7 @@ both `PageCacheMiddleware` and the WSGI fast path in `epitope.core.serving`.
 import hashlib
 import logging
 import os
+import time
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -124,7 +125,68 @@ def bump(tags):
     if not tags:
         return
     store().set_many({_version_key(tag): _new_token() for tag in tags}, timeout=None)
+    _versions.changed()
     logger.debug("Page cache purged tags %s", sorted(tags))
+
+
+class _LocalVersions:
+    """This process's copy of the tag versions, trusted while the shared generation file is unchanged.
+
+    Every bump rewrites the generation file (after writing the versions), so one stat() per
+    request tells whether any version changed anywhere on this machine; without the file
+    (Redis across machines, the test suite) every lookup reads the versions from the store.
+    """
+
+    def __init__(self):
+        self.signature = None
+        self.tokens = {}
+
+    def path(self):
+        return getattr(settings, "EPITOPE_PAGE_CACHE_GENERATION_FILE", None)
+
+    def _signature(self, path):
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def changed(self):
+        path = self.path()
+        self.tokens = {}
+        if path:
+            tmp = f"{path}.{os.getpid()}.tmp"
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(tmp, "w") as handle:
+                handle.write(_new_token())
+            os.replace(tmp, path)  # a new inode, so every process sees the change
+
+    def get(self, tags):
+        path = self.path()
+        if not path:
+            return store().get_many([_version_key(tag) for tag in tags]), True
+        signature = self._signature(path)
+        if signature is None or signature != self.signature:
+            self.tokens, self.signature = {}, signature
+        missing = [tag for tag in tags if tag not in self.tokens]
+        if missing:
+            found = store().get_many([_version_key(tag) for tag in missing])
+            for tag in missing:
+                if _version_key(tag) in found:
+                    self.tokens[tag] = found[_version_key(tag)]
+        return self.tokens, False
+
+
+_versions = _LocalVersions()
+_entries = {}  # this process's copies of stored pages: key -> (expires, versions, stored)
+MAX_LOCAL_ENTRIES = 500
+
+
+def clear():
+    """Forget every stored page, here and in the shared store."""
+    _entries.clear()
+    _versions.tokens, _versions.signature = {}, None
+    store().clear()
 
 
 def lookup(meta):
@@ -132,16 +194,27 @@ def lookup(meta):
     key = request_key(meta)
     if key is None:
         return None
-    cache = store()
-    entry = cache.get(key)
-    if entry is None:
+    entry = _entries.get(key)
+    if entry is not None and entry[0] > time.time() and _current(entry[1]):
+        return entry[2]
+    # Not here, or outdated here: another process may have stored a newer rendering.
+    entry = store().get(key)
+    if entry is None or not _current(entry[1]):
+        _entries.pop(key, None)
         return None
-    versions, stored = entry
-    current = cache.get_many([_version_key(tag) for tag in versions])
-    for tag, token in versions.items():
-        if current.get(_version_key(tag)) != token:
-            return None
-    return stored
+    _remember(key, entry)
+    return entry[2]
+
+
+def _current(versions):
+    current, keyed = _versions.get(versions)
+    return all(current.get(_version_key(tag) if keyed else tag) == token for tag, token in versions.items())
+
+
+def _remember(key, entry):
+    if len(_entries) >= MAX_LOCAL_ENTRIES:
+        _entries.clear()
+    _entries[key] = entry
 
 
 def cacheable(request, response):
@@ -171,7 +244,10 @@ def save(request, response, versions):
     if not response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
     headers = [(k, v) for k, v in response.items() if k.lower() != "x-epitope-cache"]
-    store().set(key, (versions, (response.status_code, headers, response.content, etag)), timeout())
+    stored = (response.status_code, headers, response.content, etag)
+    entry = (time.time() + timeout(), versions, stored)
+    store().set(key, entry, timeout())
+    _remember(key, entry)
     response["X-Epitope-Cache"] = "miss"
     return True
 

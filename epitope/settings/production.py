@@ -102,7 +102,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
 }
+# One stat() of this file per request tells a server process whether any purge happened.
+EPITOPE_PAGE_CACHE_GENERATION_FILE = str(VAR_DIR / "cache" / "pages.generation")  # noqa: F405
 if os.environ.get("REDIS_URL"):
+    EPITOPE_PAGE_CACHE_GENERATION_FILE = None  # purges may come from other machines
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"].get("KEY_PREFIX", "epitope") + ":pages"}
 
 # A loopback run with no web server in front (`epitope serve` on 127.0.0.1) serves uploaded
