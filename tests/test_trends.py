@@ -163,3 +163,47 @@ def test_unknown_or_unpublished_hub_is_404_and_other_pages_still_serve(client, s
     assert story.url == "/articles/trends/"
     response = client.get("/articles/trends/")
     assert response.status_code == 200 and b"What Trends means for patients." in response.content
+
+
+def classify(obj, **facets):
+    from django.contrib.contenttypes.models import ContentType
+
+    from epitope.classify.models import StoredClassification
+
+    data = {"facets": {facet: [{"concept": c, "label": c.upper()} for c in concepts] for facet, concepts in facets.items()}}
+    StoredClassification.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+        defaults={"data": data, "concepts": [f"{k}:{c}" for k, concepts in facets.items() for c in concepts]},
+    )
+
+
+def test_stories_and_papers_by_modality_and_cancer_type_when_classified(site, monkeypatch):
+    from epitope.ingest.models import Item, Source
+
+    monkeypatch.setattr(trends, "TOP_CONCEPTS", 2)
+    index = site["index"]
+    a = f.article(index, "A", [site["cell"]], date=datetime.date(2026, 10, 2), hero=False)
+    b = f.article(index, "B", [site["cancer"]], date=datetime.date(2026, 11, 2), hero=False)
+    c = f.article(index, "C", [site["cancer"]], date=datetime.date(2026, 11, 3), hero=False)
+    f.article(index, "Unclassified", [site["cancer"]], date=datetime.date(2026, 11, 4), hero=False)
+    classify(a, modality=["car-t"], cancer_type=["dlbcl", "lymphoma"])
+    classify(b, modality=["car-t", "pd-1-inhibitor"])
+    classify(c, modality=["oncolytic-virus"])
+    source = Source.objects.create(name="PubMed", kind="pubmed", topic=site["cancer"])
+    paper = Item.objects.create(source=source, identity="p1", title="P", kind="paper",
+                                published=datetime.datetime(2026, 11, 5, tzinfo=datetime.UTC))
+    classify(paper, cancer_type=["melanoma"])
+
+    shown = {t.slug: t for t in trends.hub_trends(site["cancer"], now=NOW)}
+    assert list(shown) == [
+        "stories-by-type", "stories-by-modality", "stories-by-cancer-type", "stories-by-subtopic",
+        "papers-by-kind", "papers-by-cancer-type",
+    ]
+    modality = by_label(shown["stories-by-modality"])
+    assert list(modality) == ["CAR-T", "ONCOLYTIC-VIRUS", "Other"]  # top two, then the rest
+    assert modality["CAR-T"]["2026-10"] == 1 and modality["CAR-T"]["2026-11"] == 1
+    assert modality["Other"]["2026-11"] == 1
+    assert by_label(shown["stories-by-cancer-type"])["DLBCL"]["2026-10"] == 1
+    assert by_label(shown["papers-by-cancer-type"])["MELANOMA"]["2026-11"] == 1
+    csv_rows = trends.to_csv(shown.values())
+    assert "stories-by-modality,CAR-T,2026-11,1" in csv_rows

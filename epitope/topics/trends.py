@@ -1,8 +1,8 @@
 """How much a hub published per month: counts, chart geometry and CSV. Plain functions, no HTTP.
 
-A `Trend` is one chart: months along the x axis, one series per article type, subtopic or
-kind of ingested item. When the classifier stores modality and cancer-type facets, those
-become further trends here (`facet_trends`); until then a hub shows types and subtopics.
+A `Trend` is one chart: months along the x axis, one series per article type, subtopic,
+kind of ingested item, or modality / cancer type where the classifier has stored them
+(`epitope.classify.models.StoredClassification`); charts with no data are left out.
 """
 
 import csv
@@ -174,14 +174,95 @@ def papers_by_kind(topic, months, tree=None):
     )
 
 
+FACETS = (("modality", "modality"), ("cancer_type", "cancer type"))
+TOP_CONCEPTS = 7  # more series than this go into "Other": a stack of 20 colours is unreadable
+_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+
+
+def _facet_trend(model, dates_by_pk, months, facet, slug, title, unit, note):
+    """Return one series per `facet` concept the classifier stored for these objects, or None.
+
+    `dates_by_pk` maps each object's pk to its date; an object tagged with two concepts of the
+    facet counts under both.
+    """
+    try:
+        from epitope.classify.models import StoredClassification
+    except ImportError:  # an install without the classifier
+        return None
+    from django.contrib.contenttypes.models import ContentType
+
+    if not dates_by_pk:
+        return None
+    index = {m: i for i, m in enumerate(months)}
+    content_type = ContentType.objects.get_for_model(model)
+    ids = [str(pk) for pk in dates_by_pk]
+    counts, labels = {}, {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = StoredClassification.objects.filter(
+            content_type=content_type, object_id__in=ids[start:start + _CHUNK]
+        ).values_list("object_id", "data")
+        for object_id, data in rows:
+            i = index.get(_month_key(dates_by_pk[int(object_id)]))
+            tags = {t.get("concept"): t for t in (data or {}).get("facets", {}).get(facet, []) if t.get("concept")}
+            if i is None:
+                continue
+            for concept, tag in tags.items():
+                counts.setdefault(concept, [0] * len(months))[i] += 1
+                labels[concept] = tag.get("label") or concept
+    if not counts:
+        return None
+    ranked = sorted(counts, key=lambda c: (-sum(counts[c]), labels[c]))
+    series = [Series(c, labels[c], counts[c]) for c in ranked[:TOP_CONCEPTS]]
+    rest = ranked[TOP_CONCEPTS:]
+    if rest:
+        series.append(Series("other", "Other", [sum(counts[c][i] for c in rest) for i in range(len(months))]))
+    return Trend(slug, title, unit, months, _colour(series), note=note)
+
+
+def stories_by_facets(topic, months, tree=None):
+    """Return stories per month by modality and by cancer type, where the classifier has tagged them."""
+    from epitope.articles.models import ArticlePage
+
+    ids = (tree or topic_tree()).descendants(topic.pk)
+    qs = articles_in_topics(ids).filter(date__gte=months[0], date__lt=_next_month(months[-1]))
+    dates = dict(qs.order_by().values_list("pk", "date"))
+    return [
+        _facet_trend(ArticlePage, dates, months, facet, f"stories-by-{facet.replace('_', '-')}",
+                     f"Stories per month by {label}", "Stories",
+                     f"As tagged by the classifier; a story about two {label}s counts under both.")
+        for facet, label in FACETS
+    ]
+
+
+def papers_by_facets(topic, months, tree=None):
+    try:
+        from epitope.ingest.models import Item
+    except ImportError:
+        return [None] * len(FACETS)
+    ids = (tree or topic_tree()).descendants(topic.pk)
+    qs = Item.objects.filter(
+        source__topic_id__in=ids, kind__in=[k for k, _ in PAPER_KINDS],
+        published__gte=_aware(months[0]), published__lt=_aware(_next_month(months[-1])),
+    )
+    dates = dict(qs.order_by().values_list("pk", "published"))
+    return [
+        _facet_trend(Item, dates, months, facet, f"papers-by-{facet.replace('_', '-')}",
+                     f"Ingested papers per month by {label}", "Items",
+                     f"As tagged by the classifier; a paper about two {label}s counts under both.")
+        for facet, label in FACETS
+    ]
+
+
 def hub_trends(topic, now=None, months=DEFAULT_MONTHS):
     """Return every Trend a hub's page shows, in page order, over the same months."""
     month_list = month_range(timezone.localdate(now or timezone.now()), months)
     tree = topic_tree()
     trends = [
         stories_by_type(topic, month_list, tree),
+        *stories_by_facets(topic, month_list, tree),
         stories_by_subtopic(topic, month_list, tree),
         papers_by_kind(topic, month_list, tree),
+        *papers_by_facets(topic, month_list, tree),
     ]
     return trim_leading_months([t for t in trends if t is not None])
 
