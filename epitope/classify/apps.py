@@ -5,3 +5,8 @@ class ClassifyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "epitope.classify"
     label = "classify"
+
+    def ready(self):
+        from .signal_handlers import register
+
+        register()

@@ -91,3 +91,25 @@ class StoredClassification(models.Model):
 
     def __str__(self):
         return f"classification of {self.content_type_id}/{self.object_id}"
+
+
+class ClassifiedConcept(models.Model):
+    """One "facet:concept" an object carries (ancestors included), for hub filters.
+
+    Rows rather than a JSON list because SQLite cannot search inside JSON lists; object ids are
+    integers so a hub can filter its queryset with a plain `pk__in` subquery.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    facet = models.CharField(max_length=20)
+    concept = models.SlugField(max_length=80)
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "facet", "concept"])]
+        constraints = [models.UniqueConstraint(
+            fields=["content_type", "object_id", "facet", "concept"], name="classify_concept_unique",
+        )]
+
+    def __str__(self):
+        return f"{self.facet}:{self.concept} on {self.content_type_id}/{self.object_id}"

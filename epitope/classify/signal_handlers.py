@@ -1,0 +1,49 @@
+"""Classify article pages when saved or published, ingested items when saved, and again when an
+editor corrects a tag. A failure is logged, never allowed to stop the save itself."""
+
+import logging
+
+from django.db.models.signals import post_save
+from wagtail.signals import page_published
+
+from .store import INPUTS, store_classification
+
+logger = logging.getLogger("epitope.classify")
+
+
+def _classify(instance):
+    try:
+        store_classification(instance)
+    except Exception:  # an editor's save must not fail because tagging did
+        logger.exception("classify: could not classify %s %s", instance._meta.label_lower, instance.pk)
+
+
+def on_saved(sender, instance, raw=False, **kwargs):
+    if not raw and instance._meta.label_lower in INPUTS:
+        _classify(instance)
+
+
+def on_published(sender, instance, **kwargs):
+    _classify(instance.specific if hasattr(instance, "specific") else instance)
+
+
+def on_correction(sender, instance, raw=False, **kwargs):
+    target = instance.target
+    if not raw and target is not None:
+        _classify(getattr(target, "specific", target))
+
+
+def register():
+    from django.apps import apps
+
+    from .models import TagCorrection
+
+    for label in INPUTS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        post_save.connect(on_saved, sender=model, dispatch_uid=f"epitope_classify_{label}")
+        if label == "articles.articlepage":
+            page_published.connect(on_published, sender=model, dispatch_uid="epitope_classify_published")
+    post_save.connect(on_correction, sender=TagCorrection, dispatch_uid="epitope_classify_correction")

@@ -1,0 +1,119 @@
+"""Classify stored objects (article pages, ingested items), keep the result, filter by facet.
+
+`store_classification(obj)` classifies with the editors' vocabulary, applies their corrections
+and saves a StoredClassification plus one ClassifiedConcept row per facet concept (ancestors
+included, so filtering on "lymphoma" finds DLBCL stories). `facet_filter(queryset, facet,
+concept)` is what a hub calls for `?modality=car-t`.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from .editorial import classify_object
+from .facets import Classification
+from .vocabulary import PUBLIC_FACETS
+
+logger = logging.getLogger("epitope.classify")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(markup: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", markup or "")).split())
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in ("id", "type", "image", "url", "link", "style", "alignment"):
+                yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def article_inputs(page) -> tuple[str, str, list[str]]:
+    """Return (title, text, subjects) for an ArticlePage: standfirst and body text, topic names."""
+    body = getattr(page, "body", None)
+    raw = list(body.raw_data) if body is not None else []
+    texts = [getattr(page, "standfirst", "") or ""]
+    texts += [_plain(s) for block in raw for s in _strings(block.get("value"))]
+    return page.title, " ".join(t for t in texts if t), []
+
+
+def item_inputs(item) -> tuple[str, str, list[str]]:
+    """Return (title, text, subjects) for an ingested Item."""
+    extra = item.extra or {}
+    subjects = [*(item.subjects or []), *extra.get("keywords", []), *extra.get("publication_types", [])]
+    return item.title, _plain(item.summary), subjects
+
+
+INPUTS = {"articles.articlepage": article_inputs, "ingest.item": item_inputs}
+
+
+def concept_rows(result: Classification, vocabulary) -> set[tuple[str, str]]:
+    """Return every (facet, concept) the object should be findable by, ancestors included."""
+    rows = set()
+    for facet in PUBLIC_FACETS:
+        for tag in result.facets.get(facet, []):
+            rows.add((facet, tag.concept))
+            rows.update((facet, parent) for parent in vocabulary.ancestors(tag.concept))
+    if result.relevant:
+        rows.add(("relevance", "relevant"))
+    return rows
+
+
+def store_classification(obj):
+    """Classify `obj` and save the result; return the StoredClassification (None if unsupported)."""
+    from .editorial import editorial_tagger
+    from .models import ClassifiedConcept, StoredClassification
+
+    label = obj._meta.label_lower
+    if label not in INPUTS:
+        return None
+    title, text, subjects = INPUTS[label](obj)
+    result = classify_object(obj, title, text, subjects)
+    content_type = ContentType.objects.get_for_model(obj)
+    with transaction.atomic():
+        stored, _ = StoredClassification.objects.update_or_create(
+            content_type=content_type, object_id=str(obj.pk),
+            defaults={
+                "relevance": result.relevance, "relevant": result.relevant,
+                "evidence_badge": result.evidence_badge or "",
+                "concepts": sorted(f"{f}:{c}" for f, c in concept_rows(result, editorial_tagger().vocabulary)),
+                "data": result.to_dict(), "vocabulary_version": result.vocabulary_version,
+            },
+        )
+        ClassifiedConcept.objects.filter(content_type=content_type, object_id=obj.pk).delete()
+        ClassifiedConcept.objects.bulk_create([
+            ClassifiedConcept(content_type=content_type, object_id=obj.pk, facet=facet, concept=concept)
+            for facet, concept in concept_rows(result, editorial_tagger().vocabulary)
+        ])
+    return stored
+
+
+def classification_for(obj) -> Classification | None:
+    """Return the stored classification of `obj`, or None if it has not been classified."""
+    from .models import StoredClassification
+
+    stored = StoredClassification.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+    ).first()
+    return Classification.from_dict(stored.data) if stored else None
+
+
+def facet_filter(queryset, facet: str, concept: str):
+    """Return `queryset` narrowed to objects tagged facet:concept (or a concept below it)."""
+    from .models import ClassifiedConcept
+
+    matching = ClassifiedConcept.objects.filter(
+        content_type=ContentType.objects.get_for_model(queryset.model), facet=facet, concept=concept,
+    ).values("object_id")
+    return queryset.filter(pk__in=matching)
