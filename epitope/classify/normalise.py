@@ -89,6 +89,12 @@ class Normalised:
         self.folded = _fold(original)
         self.text = _CHANGES.sub(_replacement, self.folded) if _HAS_CHANGES(self.folded) else self.folded
 
+    def title_end(self, length: int) -> int | None:
+        """Return where the first `length` original characters end in `text` (fast path only)."""
+        if self._spaced is None:
+            return None
+        return len(" ".join(self._spaced[:length].split()))
+
     def _build_anchors(self):
         if self._spaced is not None:
             # str.find is far quicker than a regex scan here; runs are short and few.

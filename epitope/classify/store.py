@@ -117,3 +117,12 @@ def facet_filter(queryset, facet: str, concept: str):
         content_type=ContentType.objects.get_for_model(queryset.model), facet=facet, concept=concept,
     ).values("object_id")
     return queryset.filter(pk__in=matching)
+
+
+def store_classifications(objects) -> int:
+    """Classify many objects (e.g. items an ingest run bulk-created, which fires no signals)."""
+    done = 0
+    for obj in objects:
+        if store_classification(obj) is not None:
+            done += 1
+    return done

@@ -64,13 +64,15 @@ class Tagger:
         hay = norm.text
         n = len(hay)
         raw = []
+        append = raw.append
         for last, (length, found) in self.automaton.iter(hay):
-            start, end = last - length + 1, last + 1
+            end = last + 1
+            start = end - length
             if (start and hay[start - 1] != " ") or (end < n and hay[end] != " "):
                 continue
             for cid, facet, cased in found:
                 if cased is None or _cased_ok(norm, start, end, cased):
-                    raw.append((start, end, facet, cid))
+                    append((start, end, facet, cid))
         return norm, _resolve_overlaps(raw, self._immune_cues)
 
     # -- classification ---------------------------------------------------------------------
@@ -105,7 +107,15 @@ class Tagger:
             return None, 0, 0  # straddles the gap: not one phrase
 
         norm, hits = self.hits(joined)
+        title_end = norm.title_end(len(title))
         for start, end, facet, cid in hits:
+            if facet == "cue" and title_end is not None:
+                # Cues keep no spans: the normalised position says title or text, no map needed.
+                mentions[cid] += 1
+                cues.add(cid)
+                if end <= title_end:
+                    in_title.add(cid)
+                continue
             o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
             field_name, f_start, f_end = locate(o_start, o_end)
             if field_name is None:
@@ -189,6 +199,8 @@ class Tagger:
 
 
 def _cased_ok(norm: Normalised, start: int, end: int, cased: str) -> bool:
+    if " " not in cased and cased not in norm.original:
+        return False  # "all" in the text but "ALL" nowhere: no need to map positions at all
     # Map back to the original (the same map the spans need, so built once per text) and
     # compare the words there with the abbreviation's own case.
     o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
