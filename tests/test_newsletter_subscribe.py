@@ -179,3 +179,14 @@ def test_replacing_links_revokes_old_ones_and_mails_a_new_one(client, site, smtp
     assert client.get(old).status_code == 400
     (new_url,) = links_in(smtp_server.messages[-1][1], "manage")
     assert client.get(path_of(new_url)).status_code == 200
+
+
+def test_mail_server_trouble_shows_a_retry_message_and_a_retry_works(client, site, smtp_server):
+    smtp_server.fail_after = 0
+    response = post_subscribe(client, site)
+    assert response.status_code == 503
+    assert "We could not send email just now" in response.content.decode()
+    smtp_server.fail_after = None
+    assert post_subscribe(client, site).status_code == 302
+    (message,) = smtp_server.to("reader@example.org")
+    assert len(links_in(message, "confirm")) == 1

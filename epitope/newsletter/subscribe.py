@@ -37,12 +37,18 @@ def subscribe(email, topics, filters=None, frequency="weekly", name=""):
             subscription = Subscription.objects.create(subscriber=subscriber, filters=filters, frequency=frequency)
             subscription.topics.set(topic_ids)
     # Mail outside the transaction: a slow SMTP server must not hold the database write lock.
-    if not cache.add(f"epitope:newsletter:mailed:{subscriber.pk}", 1, MAIL_THROTTLE_SECONDS):
+    throttle_key = f"epitope:newsletter:mailed:{subscriber.pk}"
+    if not cache.add(throttle_key, 1, MAIL_THROTTLE_SECONDS):
         logger.info("newsletter: not mailing subscriber %s again so soon", subscriber.pk)
-    elif subscription.is_active:
-        emails.send_already_subscribed(subscription)
-    else:
-        emails.send_confirmation(subscription)
+        return
+    try:
+        if subscription.is_active:
+            emails.send_already_subscribed(subscription)
+        else:
+            emails.send_confirmation(subscription)
+    except Exception:
+        cache.delete(throttle_key)  # let the reader try again straight away
+        raise
 
 
 def _matching(subscriber, topic_ids, filters, frequency):

@@ -8,6 +8,8 @@ they set no cookie either.
 """
 
 import functools
+import logging
+import smtplib
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import subscribe as actions
 from . import tokens
 from .forms import SubscribeForm
+
+logger = logging.getLogger("epitope.newsletter")
 
 
 def private(view):
@@ -43,7 +47,12 @@ def subscribe(request):
         form = SubscribeForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            actions.subscribe(data["email"], data["topics"], form.filters(), data["frequency"], data["name"])
+            try:
+                actions.subscribe(data["email"], data["topics"], form.filters(), data["frequency"], data["name"])
+            except (smtplib.SMTPException, OSError):
+                logger.exception("newsletter: could not send a subscription mail")
+                form.add_error(None, "We could not send email just now. Please try again in a few minutes.")
+                return render(request, "newsletter/subscribe.html", {"form": form}, status=503)
             return redirect("newsletter:subscribe_sent")
     else:
         form = SubscribeForm(initial=_initial_from_hub(request.GET))
