@@ -9,9 +9,10 @@ def ensure_home(title="Epitope", hostname="localhost", port=80):
     """Return the HomePage, replacing Wagtail's placeholder welcome page on a fresh install."""
     from .models import HomePage
 
+    ensure_wagtail_baseline()
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node() or _create_root()
+        root = Page.get_first_root_node()
         for child in root.get_children():
             if child.specific_class is Page:  # Wagtail's "Welcome to your new Wagtail site!"
                 Site.objects.filter(root_page=child).delete()
@@ -26,15 +27,20 @@ def ensure_home(title="Epitope", hostname="localhost", port=80):
     return home
 
 
-def _create_root():
-    # Wagtail's migrations make the root page and default locale; a flushed database
-    # (transactional tests, `flush`) has neither.
+def ensure_wagtail_baseline():
+    """Recreate what Wagtail's data migrations make: default locale, root page, root collection.
+
+    A flushed database (`epitope flush`, transactional tests) has none of them.
+    """
     from django.conf import settings
     from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale
+    from wagtail.models import Collection, Locale
 
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-    return Page.add_root(title="Root", slug="root")
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 def ensure_article_index(home, title="All stories", slug="articles"):
