@@ -225,3 +225,4 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "epitope.core.forms.ImageForm"
 
 # Ingestion: fetching private/loopback addresses is refused unless this is on (local testing).
 EPITOPE_FETCH_ALLOW_PRIVATE = env_bool("EPITOPE_FETCH_ALLOW_PRIVATE")
+FORMS_URLFIELD_ASSUME_HTTPS = True
