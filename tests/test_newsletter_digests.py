@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
-from epitope.newsletter import digest, links
+from epitope.newsletter import digest
 from epitope.newsletter.models import Delivery, Subscriber, Subscription
 from tests import factories as f
 from tests.newsletter_support import html_part, links_in, smtp_server, text_part  # noqa: F401
