@@ -48,3 +48,34 @@ def test_later_correction_wins_over_an_earlier_one():
     base = classify("", "CAR-T cells in myeloma.")
     assert "car-t" not in apply_corrections(base, [C("add"), C("remove")]).concepts("modality")
     assert "car-t" in apply_corrections(base, [C("remove"), C("add")]).concepts("modality")
+
+
+def test_editor_adds_a_synonym_through_the_wagtail_snippet_admin(client, django_user_model):
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.org", "pw")
+    client.force_login(editor)
+    url = "/admin/snippets/classify/vocabularyterm/add/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {
+        "facet": "modality", "concept": "car-t", "synonym": "ZX-42 cells", "label": "", "parent": "",
+    })
+    assert response.status_code == 302, response.content[:2000]
+    assert VocabularyTerm.objects.filter(synonym="ZX-42 cells").exists()
+    assert "car-t" in editorial_tagger().classify("", TEXT).concepts("modality")
+
+
+def test_editor_corrects_an_article_through_the_snippet_admin(client, django_user_model):
+    from django.contrib.contenttypes.models import ContentType
+
+    from epitope.classify.store import classification_for
+    from tests import factories
+
+    site = factories.hub_site()
+    page = factories.article(site["index"], "CAR-T cells in myeloma", standfirst="BCMA CAR T cells.")
+    assert "car-t" in classification_for(page).concepts("modality")
+    client.force_login(django_user_model.objects.create_superuser("ed", "ed@example.org", "pw"))
+    response = client.post("/admin/snippets/classify/tagcorrection/add/", {
+        "content_type": ContentType.objects.get_for_model(page).pk, "object_id": str(page.pk),
+        "facet": "modality", "concept": "car-t", "action": "remove", "note": "it is CAR-NK",
+    })
+    assert response.status_code == 302, response.content[:2000]
+    assert "car-t" not in classification_for(page).concepts("modality")

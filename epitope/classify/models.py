@@ -47,6 +47,7 @@ class VocabularyTerm(models.Model):
                 "label": self.label, "parent": self.parent, "case_sensitive": self.case_sensitive}
 
 
+@register_snippet
 class TagCorrection(models.Model):
     """An editor's add or remove of one tag on one object; it wins over the classifier."""
 
@@ -59,6 +60,9 @@ class TagCorrection(models.Model):
     action = models.CharField(max_length=6, choices=[(ADD, "Add"), (REMOVE, "Remove")])
     note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("content_type"), FieldPanel("object_id"), FieldPanel("facet"), FieldPanel("concept"),
+              FieldPanel("action"), FieldPanel("note")]
 
     class Meta:
         ordering = ["created_at", "pk"]
