@@ -47,7 +47,10 @@ class Report:
     skipped: int = 0
 
     def __str__(self):
-        return f"{self.issue_key}: {self.sent} sent, {self.empty} with nothing new, {self.skipped} already done"
+        return (
+            f"{self.issue_key}: {self.sent} sent, {self.empty} with nothing new, "
+            f"{self.skipped} already done"
+        )
 
 
 def due_subscribers(frequency):

@@ -119,7 +119,8 @@ def card_for(article):
 def build_digest(subscriber, issue, tree=None):
     """Return the Digest of `issue` for a subscriber: one section per matching subscription."""
     tree = tree or topic_tree()
-    subscriptions = subscriber.active_subscriptions().filter(frequency=issue.frequency).prefetch_related("topics")
+    subscriptions = subscriber.active_subscriptions().filter(frequency=issue.frequency)
+    subscriptions = subscriptions.prefetch_related("topics")
     seen, sections = set(), []
     for subscription in subscriptions:
         articles = [a for a in articles_for(subscription, issue, tree) if a.pk not in seen]

@@ -34,7 +34,9 @@ def subscribe(email, topics, filters=None, frequency="weekly", name=""):
         topic_ids = sorted(t.pk for t in topics)
         subscription = _matching(subscriber, topic_ids, filters, frequency)
         if subscription is None or subscription.unsubscribed_at is not None:
-            subscription = Subscription.objects.create(subscriber=subscriber, filters=filters, frequency=frequency)
+            subscription = Subscription.objects.create(
+                subscriber=subscriber, filters=filters, frequency=frequency
+            )
             subscription.topics.set(topic_ids)
     # Mail outside the transaction: a slow SMTP server must not hold the database write lock.
     throttle_key = f"epitope:newsletter:mailed:{subscriber.pk}"

@@ -48,7 +48,9 @@ def subscribe(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                actions.subscribe(data["email"], data["topics"], form.filters(), data["frequency"], data["name"])
+                actions.subscribe(
+                    data["email"], data["topics"], form.filters(), data["frequency"], data["name"]
+                )
             except (smtplib.SMTPException, OSError):
                 logger.exception("newsletter: could not send a subscription mail")
                 form.add_error(None, "We could not send email just now. Please try again in a few minutes.")

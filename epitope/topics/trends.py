@@ -50,7 +50,10 @@ class Trend:
 
     def rows(self):
         """Return (month, [count per series], total) for the data table."""
-        return [(m, [s.counts[i] for s in self.series], t) for i, (m, t) in enumerate(zip(self.months, self.totals))]
+        return [
+            (month, [s.counts[i] for s in self.series], total)
+            for i, (month, total) in enumerate(zip(self.months, self.totals))
+        ]
 
     def summary(self):
         """Return one sentence a screen reader hears in place of the chart."""
@@ -135,7 +138,9 @@ def stories_by_type(topic, months, tree=None):
 
     ids = (tree or topic_tree()).descendants(topic.pk)
     counts = _counts_by(articles_in_topics(ids), "date", months, "article_type")
-    series = [Series(key, label, counts.get(key, [0] * len(months))) for key, label in ArticlePage.ARTICLE_TYPES]
+    series = [
+        Series(key, label, counts.get(key) or [0] * len(months)) for key, label in ArticlePage.ARTICLE_TYPES
+    ]
     return Trend("stories-by-type", "Stories per month by article type", "Stories", months, _colour(series))
 
 
@@ -203,9 +208,10 @@ def _facet_trend(model, dates_by_pk, months, facet, slug, title, unit, note):
         ).values_list("object_id", "data")
         for object_id, data in rows:
             i = index.get(_month_key(dates_by_pk[int(object_id)]))
-            tags = {t.get("concept"): t for t in (data or {}).get("facets", {}).get(facet, []) if t.get("concept")}
             if i is None:
                 continue
+            found = (data or {}).get("facets", {}).get(facet, [])
+            tags = {t.get("concept"): t for t in found if t.get("concept")}
             for concept, tag in tags.items():
                 counts.setdefault(concept, [0] * len(months))[i] += 1
                 labels[concept] = tag.get("label") or concept
@@ -326,7 +332,9 @@ def chart(trend):
                 "width": round(bar_w, 1), "height": round(h, 1), "colour": s.colour,
                 "label": f"{month:%B %Y}, {s.label}: {n}",
             })
-    y_ticks = [{"value": v, "y": round(TOP + plot_h - plot_h * v / top, 1)} for v in range(0, top + 1, tick_step(top))]
+    y_ticks = [
+        {"value": v, "y": round(TOP + plot_h - plot_h * v / top, 1)} for v in range(0, top + 1, tick_step(top))
+    ]
     every = max(1, math.ceil(56 / slot))  # about 56px per month label
     x_ticks = [
         {"label": f"{m:%b %Y}", "x": round(LEFT + i * slot + slot / 2, 1)}

@@ -39,7 +39,8 @@ def _trends_page(request, hub):
 
 
 def _trends_csv(request, hub):
-    response = HttpResponse(trends.to_csv(trends.hub_trends(hub.topic)), content_type="text/csv; charset=utf-8")
+    data = trends.to_csv(trends.hub_trends(hub.topic))
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{hub.slug}-trends.csv"'
     return response
 
