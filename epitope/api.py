@@ -7,10 +7,13 @@ a 500) and writes the schema from the same hints, so the two cannot drift apart.
 """
 
 import datetime
-from typing import Literal, Optional
+import re
+from typing import Annotated, Literal, Optional, Union
 
 from django.http import Http404
 from ninja import NinjaAPI, Path, Query, Schema
+from ninja.responses import Status
+from pydantic import BeforeValidator
 
 from epitope.feeds import items as meta
 from epitope.search import facets
@@ -19,6 +22,17 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000  # past this an offset no longer fits a database integer on every backend
 MAX_ID = 2**63 - 1
 SLUG = r"^[-a-zA-Z0-9_]+$"
+
+
+
+def _iso_date_only(value):
+    """Refuse what pydantic would otherwise read as a date, such as `0` (a Unix timestamp)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Use a date as YYYY-MM-DD.")
+    return value
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
 
 api = NinjaAPI(
     title="Epitope read API",
@@ -31,6 +45,18 @@ api = NinjaAPI(
 
 class Message(Schema):
     detail: str
+
+
+class ValidationIssue(Schema):
+    type: str
+    loc: list[Union[str, int]]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    """What a request with a parameter of the wrong form gets, with status 422."""
+
+    detail: list[ValidationIssue]
 
 
 class ImageOut(Schema):
@@ -125,13 +151,13 @@ def _live_articles():
     return ArticlePage.objects.live().public().order_by(*NEWEST_FIRST)
 
 
-@api.get("/articles", response={200: ArticlePage_, 404: Message}, tags=["articles"])
+@api.get("/articles", response={200: ArticlePage_, 404: Message, 422: ValidationErrorOut}, tags=["articles"])
 def list_articles(
     request,
     topic: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A topic slug; its subtopics count too."),
     type: Optional[Literal["news", "feature"]] = Query(None),  # noqa: A002 - the public parameter name
-    date_from: Optional[datetime.date] = Query(None, alias="from", description="Published on or after (YYYY-MM-DD)."),
-    date_to: Optional[datetime.date] = Query(None, alias="to", description="Published on or before (YYYY-MM-DD)."),
+    date_from: Optional[IsoDate] = Query(None, alias="from", description="Published on or after (YYYY-MM-DD)."),
+    date_to: Optional[IsoDate] = Query(None, alias="to", description="Published on or before (YYYY-MM-DD)."),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(20, ge=1, description=f"Capped at {MAX_PAGE_SIZE}."),
 ):
@@ -143,7 +169,7 @@ def list_articles(
     try:
         qs = facets.apply_all(facets.apply_dates(_live_articles(), date_from, date_to), chosen)
     except facets.UnknownValue as exc:
-        return 404, {"detail": str(exc)}
+        return Status(404, {"detail": str(exc)})
     count = qs.count()
     start = (page - 1) * page_size
     rows = meta.with_share_images(qs)[start : start + page_size]
@@ -156,12 +182,12 @@ def list_articles(
     }
 
 
-@api.get("/articles/{article_id}", response={200: ArticleDetail, 404: Message}, tags=["articles"])
+@api.get("/articles/{article_id}", response={200: ArticleDetail, 404: Message, 422: ValidationErrorOut}, tags=["articles"])
 def get_article(request, article_id: int = Path(..., ge=1, le=MAX_ID)):
     """Return one published article with its byline and references."""
     article = meta.with_share_images(_live_articles().filter(pk=article_id)).prefetch_related("references").first()
     if article is None:
-        return 404, {"detail": "No published article with that id."}
+        return Status(404, {"detail": "No published article with that id."})
     out = _article(article, request)
     out["byline"] = article.byline
     out["references"] = [
@@ -197,14 +223,14 @@ def list_topics(request):
     return [_topic(t, slugs, hubs, request) for t in topics]
 
 
-@api.get("/topics/{slug}", response={200: TopicDetail, 404: Message}, tags=["topics"])
+@api.get("/topics/{slug}", response={200: TopicDetail, 404: Message, 422: ValidationErrorOut}, tags=["topics"])
 def get_topic(request, slug: str = Path(..., pattern=SLUG, max_length=100)):
     """Return one topic with its ancestors (root first) and children."""
     from epitope.topics.models import Topic
 
     topic = Topic.objects.filter(slug=slug).select_related("parent").first()
     if topic is None:
-        return 404, {"detail": "No such topic."}
+        return Status(404, {"detail": "No such topic."})
     slugs = {topic.parent_id: topic.parent.slug} if topic.parent else {}
     out = _topic(topic, slugs, _hubs(), request)
     out["ancestors"] = [{"slug": t.slug, "name": t.name} for t in topic.ancestors()]

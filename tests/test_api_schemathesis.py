@@ -1,0 +1,33 @@
+"""Property-based run of schemathesis against the read API, in process through the WSGI app.
+
+Bounded (25 examples an operation, no deadline) so it stays a test, not a soak. The schema is
+fetched from the app itself at collection time (that endpoint reads no database); the data the
+generated requests meet comes from a fixture.
+"""
+
+import datetime
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, settings
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+
+
+@pytest.fixture
+def site():
+    site = f.hub_site()
+    f.article(site["index"], "CAR-T", [site["cell"]], byline="By Ada Lovelace", date=datetime.date(2026, 3, 1))
+    f.article(site["index"], "Vaccine", [site["vaccines"]], article_type="feature", hero=False)
+    return site
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema_and_never_errors(case, site):
+    case.call_and_validate()
