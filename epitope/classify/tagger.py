@@ -72,7 +72,7 @@ class Tagger:
                 continue
             for cid, facet, cased in found:
                 if cased is None or _cased_ok(norm, start, end, cased):
-                    append((start, end, facet, cid))
+                    append((start, -end, facet, cid))
         return norm, _resolve_overlaps(raw, self._immune_cues)
 
     # -- classification ---------------------------------------------------------------------
@@ -211,23 +211,26 @@ def _cased_ok(norm: Normalised, start: int, end: int, cased: str) -> bool:
     return window != window.upper()  # some lower-case letter nearby: not ALL-CAPS text
 
 
+_NO_HIT = dict.fromkeys(("cue", "modality", "cancer_type", "target", "indication", "evidence"), -1)
+
+
 def _resolve_overlaps(raw, immune_cues=frozenset()):
-    if len(raw) < 2:
-        return [h for h in raw if h[2] != "block"]
-    raw.sort(key=lambda h: (h[0], -h[1]))
-    blocks = [(s, e) for s, e, facet, _ in raw if facet == "block"]
-    furthest: dict[str, int] = {}
+    """Drop blocked and contained hits; `raw` holds (start, -end, facet, concept) tuples."""
+    raw.sort()  # by start, then longest first: a plain tuple sort, no key function
+    blocks = [(s, -e) for s, e, facet, _ in raw if facet == "block"]
+    furthest = dict(_NO_HIT)
     out = []
-    for start, end, facet, cid in raw:
+    for start, neg_end, facet, cid in raw:
+        end = -neg_end
         if facet == "block":
             continue
         if blocks and any(bs <= start and end <= be for bs, be in blocks):
             continue
         if furthest.get(facet, -1) >= end:
             continue  # inside a longer hit of the same facet
-        if cid in immune_cues and max(furthest.get("modality", -1), furthest.get("target", -1)) >= end:
+        if cid in immune_cues and (furthest["modality"] >= end or furthest["target"] >= end):
             continue  # "immune" inside "immune checkpoint inhibitor" is the same evidence
-        furthest[facet] = max(furthest.get(facet, -1), end)
+        furthest[facet] = end
         out.append((start, end, facet, cid))
     return out
 
