@@ -33,10 +33,16 @@ demo: $(STAMP)
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The production configuration (gunicorn, production settings) over the demo data on loopback.
 serve: $(STAMP)
+	$(BIN)/epitope demo --no-serve --port $(PORT)
 	$(BIN)/epitope serve --port $(PORT)
 
+# Load benchmark with wrk (and nginx for the static-file baseline) from Debian's packages.
 bench: $(STAMP)
+	@{ command -v wrk && { command -v nginx || [ -x /usr/sbin/nginx ]; }; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk and nginx for the load benchmark"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk nginx-light >/dev/null; }
 	$(BIN)/python bench/hub_load.py
 
 clean:

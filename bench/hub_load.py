@@ -10,6 +10,7 @@ every rendition, then measures with wrk, in one run:
   (c) an article page, cached and uncached
   (d) a stock Wagtail-style listing of 20 cards (no prefetching; bench/hub_bench/)
   (e) the cached hub HTML as a static file from nginx (python's http.server if nginx is missing)
+  (f) the same HTML from a trivial WSGI app under the same gunicorn: the server's own ceiling
 
 and prints requests/s, p50 and p99 beside the issue's targets. No figure here is a test.
 """
@@ -64,21 +65,24 @@ def prepare_site(articles):
 class Server:
     """gunicorn as `epitope serve` starts it, with the bench settings (production + the stock page)."""
 
-    def __init__(self, page_cache, workers, threads):
+    def __init__(self, page_cache, workers, threads, app=None, health="/"):
         self.port = free_port()
         env = server_environment("127.0.0.1", environ=base_env(), var_dir=BENCH_DIR)
         env["DJANGO_SETTINGS_MODULE"] = "hub_bench.settings"
         env["EPITOPE_PAGE_CACHE_TIMEOUT"] = "3600" if page_cache else "0"
-        self.env = env
+        self.env, self.health = env, health
         self.argv = gunicorn_argv("127.0.0.1", self.port, workers, threads)
-        self.log = open(BENCH_DIR / f"gunicorn-{'cached' if page_cache else 'uncached'}.log", "w")
+        name = "cached" if page_cache else "uncached"
+        if app:
+            self.argv[1], name = app, "ceiling"
+        self.log = open(BENCH_DIR / f"gunicorn-{name}.log", "w")
 
     def collectstatic(self):
         run([sys.executable, "-m", "epitope.cli", "collectstatic", "--noinput", "--verbosity", "0"], self.env)
 
     def __enter__(self):
         self.proc = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(self.url("/"))
+        wait_for(self.url(self.health))
         return self
 
     def url(self, path):
@@ -226,6 +230,11 @@ def main():
 
     with StaticServer(cached_html) as static:
         measure(f"(e) {static.label}", static.url(HUB))
+
+    ceiling = Server(page_cache=True, workers=args.workers, threads=args.threads, app="hub_bench.static_wsgi:application")
+    ceiling.env["EPITOPE_BENCH_HTML"] = str(BENCH_DIR / "static-baseline" / "html" / HUB.strip("/") / "index.html")
+    with ceiling as server:
+        measure("(f) gunicorn ceiling: same HTML, trivial WSGI app", server.url(HUB))
 
     report(results, args, article)
 

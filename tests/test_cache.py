@@ -206,3 +206,15 @@ def test_processes_sharing_a_generation_file_see_each_others_purges(client, site
     assert is_cached("/cancer-vaccines/")
     f.article(site["index"], "Seen everywhere", [site["vaccines"]], hero=False)
     assert not is_cached("/cancer-vaccines/")
+
+
+def test_editing_an_image_updates_the_cards_and_pages_showing_it(client, site):
+    article = f.article(site["index"], "Pictured", [site["vaccines"]], alt="Old alt text")
+    prime(client, ["/cancer-vaccines/", "/cell-therapy/"])
+    assert 'alt="Old alt text"' in client.get("/cancer-vaccines/").content.decode()
+    image = article.hero_image
+    image.description = "New alt text"
+    image.save()
+    assert not is_cached("/cancer-vaccines/") and is_cached("/cell-therapy/")
+    html = client.get("/cancer-vaccines/").content.decode()
+    assert 'alt="New alt text"' in html and "Old alt text" not in html

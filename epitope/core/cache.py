@@ -166,7 +166,7 @@ class _LocalVersions:
         if not path:
             return store().get_many([_version_key(tag) for tag in tags]), True
         signature = self._signature(path)
-        if signature is None or signature != self.signature:
+        if signature != self.signature:  # None (no purge yet) is a signature too
             self.tokens, self.signature = {}, signature
         missing = [tag for tag in tags if tag not in self.tokens]
         if missing:

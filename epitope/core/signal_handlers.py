@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 from wagtail.models import Page
@@ -97,8 +98,18 @@ def on_image_saved(sender, instance, created, update_fields=None, **kwargs):
 
     if created or (update_fields and set(update_fields) <= IMAGE_FIELDS_NOT_SHOWN):
         return
+    forget_card_pictures(instance.pk)
     for article in ArticlePage.objects.live().filter(hero_image=instance):
         _article_changed(article)
+
+
+def forget_card_pictures(image_id):
+    """Forget the card pictures rendered from this image (includes/card.html caches them)."""
+    from django.core.cache import caches
+    from django.core.cache.utils import make_template_fragment_key
+
+    fragments = caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
+    fragments.delete_many([make_template_fragment_key("card_picture", [image_id, how]) for how in ("eager", "lazy")])
 
 
 def register():
