@@ -24,5 +24,10 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif getattr(settings, "EPITOPE_SERVE_MEDIA", False):  # `epitope serve` on loopback, no web server in front
+    from django.urls import re_path
+    from django.views.static import serve as serve_file
+
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})]
 
 urlpatterns += [path("", include(wagtail_urls))]
