@@ -134,19 +134,38 @@ def find_phases(text: str, field_name: str = "text") -> dict[int, list[Span]]:
     return found
 
 
-def find_patient_counts(text: str, field_name: str = "text") -> list[tuple[int, Span]]:
-    """Return (count, span) for each stated number of patients: "24 patients", "n = 118"."""
+COUNT_NOUNS = ("patients", "participants", "subjects", "children", "adults", "individuals",
+               "volunteers", "cases", "women", "men")
+_COUNT_BEFORE = re.compile(r"(\d[\d,]*) ((?:[A-Za-z]+ ){0,2})$")
+
+
+def _count_ok(text: str, m: re.Match) -> bool:
+    if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in ".,"):
+        return False  # "3.24 patients", "CD824 patients": the number is part of something else
+    if not _NUMBER_FORM(m.group(1)):
+        return False
+    # "36 previously treated patients" counts patients; "3 cohorts of patients" counts cohorts.
+    return not m.group(2) or all(w.lower() in _QUALIFIERS for w in m.group(2).split())
+
+
+def find_patient_counts(text: str, field_name: str = "text", nouns=None) -> list[tuple[int, Span]]:
+    """Return (count, span) for each stated number of patients: "24 patients", "n = 118".
+
+    `nouns`, when the caller's automaton already found them, is a list of (start, end) of the
+    words "patients", "participants" … in `text`; only the few characters before each are then
+    searched, instead of the whole text.
+    """
     out = []
-    # Substring tests run at C speed; the regex scan costs more, so only run it when a noun is there.
-    has_noun = any(map(text.__contains__, _NOUN_STEMS))
-    for m in PATIENTS_RE.finditer(text) if has_noun else ():
-        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in ".,"):
-            continue  # "3.24 patients", "CD824 patients": the number is part of something else
-        if not _NUMBER_FORM(m.group(1)):
-            continue
-        if m.group(2) and not all(w.lower() in _QUALIFIERS for w in m.group(2).split()):
-            continue  # "3 cohorts of patients" counts cohorts
-        out.append((m.start(), m.end(), m.group(1)))
+    if nouns is None:
+        has_noun = any(map(text.__contains__, _NOUN_STEMS))  # C-speed test before the regex scan
+        for m in PATIENTS_RE.finditer(text) if has_noun else ():
+            if _count_ok(text, m):
+                out.append((m.start(), m.end(), m.group(1)))
+    else:
+        for start, end in nouns:
+            m = _COUNT_BEFORE.search(text, max(0, start - 48), start)
+            if m and _count_ok(text, m):
+                out.append((m.start(), end, m.group(1)))
     if "=" in text:
         for m in N_EQUALS_RE.finditer(text):
             head = text[:m.start()].rstrip()

@@ -24,7 +24,7 @@ from collections import defaultdict
 import ahocorasick
 
 from . import mesh_map, relevance
-from .facets import Classification, Span, Tag, evidence_badge, find_patient_counts, find_phases
+from .facets import COUNT_NOUNS, Classification, Span, Tag, evidence_badge, find_patient_counts, find_phases
 from .normalise import Normalised, normalise_keep_case
 from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_keys
 
@@ -41,6 +41,9 @@ class Tagger:
         entries: dict[str, set] = defaultdict(set)
         for key, cid, facet, cased in matching_keys(vocabulary):
             entries[key].add((cid, facet, cased))
+        # "patients", "participants" …: found in the same pass, so patient counts need no scan.
+        for noun in COUNT_NOUNS:
+            entries[noun].add((noun, "count", None))
         automaton = ahocorasick.Automaton()
         for key, found in entries.items():
             automaton.add_word(key, (len(key), tuple(sorted(found, key=lambda e: (e[0], e[2] or "")))))
@@ -108,7 +111,11 @@ class Tagger:
 
         norm, hits = self.hits(joined)
         title_end = norm.title_end(len(title))
+        nouns = []
         for start, end, facet, cid in hits:
+            if facet == "count":
+                nouns.append((norm.to_original(start), norm.to_original(end, end=True)))
+                continue
             if facet == "cue" and title_end is not None:
                 # Cues keep no spans: the normalised position says title or text, no map needed.
                 mentions[cid] += 1
@@ -141,7 +148,7 @@ class Tagger:
             if tag and tag.source == "text" and len(tag.spans) < 2 and cid not in in_title:
                 del found[("evidence", cid)]
         patients = None
-        for number, span in find_patient_counts(joined):
+        for number, span in find_patient_counts(joined, nouns=nouns):
             field_name, f_start, f_end = locate(span.start, span.end)
             if field_name:
                 add("evidence", "patient-count", Span(f_start, f_end, span.text, field_name), "text")
@@ -211,7 +218,7 @@ def _cased_ok(norm: Normalised, start: int, end: int, cased: str) -> bool:
     return window != window.upper()  # some lower-case letter nearby: not ALL-CAPS text
 
 
-_NO_HIT = dict.fromkeys(("cue", "modality", "cancer_type", "target", "indication", "evidence"), -1)
+_NO_HIT = dict.fromkeys(("cue", "modality", "cancer_type", "target", "indication", "evidence", "count"), -1)
 
 
 def _resolve_overlaps(raw, immune_cues=frozenset()):
