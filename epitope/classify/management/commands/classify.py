@@ -1,4 +1,10 @@
-"""`epitope classify FILE... [--format F]`: one JSON line per record, no database involved."""
+"""`epitope classify FILE... [--format F]`: one JSON line per record, no database involved.
+
+Each line: id (the record's identity: doi:…, pmid:…, nct:…), file, title, relevance, relevant,
+evidence_badge, autoimmune_use, patients, vocabulary_version and facets — every tag with its
+spans as [start, end, words, field], where field is "title", "text" (the abstract as plain
+text, HTML tags removed) or "subject" (a heading, keyword or publication type of the record).
+"""
 
 import json
 import sys
