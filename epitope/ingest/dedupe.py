@@ -20,21 +20,22 @@ item finds its story with one `key IN (…)` query, however many items are store
 
 from __future__ import annotations
 
-import hashlib
 import re
 import struct
 from collections import defaultdict
 from urllib.parse import urlsplit, urlunsplit
+from zlib import adler32, crc32
 
 from django.db import connection
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 BINS, BANDS, ROWS = 64, 16, 4
 THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; syndicated copies score 0.6–1.0
 SHINGLE = 3
 MIN_SHINGLES = 8  # shorter texts ("Weekly roundup") say too little to call two items one story
-MAX_WORDS = 150  # near-duplicates share their lead; the tail of long abstracts adds cost, not signal
-_EMPTY = (1 << 64) - 1
+MAX_WORDS = 80  # near-duplicates share their lead; the tail of long abstracts adds cost, not signal
+_EMPTY = (1 << 32) - 1
 _ID_KEYS = {"doi": "doi", "preprint_doi": "doi", "pmid": "pmid", "pmcid": "pmcid", "nct": "nct"}
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -118,8 +119,8 @@ def signature(text):
         return None
     bins = [_EMPTY] * BINS
     for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "little")
-        b, v = h % BINS, h // BINS
+        h = crc32(gram.encode())  # 32 bits are plenty for sets of at most MAX_WORDS shingles
+        b, v = h & (BINS - 1), h >> 6
         if v < bins[b]:
             bins[b] = v
     # Rotation densification: an empty bin borrows the next filled bin's value, offset by the
@@ -130,12 +131,12 @@ def signature(text):
             dist = 1
             while genuine[(i + dist) % BINS] == _EMPTY:
                 dist += 1
-            bins[i] = genuine[(i + dist) % BINS] + dist * (1 << 58)
+            bins[i] = genuine[(i + dist) % BINS] + dist * (1 << 26)
     return bins
 
 
 def pack(sig):
-    return struct.pack(f"<{BINS}Q", *[v & _EMPTY for v in sig]) if sig else None
+    return struct.pack(f"<{BINS}Q", *sig) if sig else None
 
 
 def unpack(blob):
@@ -152,8 +153,8 @@ def band_keys(sig):
         return set()
     keys = set()
     for band in range(BANDS):
-        chunk = struct.pack(f"<{ROWS}Q", *[v & _EMPTY for v in sig[band * ROWS:(band + 1) * ROWS]])
-        keys.add(f"lsh:{band}:{hashlib.blake2b(chunk, digest_size=8).hexdigest()}")
+        chunk = struct.pack(f"<{ROWS}Q", *sig[band * ROWS:(band + 1) * ROWS])
+        keys.add(f"lsh:{band}:{crc32(chunk):08x}{adler32(chunk):08x}")
     return keys
 
 
@@ -194,7 +195,7 @@ def assign_clusters(items):
     ids: keys, clusters and items commit (or vanish) together, so a killed run never leaves an
     item without its cluster.
     """
-    from .models import Cluster, ClusterKey, Item
+    from .models import Cluster, Item
 
     sigs, stored, lookup = [], [], []
     for item in items:
@@ -206,13 +207,12 @@ def assign_clusters(items):
         stored.append(keys | bands)
         lookup.append(wanted | bands)
 
-    holders = defaultdict(list)  # key -> [(cluster id, stored item pk)]
-    for chunk in _chunks(set().union(*lookup) if lookup else ()):
-        rows = ClusterKey.objects.filter(key__in=chunk).values_list("key", "item_id", "item__cluster_id")
-        for key, item_id, cluster_id in rows:
-            if cluster_id is not None:
-                holders[key].append((cluster_id, item_id))
-    lsh_items = {pk for key, rows in holders.items() if key.startswith("lsh:") for _, pk in rows}
+    # key -> {cluster id: one stored item holding the key}; one item per cluster is enough to
+    # decide whether to join it, and keeps this linear when a story has hundreds of copies.
+    holders = defaultdict(dict)
+    for key, item_id, cluster_id in _holders(set().union(*lookup) if lookup else ()):
+        holders[key].setdefault(cluster_id, item_id)
+    lsh_items = {pk for key, rows in holders.items() if key.startswith("lsh:") for pk in rows.values()}
     stored_sigs = {}
     for chunk in _chunks(lsh_items):
         stored_sigs.update((pk, unpack(blob)) for pk, blob in Item.objects.filter(pk__in=chunk).values_list("pk", "minhash"))
@@ -227,7 +227,7 @@ def assign_clusters(items):
         uf.find(me)
         for key in wanted:
             is_lsh = key.startswith("lsh:")
-            for cluster_id, other in holders.get(key, ()):
+            for cluster_id, other in holders[key].items() if key in holders else ():
                 node = ("c", cluster_id)
                 if uf.find(me) != uf.find(node) and (not is_lsh or _near(sigs[i], stored_sigs.get(other))):
                     uf.union(me, node)
@@ -258,6 +258,27 @@ def assign_clusters(items):
     return stored, touched
 
 
+def _holders(keys):
+    """Yield (key, item id, cluster id) for stored items holding any of the keys.
+
+    Plain SQL: the ORM's per-parameter handling of a 500-value IN list costs more than the query.
+    """
+    from .models import ClusterKey, Item
+
+    qn = connection.ops.quote_name
+    keys_table, items_table = qn(ClusterKey._meta.db_table), qn(Item._meta.db_table)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(keys):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT k.{qn('key')}, k.{qn('item_id')}, i.{qn('cluster_id')} FROM {keys_table} k "
+                f"JOIN {items_table} i ON i.{qn('id')} = k.{qn('item_id')} "
+                f"WHERE k.{qn('key')} IN ({marks}) AND i.{qn('cluster_id')} IS NOT NULL",
+                chunk,
+            )
+            yield from cursor.fetchall()
+
+
 def _near(a, b):
     return bool(a and b) and similarity(a, b) >= THRESHOLD
 
@@ -277,18 +298,17 @@ def store_keys(items, plan):
 
 
 def refresh_clusters(cluster_ids):
-    """Recount size, distinct sources and dates of the given clusters."""
+    """Recount size, distinct sources and dates of the given clusters, in one UPDATE per chunk."""
     from .models import Cluster, Item
 
+    def per_cluster(aggregate):
+        rows = Item.objects.filter(cluster_id=OuterRef("pk")).order_by().values("cluster_id")
+        return Subquery(rows.annotate(value=aggregate).values("value")[:1])
+
     for chunk in _chunks(cluster_ids):
-        stats = (
-            Item.objects.filter(cluster_id__in=chunk)
-            .values("cluster_id")
-            .annotate(n=Count("id"), sources=Count("source", distinct=True), first=Min("created_at"), last=Max("created_at"))
+        Cluster.objects.filter(pk__in=chunk).update(
+            size=Coalesce(per_cluster(Count("id")), 0),
+            source_count=Coalesce(per_cluster(Count("source", distinct=True)), 0),
+            first_seen=Coalesce(per_cluster(Min("created_at")), F("first_seen")),
+            last_seen=Coalesce(per_cluster(Max("created_at")), F("last_seen")),
         )
-        clusters = Cluster.objects.in_bulk(chunk)
-        for row in stats:
-            cluster = clusters[row["cluster_id"]]
-            cluster.size, cluster.source_count = row["n"], max(row["sources"], 1)
-            cluster.first_seen, cluster.last_seen = row["first"], row["last"]
-        Cluster.objects.bulk_update(clusters.values(), ["size", "source_count", "first_seen", "last_seen"])
