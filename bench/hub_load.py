@@ -129,7 +129,7 @@ UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 def wrk(url, duration, connections, threads=2):
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency", url],
         capture_output=True, text=True, check=True,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -208,6 +208,7 @@ def main():
         raise SystemExit("bench: wrk is missing (apt-get install wrk)")
 
     prepare_site(args.articles)
+    load_before = os.getloadavg()[0]
     results = {}
     measure = lambda label, url: results.__setitem__(label, wrk(url, args.duration, args.connections))  # noqa: E731
 
@@ -236,13 +237,14 @@ def main():
     with ceiling as server:
         measure("(f) gunicorn ceiling: same HTML, trivial WSGI app", server.url(HUB))
 
-    report(results, args, article)
+    report(results, args, article, (load_before, os.getloadavg()[0]))
 
 
-def report(results, args, article):
+def report(results, args, article, load):
     print(f"\nEpitope hub load: wrk -t2 -c{args.connections} -d{args.duration}s, gunicorn {args.workers} workers "
           f"x {args.threads} threads, production settings, {args.articles} articles, {os.cpu_count()} cores")
-    print(f"hub {HUB}  article {article}\n")
+    print(f"hub {HUB}  article {article}")
+    print(f"1-minute load average {load[0]:.1f} before, {load[1]:.1f} after (other work on the machine skews every figure)\n")
     print(f"{'scenario':<52} {'req/s':>10} {'p50 ms':>9} {'p99 ms':>9}  errors")
     for label, r in results.items():
         errors = f"{r['errors']} non-2xx" if r["errors"] else ""
