@@ -3,6 +3,7 @@ editor corrects a tag. A failure is logged, never allowed to stop the save itsel
 
 import logging
 
+from django.db import transaction
 from django.db.models.signals import post_save
 from wagtail.signals import page_published
 
@@ -13,7 +14,8 @@ logger = logging.getLogger("epitope.classify")
 
 def _classify(instance):
     try:
-        store_classification(instance)
+        with transaction.atomic():  # a savepoint: a failure here leaves the caller's transaction usable
+            store_classification(instance)
     except Exception:  # an editor's save must not fail because tagging did
         logger.exception("classify: could not classify %s %s", instance._meta.label_lower, instance.pk)
 
