@@ -1,0 +1,98 @@
+"""`epitope generate-data`: synthetic articles, items and clusters that the site serves like real ones."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Sum
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def generated():
+    from epitope.core import synthetic
+
+    return synthetic.generate(articles=60, items=400, clusters_ratio=0.5, seed=7, image_size=(160, 90))
+
+
+def test_articles_are_live_pages_in_a_sound_tree_shown_on_hubs(generated, client):
+    from wagtail.models import Page
+
+    from epitope.articles.models import ArticlePage
+
+    assert generated.articles == 60
+    assert ArticlePage.objects.live().count() == 60
+    assert Page.find_problems() == ([], [], [], [], [])  # paths, depth and numchild all consistent
+    article = ArticlePage.objects.live().order_by("-date").first()
+    assert client.get(article.url).status_code == 200
+    hub = client.get("/immunology/")  # the root hub shows every topic below it
+    assert hub.status_code == 200
+    assert article.title in hub.content.decode()
+    assert ArticlePage.objects.filter(date__year__lt=article.date.year - 2).exists()  # spread over years
+
+
+def test_articles_share_a_handful_of_images(generated):
+    from wagtail.images import get_image_model
+
+    from epitope.articles.models import ArticlePage
+
+    assert get_image_model().objects.count() == generated.images <= 10
+    assert not ArticlePage.objects.filter(hero_image=None).exists()
+
+
+def test_articles_are_found_by_search(generated, client):
+    from epitope.articles.models import ArticlePage
+
+    article = ArticlePage.objects.live().first()
+    word = max(article.title.split(), key=len)
+    page = client.get("/search/", {"q": word})
+    assert page.status_code == 200
+    assert str(page.context["search"].total) != "0"
+
+
+def test_items_fall_into_clusters_whose_counts_add_up(generated):
+    from epitope.ingest.models import Cluster, Item
+
+    assert Item.objects.count() == 400
+    assert generated.clusters == Cluster.objects.count()
+    assert 120 < generated.clusters < 300  # about half as many stories as items
+    assert Cluster.objects.aggregate(total=Sum("size"))["total"] == 400
+    sizes = dict(Item.objects.values_list("cluster").annotate(n=Count("pk")))
+    assert all(sizes[c.pk] == c.size and 1 <= c.source_count <= c.size for c in Cluster.objects.all())
+    assert set(Item.objects.values_list("kind", flat=True)) == {"paper", "preprint", "trial", "news"}
+    trial = Item.objects.filter(kind="trial").first()
+    assert trial.nct.startswith("NCT") and trial.identity == f"nct:{trial.nct}"
+    paper = Item.objects.filter(kind="paper").first()
+    assert paper.pmid.isdigit() and paper.doi.startswith("10.") and paper.summary.startswith("Background:")
+
+
+def test_generated_leads_show_in_the_inbox(generated, admin_client):
+    page = admin_client.get("/admin/leads/")
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count > 0
+
+
+def test_the_same_seed_writes_the_same_items():
+    from epitope.core import synthetic
+    from epitope.ingest.models import Item
+
+    synthetic.generate(articles=0, items=50, seed=3)
+    first = list(Item.objects.order_by("pk").values_list("identity", "title"))
+    Item.objects.all().delete()
+    synthetic.generate(articles=0, items=50, seed=3)
+    assert list(Item.objects.order_by("pk").values_list("identity", "title")) == first
+
+
+def test_running_twice_adds_more_articles_after_the_first(client):
+    from wagtail.models import Page
+
+    call_command("generate-data", "--articles", "5", "--items", "0", "--quiet")
+    call_command("generate-data", "--articles", "5", "--items", "0", "--quiet", "--seed", "2")
+    from epitope.articles.models import ArticlePage
+
+    assert ArticlePage.objects.live().count() == 10
+    assert Page.find_problems() == ([], [], [], [], [])
+
+
+def test_command_refuses_a_ratio_outside_zero_to_one():
+    with pytest.raises(CommandError, match="clusters-ratio"):
+        call_command("generate-data", "--clusters-ratio", "0", "--quiet")
