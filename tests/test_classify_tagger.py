@@ -161,3 +161,10 @@ def test_compiled_tagger_survives_pickling():
 def test_empty_and_odd_input():
     assert classify("", "").relevance == 0.0
     assert classify("αβγ — ‐ – / ()", "  \n\t").facets["modality"] == []
+
+
+def test_a_review_is_badged_as_a_review_even_when_it_cites_trials():
+    result = classify("CAR-T cells in solid tumours: a systematic review",
+                      "We review phase I and phase II trials of CAR T cells in glioblastoma.")
+    assert result.evidence_badge == "Review"
+    assert {"phase-1", "phase-2", "review"} <= set(tags(result, "evidence"))

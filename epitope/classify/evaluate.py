@@ -21,7 +21,7 @@ from .tagger import Tagger, get_tagger
 
 RELEVANCE_F1_TARGET = 0.90
 FACET_PRECISION_TARGET = 0.95
-_ROOTS = {"haematological", "solid", "phase", "model-system", "population"}
+_ROOTS = {"haematological", "solid", "phase", "model-system", "population", "article-type"}
 # Scored facets: (row name, vocabulary facet, restrict to descendants of).
 SCORED = [
     ("modality", "modality", None),
@@ -30,6 +30,7 @@ SCORED = [
     ("evidence: phase", "evidence", "phase"),
     ("evidence: model system", "evidence", "model-system"),
     ("evidence: population", "evidence", "population"),
+    ("evidence: review", "evidence", "article-type"),  # gold: publication type Review etc.
 ]
 _TAG = re.compile(r"<[^>]+>")
 

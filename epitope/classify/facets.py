@@ -193,7 +193,12 @@ _BADGES = [
 
 
 def evidence_badge(evidence: list[str]) -> str | None:
-    """Return the card badge for a list of evidence concept ids ("Phase 1/2 trial", "Mouse study")."""
+    """Return the card badge for a list of evidence concept ids ("Phase 1/2 trial", "Mouse study").
+
+    A review comes first: a review that cites phase 1 results is not a phase 1 trial.
+    """
+    if "review" in evidence:
+        return "Review"
     phases = sorted(int(c.split("-")[1]) for c in evidence if c.startswith("phase-") and c[6:].isdigit())
     if phases:
         return "Phase " + "/".join(str(p) for p in phases) + " trial"

@@ -51,6 +51,7 @@ mapping is deliberately conservative: a heading maps only where its meaning is t
 | Child; Child, Preschool; Infant; Infant, Newborn; Adolescent; Pediatrics | evidence | paediatric |
 | Publication type Clinical Trial, Phase I … IV | evidence | phase-1 … phase-4 |
 | Publication type Clinical Trial; Randomized Controlled Trial; Controlled Clinical Trial | evidence | human-trial |
+| Publication type Review; Systematic Review; Meta-Analysis | evidence | review |
 
 Relevance (gold): the record has an immunotherapy-type heading — Immunotherapy and its
 descendants (Immunotherapy, Adoptive / Active / Passive), Receptors, Chimeric Antigen, Immune
@@ -185,6 +186,9 @@ HEADING_CONCEPTS: dict[str, tuple[str, ...]] = {
     "Clinical Trial": ("evidence:human-trial",),
     "Randomized Controlled Trial": ("evidence:human-trial",),
     "Controlled Clinical Trial": ("evidence:human-trial",),
+    "Review": ("evidence:review",),
+    "Systematic Review": ("evidence:review",),
+    "Meta-Analysis": ("evidence:review",),
 }
 
 IMMUNOTHERAPY_HEADINGS = frozenset({
