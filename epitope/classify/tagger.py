@@ -244,6 +244,7 @@ def _resolve_overlaps(raw, immune_cues=frozenset()):
 
 # -- module-level cache -----------------------------------------------------------------------
 _TAGGERS: dict[tuple, Tagger] = {}
+_MAX_TAGGERS = 3
 
 
 def get_tagger(extra_terms=()) -> Tagger:
@@ -252,7 +253,10 @@ def get_tagger(extra_terms=()) -> Tagger:
     tagger = _TAGGERS.get(key)
     if tagger is None:
         tagger = Tagger(load_vocabulary(extra_terms))
-        _TAGGERS.clear()  # one live vocabulary at a time: editors' changes replace the old one
+        # Keep a few: the file-only tagger and the current editors' one are both in use in a
+        # web process; older editors' versions fall out.
+        while len(_TAGGERS) >= _MAX_TAGGERS:
+            del _TAGGERS[next(iter(_TAGGERS))]
         _TAGGERS[key] = tagger
         logger.info("classify: vocabulary %s compiled (%d extra terms)", tagger.vocabulary.version, len(key))
     return tagger
