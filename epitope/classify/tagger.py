@@ -19,6 +19,7 @@ built once per vocabulary and cached at module level. Rules applied to the raw h
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 
 import ahocorasick
@@ -31,6 +32,7 @@ from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_key
 logger = logging.getLogger("epitope.classify")
 
 _SHOUT_WINDOW = 40
+_DIGIT = re.compile(r"\d").search
 
 
 class Tagger:
@@ -114,7 +116,10 @@ class Tagger:
         nouns = []
         for start, end, facet, cid in hits:
             if facet == "count":
-                nouns.append((norm.to_original(start), norm.to_original(end, end=True)))
+                # Only a noun with a number just before it can state a count; most have none,
+                # and skipping them spares building the offset map.
+                if _DIGIT(norm.text, max(0, start - 48), start):
+                    nouns.append((norm.to_original(start), norm.to_original(end, end=True)))
                 continue
             if facet == "cue" and title_end is not None:
                 # Cues keep no spans: the normalised position says title or text, no map needed.
