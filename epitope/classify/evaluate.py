@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import mesh_map
+from .relevance import THRESHOLD
 from .tagger import Tagger, get_tagger
 
 RELEVANCE_F1_TARGET = 0.90
@@ -70,6 +71,7 @@ class EvalResult:
     relevant_gold: int = 0
     rows: dict[str, Counts] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    scores: dict[bool, list[float]] = field(default_factory=lambda: {True: [], False: []})
 
 
 def load_records(paths) -> list:
@@ -120,6 +122,7 @@ def evaluate(records, name: str = "records", tagger: Tagger | None = None) -> Ev
         result.labelled += 1
         gold = mesh_map.gold_labels(headings + list(record.extra.get("publication_types", [])))
         predicted = tagger.classify(record.title, plain_text(record.summary))
+        result.scores[gold["relevant"]].append(predicted.relevance)
         rel = result.rows["relevance"]
         rel.gold += gold["relevant"]
         rel.predicted += predicted.relevant
@@ -168,6 +171,13 @@ def format_table(result: EvalResult) -> str:
             f"{row:<24} {c.gold:>5} {c.predicted:>5} {c.hits:>5} "
             f"{_fmt(c.precision):>5} {_fmt(c.recall):>5} {_fmt(c.f1):>5}"
         )
+    positives, negatives = result.scores[True], result.scores[False]
+    lines.append(
+        f"relevance scores (threshold {THRESHOLD}): labelled relevant "
+        f"{', '.join(f'{s:.2f}' for s in sorted(positives)) or 'none'}; labelled not relevant: "
+        f"{sum(s >= THRESHOLD for s in negatives)} of {len(negatives)} at or above, top "
+        f"{', '.join(f'{s:.2f}' for s in sorted(negatives, reverse=True)[:3]) or 'none'}"
+    )
     return "\n".join(lines)
 
 
