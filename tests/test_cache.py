@@ -218,3 +218,11 @@ def test_editing_an_image_updates_the_cards_and_pages_showing_it(client, site):
     assert not is_cached("/cancer-vaccines/") and is_cached("/cell-therapy/")
     html = client.get("/cancer-vaccines/").content.decode()
     assert 'alt="New alt text"' in html and "Old alt text" not in html
+
+
+def test_purge_pages_command_forgets_every_page(client, site):
+    from django.core.management import call_command
+
+    prime(client, ["/", "/cancer-vaccines/"])
+    call_command("purge_pages", verbosity=0)
+    assert not is_cached("/") and not is_cached("/cancer-vaccines/")

@@ -3,7 +3,8 @@
     epitope serve [--host 127.0.0.1] [--port 8000] [--workers N] [--threads N]
 
 It collects static files (WhiteNoise serves them compressed, with far-future cache headers),
-then replaces itself with gunicorn running `epitope.core.serving:application`.
+empties the page cache, then replaces itself with gunicorn running
+`epitope.core.serving:application`.
 Secrets and hosts come from the environment (EPITOPE_SECRET_KEY, EPITOPE_ALLOWED_HOSTS).
 On a loopback address only, it fills in what a local run lacks: a throwaway secret kept in
 var/secret_key, 127.0.0.1/localhost as allowed hosts, plain HTTP (EPITOPE_INSECURE_HTTP=1,
@@ -98,9 +99,12 @@ class Command(BaseCommand):
             steps.append([*manage, "collectstatic", "--noinput", "--verbosity", "0"])
         if options["migrate"]:
             steps.append([*manage, "migrate", "--noinput", "--verbosity", "0"])
+        # Pages stored by an earlier run may predate new templates or changes made under other
+        # settings (`epitope demo`), so a server starts with nothing cached.
+        steps.append([*manage, "purge_pages", "--verbosity", "0"])
         for step in steps:
             if subprocess.run(step, env=env).returncode != 0:
-                raise CommandError(f"{' '.join(step[3:5])} failed; nothing was served.")
+                raise CommandError(f"{step[3]} failed; nothing was served.")
         argv = gunicorn_argv(host, options["port"], options["workers"], options["threads"], options["access_log"])
         scheme = "http" if env.get("EPITOPE_INSECURE_HTTP") == "1" else "https (behind your TLS proxy)"
         self.stdout.write(f"Serving Epitope with the production settings on {scheme} {argv[3]} — Ctrl-C stops it.")
