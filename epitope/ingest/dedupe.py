@@ -29,6 +29,7 @@ from zlib import adler32, crc32
 from django.db import connection
 from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 BINS, BANDS, ROWS = 64, 16, 4
 THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; syndicated copies score 0.6–1.0
@@ -239,22 +240,34 @@ def assign_clusters(items):
     groups = defaultdict(list)
     for node in list(uf.parent):
         groups[uf.find(node)].append(node)
-    touched = set()
+    touched, fresh = set(), []
     for members in groups.values():
         cluster_ids = sorted(pk for kind, pk in members if kind == "c")
         batch = [items[i] for kind, i in members if kind == "i"]
         if not batch:
             continue
-        if cluster_ids:
-            target = cluster_ids[0]
-            if len(cluster_ids) > 1:  # this item bridges stories we had kept apart
-                Item.objects.filter(cluster_id__in=cluster_ids[1:]).update(cluster_id=target)
-                Cluster.objects.filter(pk__in=cluster_ids[1:]).delete()
-        else:
-            target = Cluster.objects.create(title=batch[0].title[:1000]).pk
+        if not cluster_ids:
+            fresh.append(batch)
+            continue
+        target = cluster_ids[0]
+        if len(cluster_ids) > 1:  # this item bridges stories we had kept apart
+            Item.objects.filter(cluster_id__in=cluster_ids[1:]).update(cluster_id=target)
+            Cluster.objects.filter(pk__in=cluster_ids[1:]).delete()
         for item in batch:
             item.cluster_id = target
         touched.add(target)
+    # New stories are counted here; only clusters that already had items need recounting in SQL.
+    now = timezone.now()
+    created = Cluster.objects.bulk_create([
+        Cluster(title=batch[0].title[:1000], size=len(batch), first_seen=now, last_seen=now,
+                source_count=len({item.source_id for item in batch if item.source_id}))
+        for batch in fresh
+    ])
+    if any(c.pk is None for c in created):  # a backend that cannot return ids: one by one
+        created = [Cluster.objects.create(title=c.title, size=c.size, source_count=c.source_count) for c in created]
+    for cluster, batch in zip(created, fresh):
+        for item in batch:
+            item.cluster_id = cluster.pk
     return stored, touched
 
 

@@ -23,7 +23,7 @@ from .records import IngestError, Record
 
 log = logging.getLogger("epitope.ingest")
 
-BATCH_SIZE = 200
+BATCH_SIZE = 500  # a kill loses at most this many records' work; a rerun redoes it
 MAX_IDENTITY = 300
 MAX_ERRORS_KEPT = 20
 MAX_SEEN_HASHES = 8
