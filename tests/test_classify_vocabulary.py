@@ -69,6 +69,23 @@ def test_editor_terms_extend_concepts_and_make_new_ones():
     assert vocab.concepts["cldn6"].label == "CLDN6" and vocab.concepts["cldn6"].facet == "target"
 
 
-def test_editor_term_in_the_wrong_facet_is_refused():
-    with pytest.raises(VocabularyError, match="modality concept"):
-        load_vocabulary([{"facet": "target", "concept": "car-t", "synonym": "whatever"}])
+def test_a_bad_editor_term_is_skipped_and_the_good_ones_kept(caplog):
+    vocab = load_vocabulary([
+        {"facet": "target", "concept": "car-t", "synonym": "whatever"},  # car-t is a modality
+        {"facet": "modality", "concept": "car-t", "synonym": "ZX-42 cells"},
+    ])
+    assert "whatever" not in vocab.concepts["car-t"].synonyms
+    assert "ZX-42 cells" in vocab.concepts["car-t"].synonyms
+    assert "modality concept" in caplog.text
+
+
+def test_words_shared_between_facets_must_be_declared(tmp_path):
+    concepts = [
+        {"id": "a", "label": "A", "facet": "modality", "synonyms": ["CART19"]},
+        {"id": "b", "label": "B", "facet": "target", "synonyms": ["CART19"]},
+    ]
+    with pytest.raises(VocabularyError, match="cart19"):
+        load_vocabulary(path=_write(tmp_path, concepts))
+    path = tmp_path / "shared.json"
+    path.write_text(json.dumps({"version": "t", "shared_synonyms": ["CART19"], "concepts": concepts}))
+    assert set(load_vocabulary(path=path).concepts) == {"a", "b"}

@@ -42,6 +42,22 @@ class VocabularyTerm(models.Model):
     def __str__(self):
         return f"{self.synonym} → {self.facet}:{self.concept}"
 
+    def clean(self):
+        """Refuse a term that would clash with the vocabulary, naming the clash."""
+        from django.core.exceptions import ValidationError
+
+        from .vocabulary import VocabularyError, load_vocabulary, validate
+
+        others = [t.as_term() for t in VocabularyTerm.objects.exclude(pk=self.pk)]
+        vocab = load_vocabulary(others)
+        try:
+            from .vocabulary import _merge_term
+
+            _merge_term(vocab, self.as_term())
+            validate(vocab)
+        except VocabularyError as exc:
+            raise ValidationError(str(exc).removeprefix("vocabulary: ")) from None
+
     def as_term(self) -> dict:
         return {"facet": self.facet, "concept": self.concept, "synonym": self.synonym,
                 "label": self.label, "parent": self.parent, "case_sensitive": self.case_sensitive}

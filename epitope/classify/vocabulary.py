@@ -9,12 +9,14 @@ synonym into the forms the matcher looks for (plurals, UK/US spellings, "PD-1"/"
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .normalise import normalise, normalise_keep_case
 
+logger = logging.getLogger("epitope.classify")
 VOCABULARY_FILE = Path(__file__).parent / "vocabulary" / "io_vocabulary.json"
 FACETS = ("cue", "modality", "cancer_type", "target", "indication", "evidence", "block")
 # Facets shown to readers and editors (cues and blocks only steer the matcher).
@@ -43,6 +45,7 @@ class Concept:
 class Vocabulary:
     version: str
     concepts: dict[str, Concept] = field(default_factory=dict)
+    shared_synonyms: frozenset[str] = frozenset()  # normalised words two facets may both claim
 
     def ancestors(self, concept_id: str) -> list[str]:
         """Return the parent chain of `concept_id`, nearest first."""
@@ -98,7 +101,10 @@ def load_vocabulary(extra_terms=(), path: Path = VOCABULARY_FILE) -> Vocabulary:
     case_sensitive: a synonym for an existing concept, or a new concept when the id is new.
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    vocab = Vocabulary(version=str(data.get("version") or ""))
+    vocab = Vocabulary(
+        version=str(data.get("version") or ""),
+        shared_synonyms=frozenset(normalise(s) for s in data.get("shared_synonyms", ())),
+    )
     if not vocab.version:
         raise VocabularyError("vocabulary: the file has no version string")
     for i, raw in enumerate(data.get("concepts", [])):
@@ -106,9 +112,26 @@ def load_vocabulary(extra_terms=(), path: Path = VOCABULARY_FILE) -> Vocabulary:
         if concept.id in vocab.concepts:
             raise VocabularyError(f"vocabulary: concept id {concept.id!r} appears twice")
         vocab.concepts[concept.id] = concept
-    for term in extra_terms:
-        _merge_term(vocab, term)
     validate(vocab)
+    extra_terms = list(extra_terms)
+    if not extra_terms:
+        return vocab
+    base = dict(vocab.concepts)
+    try:
+        for term in extra_terms:
+            _merge_term(vocab, term)
+        validate(vocab)
+    except VocabularyError:
+        # One bad editor's term must not stop all tagging: add them one by one, skip the bad.
+        vocab.concepts = base
+        for term in extra_terms:
+            before = dict(vocab.concepts)
+            try:
+                _merge_term(vocab, term)
+                validate(vocab)
+            except (VocabularyError, KeyError) as exc:
+                vocab.concepts = before
+                logger.warning("classify: editor term %r skipped: %s", term.get("synonym"), exc)
     return vocab
 
 
@@ -155,23 +178,28 @@ def validate(vocab: Vocabulary) -> None:
     clashes = synonym_clashes(vocab)
     if clashes:
         key, ids = next(iter(clashes.items()))
-        raise VocabularyError(f"vocabulary: synonym {key!r} belongs to several {ids[0][0]} concepts: {ids}")
+        raise VocabularyError(f"vocabulary: synonym {key!r} belongs to several concepts: {ids}")
 
 
 def synonym_clashes(vocab: Vocabulary) -> dict[str, list[tuple[str, str]]]:
-    """Return matching keys claimed by two concepts of the same facet (never intended).
+    """Return synonyms claimed by two concepts, unless the file lists them as shared.
 
-    The same words in two facets are intended ("anti-CD19" is a target and part of a
-    modality phrase), so only same-facet clashes count.
+    Within one facet every generated form counts (a plural of one concept must not be another
+    concept's synonym); across facets the words as written count, and only those in
+    `shared_synonyms` may appear twice.
     """
-    owners: dict[tuple[str, str], set[str]] = {}
+    owners: dict[str, set[tuple[str, str]]] = {}
     for key, cid, facet, _cased in matching_keys(vocab):
-        owners.setdefault((facet, key), set()).add(cid)
-    return {
-        key: sorted((facet, cid) for cid in ids)
-        for (facet, key), ids in owners.items()
-        if len(ids) > 1
-    }
+        owners.setdefault(f"{facet}:{key}", set()).add((facet, cid))
+    clashes = {key.partition(":")[2]: sorted(ids) for key, ids in owners.items() if len(ids) > 1}
+    written: dict[str, set[tuple[str, str]]] = {}
+    for c in vocab.concepts.values():
+        for synonym in (*c.synonyms, *c.abbreviations):
+            written.setdefault(normalise(synonym), set()).add((c.facet, c.id))
+    for key, ids in written.items():
+        if len(ids) > 1 and key not in vocab.shared_synonyms:
+            clashes.setdefault(key, sorted(ids))
+    return clashes
 
 
 # UK/US spelling pairs applied to synonyms in both directions.
