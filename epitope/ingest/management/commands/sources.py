@@ -1,6 +1,6 @@
 """`epitope sources add|list|pause|resume|remove`: manage sources without the admin."""
 
-import json
+import json as json_module
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -64,8 +64,6 @@ class Command(BaseCommand):
             for s in Source.objects.select_related("topic")
         ]
         if json:
-            import json as json_module
-
             self.stdout.write(json_module.dumps(rows, indent=2))
             return
         for r in rows:
