@@ -1,6 +1,7 @@
 """Production: every secret and host comes from the environment; refuses to start without them."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -91,19 +92,19 @@ if not os.environ.get("REDIS_URL"):
         **CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache" / "default"),  # noqa: F405
+            "LOCATION": str(Path(VAR_DIR).resolve() / "cache" / "default"),  # noqa: F405
         },
     }
 CACHES = {
     **CACHES,
     "pages": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache" / "pages"),  # noqa: F405
+        "LOCATION": str(Path(VAR_DIR).resolve() / "cache" / "pages"),  # noqa: F405
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
 }
 # One stat() of this file per request tells a server process whether any purge happened.
-EPITOPE_PAGE_CACHE_GENERATION_FILE = str(VAR_DIR / "cache" / "pages.generation")  # noqa: F405
+EPITOPE_PAGE_CACHE_GENERATION_FILE = str(Path(VAR_DIR).resolve() / "cache" / "pages.generation")  # noqa: F405
 if os.environ.get("REDIS_URL"):
     EPITOPE_PAGE_CACHE_GENERATION_FILE = None  # purges may come from other machines
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"].get("KEY_PREFIX", "epitope") + ":pages"}

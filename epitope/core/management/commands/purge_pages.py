@@ -15,4 +15,5 @@ class Command(BaseCommand):
         cache.bump({cache.GLOBAL})
         if cdn:
             frontend_purge.purge(frontend_purge.urls_for_everything())
-        self.stdout.write("Page cache purged" + (" (and the CDN)." if cdn else "."))
+        if options["verbosity"]:
+            self.stdout.write("Page cache purged" + (" (and the CDN)." if cdn else "."))
