@@ -46,14 +46,12 @@ class VocabularyTerm(models.Model):
         """Refuse a term that would clash with the vocabulary, naming the clash."""
         from django.core.exceptions import ValidationError
 
-        from .vocabulary import VocabularyError, load_vocabulary, validate
+        from .vocabulary import VocabularyError, load_vocabulary, merge_term, validate
 
         others = [t.as_term() for t in VocabularyTerm.objects.exclude(pk=self.pk)]
         vocab = load_vocabulary(others)
         try:
-            from .vocabulary import _merge_term
-
-            _merge_term(vocab, self.as_term())
+            merge_term(vocab, self.as_term())
             validate(vocab)
         except VocabularyError as exc:
             raise ValidationError(str(exc).removeprefix("vocabulary: ")) from None

@@ -119,7 +119,7 @@ def load_vocabulary(extra_terms=(), path: Path = VOCABULARY_FILE) -> Vocabulary:
     base = dict(vocab.concepts)
     try:
         for term in extra_terms:
-            _merge_term(vocab, term)
+            merge_term(vocab, term)
         validate(vocab)
     except VocabularyError:
         # One bad editor's term must not stop all tagging: add them one by one, skip the bad.
@@ -127,7 +127,7 @@ def load_vocabulary(extra_terms=(), path: Path = VOCABULARY_FILE) -> Vocabulary:
         for term in extra_terms:
             before = dict(vocab.concepts)
             try:
-                _merge_term(vocab, term)
+                merge_term(vocab, term)
                 validate(vocab)
             except (VocabularyError, KeyError) as exc:
                 vocab.concepts = before
@@ -135,7 +135,8 @@ def load_vocabulary(extra_terms=(), path: Path = VOCABULARY_FILE) -> Vocabulary:
     return vocab
 
 
-def _merge_term(vocab: Vocabulary, term) -> None:
+def merge_term(vocab: Vocabulary, term) -> None:
+    """Add one editor's term to `vocab` (a synonym, or a new concept when its id is new)."""
     cid, synonym = term["concept"], term["synonym"].strip()
     case_sensitive = bool(term.get("case_sensitive"))
     existing = vocab.concepts.get(cid)
