@@ -156,16 +156,17 @@ def list_articles(
     request,
     topic: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A topic slug; its subtopics count too."),
     type: Optional[Literal["news", "feature"]] = Query(None),  # noqa: A002 - the public parameter name
+    modality: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A modality concept, e.g. car-t."),
+    cancer_type: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A cancer-type concept, e.g. melanoma."),
     date_from: Optional[IsoDate] = Query(None, alias="from", description="Published on or after (YYYY-MM-DD)."),
     date_to: Optional[IsoDate] = Query(None, alias="to", description="Published on or before (YYYY-MM-DD)."),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(20, ge=1, description=f"Capped at {MAX_PAGE_SIZE}."),
 ):
-    """Return published articles, newest first, filtered by topic, type, date and registered facets."""
+    """Return published articles, newest first, filtered by topic, type, date, modality and cancer type."""
     page_size = min(page_size, MAX_PAGE_SIZE)
-    chosen = {k: v for k, v in (("topic", topic), ("type", type)) if v}
-    # Facets other apps register (modality, cancer type) are read from the query string as well.
-    chosen.update(facets.selected(request.GET, only={f.param for f in facets.all_facets()} - {"topic", "type"}))
+    # The parameters above are validated; every registered facet reads its own from the query string.
+    chosen = facets.selected(request.GET)
     try:
         qs = facets.apply_all(facets.apply_dates(_live_articles(), date_from, date_to), chosen)
     except facets.UnknownValue as exc:

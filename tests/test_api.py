@@ -119,3 +119,16 @@ def test_api_is_read_only(client, site):
     assert client.post("/api/articles", {}).status_code == 405
     assert client.delete(f"/api/articles/{site['car_t'].pk}").status_code == 405
     assert ArticlePage.objects.filter(pk=site["car_t"].pk).exists()
+
+
+def test_filter_by_classification_facets(client, site):
+    # The classifier tags articles as they are published: "CAR-T … lymphoma" is both.
+    f.article(site["index"], "CAR-T cells clear lymphoma", [site["cell"]], hero=False,
+              standfirst="A CAR-T therapy cleared diffuse large B-cell lymphoma in most patients.")
+    assert titles(get(client, "/api/articles?modality=car-t")) == ["CAR-T cells clear lymphoma", "CAR-T"]
+    assert titles(get(client, "/api/articles?modality=cell-therapy")) == ["CAR-T cells clear lymphoma", "CAR-T"]
+    assert titles(get(client, "/api/articles?cancer_type=lymphoma")) == ["CAR-T cells clear lymphoma"]
+    assert titles(get(client, "/api/articles?cancer_type=melanoma")) == []
+    get(client, "/api/articles?modality=no-such-modality", status=404)
+    by_param = {f["param"]: {v["value"]: v["count"] for v in f["values"]} for f in get(client, "/api/facets")}
+    assert by_param["modality"]["car-t"] == 2 and by_param["cancer_type"]["lymphoma"] == 1

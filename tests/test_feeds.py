@@ -204,9 +204,15 @@ def test_unknown_hub_format_or_facet_value_is_404(client, site, url):
 
 
 def test_unknown_parameters_are_ignored(client, site):
-    # modality= is a facet only once the classification app registers it; until then it is ignored.
-    feed = parsed(client, "/cancer-immunology/feed/atom/?modality=car-t&utm_source=x")
-    assert len(feed.entries) == 2
+    assert len(parsed(client, "/cancer-immunology/feed/atom/?utm_source=x&page=3").entries) == 2
+
+
+def test_classification_facets_filter_feeds(client, site):
+    # Published stories are tagged by the classifier: the CAR-T story carries modality car-t.
+    feed = parsed(client, "/cancer-immunology/feed/atom/?modality=car-t")
+    assert [e.title for e in feed.entries] == ["CAR-T cells clear lymphoma"]
+    assert feed.title == "Cancer Immunology – News and Features – CAR-T | Epitope"
+    assert client.get("/cancer-immunology/feed/atom/?modality=no-such-thing").status_code == 404
 
 
 def test_unpublished_hub_has_no_feed(client, site):

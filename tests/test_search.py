@@ -168,3 +168,11 @@ def test_highlight_escapes_then_marks():
         "&lt;i&gt;<mark>Vaccines</mark>&lt;/i&gt; &amp; <mark>vaccine</mark>"
     )
     assert str(highlight("amp & amp", ["amp"])) == "<mark>amp</mark> &amp; <mark>amp</mark>"
+
+
+def test_classification_facets_count_and_filter(client, site):
+    response = client.get("/search/?q=trial")
+    counts = {facet.param: {v: n for v, _, n, _ in values} for facet, values in response.context["search"].facet_counts}
+    assert counts["modality"].get("car-t") == 1 and counts["cancer_type"].get("lymphoma") == 1
+    assert titles(client.get("/search/?q=trial&cancer_type=lymphoma")) == ["CAR-T cells clear lymphoma in trial"]
+    assert titles(client.get("/search/?q=trial&cancer_type=melanoma")) == []

@@ -58,7 +58,7 @@ def test_article_has_news_article_json_ld(client, site):
     assert datetime.datetime.fromisoformat(data["dateModified"]) >= datetime.datetime.fromisoformat(data["datePublished"])
     assert data["image"][0]["url"].startswith("http://testserver/media/images/")
     assert data["mainEntityOfPage"]["@id"] == data["url"] == "http://localhost/articles/" + page.slug + "/"
-    assert sorted(t["name"] for t in data["about"]) == ["Cancer vaccines", "Cell therapy"]
+    assert sorted(t["name"] for t in data["about"] if t["@type"] == "Thing") == ["Cancer vaccines", "Cell therapy"]
     assert {t.get("url") for t in data["about"]} >= {"http://localhost/cell-therapy/"}
 
 
@@ -137,3 +137,9 @@ def test_robots_txt(client, site):
 def test_search_page_is_not_indexed(client, site):
     html = soup(client, "/search/?q=lymphoma")
     assert meta(html, "robots") == "noindex, follow"
+
+
+def test_json_ld_about_includes_classification_terms(client, site):
+    about = jsonld(soup(client, site["story"].url))["about"]
+    terms = {t["termCode"]: t["name"] for t in about if t["@type"] == "DefinedTerm"}
+    assert terms.get("car-t") == "CAR-T" and terms.get("lymphoma") == "Lymphoma"

@@ -1,0 +1,55 @@
+"""Modality and cancer type as facets, read from the classification app's stored concepts.
+
+The classifier stores each article's concepts *with their ancestors* (a CAR-T story is also a
+cell-therapy story), so filtering on a broad concept finds the narrow ones too.
+"""
+
+from django.db.models import Count
+
+from .facets import Facet, UnknownValue
+
+
+class ConceptFacet(Facet):
+    def __init__(self, facet, param, label):
+        self.facet, self.param, self.label = facet, param, label
+
+    def _vocabulary(self):
+        from epitope.classify.editorial import editorial_tagger
+
+        return editorial_tagger().vocabulary
+
+    def choices(self):
+        concepts = [c for c in self._vocabulary().concepts.values() if c.facet == self.facet]
+        return sorted(((c.id, c.label) for c in concepts), key=lambda pair: pair[1].lower())
+
+    def apply(self, qs, value):
+        from epitope.classify.store import facet_filter
+
+        concept = self._vocabulary().concepts.get(value)
+        if concept is None or concept.facet != self.facet:
+            raise UnknownValue(f"Unknown {self.label.lower()} {value!r}.")
+        return facet_filter(qs, self.facet, value)
+
+    def _rows(self, model):
+        from django.contrib.contenttypes.models import ContentType
+
+        from epitope.classify.models import ClassifiedConcept
+
+        return ClassifiedConcept.objects.filter(content_type=ContentType.objects.get_for_model(model), facet=self.facet)
+
+    def counts(self, qs):
+        rows = self._rows(qs.model).filter(object_id__in=qs.order_by().values("pk"))
+        return {row["concept"]: row["n"] for row in rows.values("concept").annotate(n=Count("object_id"))}
+
+    def terms_for(self, article):
+        """Return (concept, label) pairs the article carries, for schema.org `about`."""
+        vocabulary = self._vocabulary()
+        concepts = self._rows(type(article)).filter(object_id=article.pk).values_list("concept", flat=True)
+        return [(c, vocabulary.label(c)) for c in sorted(concepts)]
+
+
+def classification_facets():
+    return [
+        ConceptFacet("modality", "modality", "Modality"),
+        ConceptFacet("cancer_type", "cancer_type", "Cancer type"),
+    ]
