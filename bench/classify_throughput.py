@@ -28,7 +28,8 @@ def main():
     import django
 
     django.setup()
-    from epitope.classify.evaluate import load_records, plain_text
+    from epitope.classify.evaluate import load_records
+    from epitope.classify.inputs import plain_text
     from epitope.classify.tagger import Tagger
     from epitope.classify.vocabulary import load_vocabulary
 

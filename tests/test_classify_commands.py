@@ -58,3 +58,12 @@ def test_eval_prints_per_facet_rows_for_both_sets():
     for row in ("relevance", "modality", "cancer_type", "target", "evidence: model system"):
         assert any(line.startswith(row) for line in text.splitlines()), row
     assert "targets: relevance F1 >= 0.9" in text
+
+
+def test_a_trial_registry_record_gets_its_phase_from_the_registry():
+    (line,) = run("classify", str(DATA / "ctgov" / "NCT02210780.json"))
+    assert line["id"] == "nct:NCT02210780"
+    assert line["evidence_badge"] == "Phase 2 trial"
+    assert line["relevant"] is False  # atopic dermatitis: immunology, but not cancer
+    (plain,) = run("classify", "--no-subjects", str(DATA / "ctgov" / "NCT02210780.json"))
+    assert plain["evidence_badge"] != "Phase 2 trial"

@@ -11,12 +11,11 @@ cannot be confirmed by any heading, so it is neither a hit nor a false alarm.
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import mesh_map
+from .inputs import plain_text
 from .relevance import THRESHOLD
 from .tagger import Tagger, get_tagger
 
@@ -33,12 +32,6 @@ SCORED = [
     ("evidence: population", "evidence", "population"),
     ("evidence: review", "evidence", "article-type"),  # gold: publication type Review etc.
 ]
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain_text(markup: str) -> str:
-    """Return the text of a sanitised HTML abstract, one space between words."""
-    return " ".join(html.unescape(_TAG.sub(" ", markup or "")).split())
 
 
 @dataclass

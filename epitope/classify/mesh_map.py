@@ -52,6 +52,7 @@ mapping is deliberately conservative: a heading maps only where its meaning is t
 | Publication type Clinical Trial, Phase I … IV | evidence | phase-1 … phase-4 |
 | Publication type Clinical Trial; Randomized Controlled Trial; Controlled Clinical Trial | evidence | human-trial |
 | Publication type Review; Systematic Review; Meta-Analysis | evidence | review |
+| ClinicalTrials.gov phase EARLY_PHASE1, PHASE1 … PHASE4 (signal only, not a MeSH label) | evidence | phase-1 … phase-4 |
 
 Relevance (gold): the record has an immunotherapy-type heading — Immunotherapy and its
 descendants (Immunotherapy, Adoptive / Active / Passive), Receptors, Chimeric Antigen, Immune
@@ -186,6 +187,12 @@ HEADING_CONCEPTS: dict[str, tuple[str, ...]] = {
     "Clinical Trial": ("evidence:human-trial",),
     "Randomized Controlled Trial": ("evidence:human-trial",),
     "Controlled Clinical Trial": ("evidence:human-trial",),
+    # ClinicalTrials.gov designModule.phases, as the ingest adapter keeps them.
+    "EARLY_PHASE1": ("evidence:phase-1",),
+    "PHASE1": ("evidence:phase-1",),
+    "PHASE2": ("evidence:phase-2",),
+    "PHASE3": ("evidence:phase-3",),
+    "PHASE4": ("evidence:phase-4",),
     "Review": ("evidence:review",),
     "Systematic Review": ("evidence:review",),
     "Meta-Analysis": ("evidence:review",),

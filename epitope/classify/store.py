@@ -8,54 +8,15 @@ concept)` is what a hub calls for `?modality=car-t`.
 
 from __future__ import annotations
 
-import html
-import logging
-import re
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from .editorial import classify_object
 from .facets import Classification
+from .inputs import article_inputs, record_inputs
 from .vocabulary import PUBLIC_FACETS
 
-logger = logging.getLogger("epitope.classify")
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _plain(markup: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", markup or "")).split())
-
-
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if key not in ("id", "type", "image", "url", "link", "style", "alignment"):
-                yield from _strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item)
-
-
-def article_inputs(page) -> tuple[str, str, list[str]]:
-    """Return (title, text, subjects) for an ArticlePage: standfirst and body text, topic names."""
-    body = getattr(page, "body", None)
-    raw = list(body.raw_data) if body is not None else []
-    texts = [getattr(page, "standfirst", "") or ""]
-    texts += [_plain(s) for block in raw for s in _strings(block.get("value"))]
-    return page.title, " ".join(t for t in texts if t), []
-
-
-def item_inputs(item) -> tuple[str, str, list[str]]:
-    """Return (title, text, subjects) for an ingested Item."""
-    extra = item.extra or {}
-    subjects = [*(item.subjects or []), *extra.get("keywords", []), *extra.get("publication_types", [])]
-    return item.title, _plain(item.summary), subjects
-
-
-INPUTS = {"articles.articlepage": article_inputs, "ingest.item": item_inputs}
+INPUTS = {"articles.articlepage": article_inputs, "ingest.item": record_inputs}
 
 
 def concept_rows(result: Classification, vocabulary) -> set[tuple[str, str]]:

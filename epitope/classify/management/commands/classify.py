@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from epitope.classify.evaluate import plain_text
+from epitope.classify.inputs import record_inputs
 from epitope.classify.tagger import classify
 from epitope.ingest.parse import FORMATS, parse_bytes
 from epitope.ingest.records import IngestError
@@ -41,15 +41,10 @@ class Command(BaseCommand):
                 failed += 1
                 continue
             for record in records:
-                subjects = () if no_subjects else record_subjects(record)
-                result = classify(record.title, plain_text(record.summary), subjects)
+                title, text, subjects = record_inputs(record)
+                result = classify(title, text, () if no_subjects else subjects)
                 line = {"id": record.identity(), "file": name, "title": record.title, **result.to_dict()}
                 self.stdout.write(json.dumps(line, ensure_ascii=False))
         if failed == len(files):
             raise CommandError("classify: no file could be read")
 
-
-def record_subjects(record) -> list[str]:
-    """Return the strong signals a record carries: subject headings, keywords, publication types."""
-    extra = record.extra or {}
-    return [*record.subjects, *extra.get("keywords", []), *extra.get("publication_types", [])]
