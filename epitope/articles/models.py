@@ -82,22 +82,26 @@ class ArticlePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = self.related_articles()
-        context["breadcrumbs"] = self.breadcrumbs()
+        topics = self.topics_with_hubs()
+        context["topics"] = topics
+        context["related"] = self.related_articles(topics)
+        context["breadcrumbs"] = self.breadcrumbs(topics)
         return context
 
-    def related_articles(self, limit=3):
+    def topics_with_hubs(self):
+        return sorted(self.topics.all().select_related("page"), key=lambda t: t.pk)
+
+    def related_articles(self, topics, limit=3):
         from epitope.topics.listing import articles_in_topics, card_queryset
 
-        topic_ids = [t.pk for t in self.topics.all()]
-        if not topic_ids:
+        if not topics:
             return []
-        return list(card_queryset(articles_in_topics(topic_ids).exclude(pk=self.pk))[:limit])
+        return list(card_queryset(articles_in_topics([t.pk for t in topics]).exclude(pk=self.pk))[:limit])
 
-    def breadcrumbs(self):
+    def breadcrumbs(self, topics):
         """Return (title, url) pairs: home, then the main topic's ancestors and hub."""
         crumbs = [("Home", "/")]
-        topic = self.topics.order_by("pk").first()
+        topic = topics[0] if topics else None
         if topic is not None:
             for node in [*topic.ancestors(), topic]:
                 hub = node.hub

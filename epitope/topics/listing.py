@@ -37,7 +37,7 @@ class TopicTree:
         while node is not None and node not in chain:
             chain.append(node)
             node = self.parents.get(node)
-        by_id = Topic.objects.in_bulk(chain)
+        by_id = Topic.objects.select_related("page").in_bulk(chain)
         return [by_id[pk] for pk in reversed(chain) if pk in by_id]
 
 

@@ -48,7 +48,12 @@ class Topic(index.Indexed, models.Model):
 
     @property
     def hub(self):
-        return TopicPage.objects.live().filter(topic=self).first()
+        """Return the live hub page of this topic, or None. Free when loaded with select_related("page")."""
+        try:
+            page = self.page
+        except TopicPage.DoesNotExist:
+            return None
+        return page if page.live else None
 
 
 class TopicPage(Page):
