@@ -6,7 +6,7 @@ PORT   ?= 8000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test serve bench venv browser-deps clean
+.PHONY: demo test test-postgres serve bench venv browser-deps clean
 
 $(STAMP): requirements.txt pyproject.toml
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ demo: $(STAMP)
 
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-postgres
+
+# The suite again on the production pair, PostgreSQL + Redis on loopback (browser tests excepted:
+# they exercise the same views). A postgres:// DATABASE_URL or EPITOPE_TEST_REDIS_URL points elsewhere.
+test-postgres: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser" --ds=epitope.settings.test_postgres -p no:randomly $(PYTEST_ARGS)
 
 # The production configuration (gunicorn, production settings) over the demo data on loopback.
 serve: $(STAMP)
