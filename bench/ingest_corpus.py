@@ -135,7 +135,8 @@ def main():
           f"{Cluster.objects.count()} story clusters; {refused} documents refused; "
           f"feedparser found {f_entries} entries")
     if stored != summary.fetched:
-        print(f"  note: {summary.fetched - stored} entries shared an identity with another (not all copies distinct)")
+        print(f"  note: {summary.fetched - stored} entries repeat an identity (a blog's RSS and Atom twins carry the "
+              f"same tag: ids; {summary.updated} were updates of an item already stored)")
     print()
     print(f"{'':32}{'wall s':>9}{'CPU s':>9}{'items/s (CPU)':>15}")
     print(f"{'feedparser, parse only':32}{f_wall:9.2f}{f_cpu:9.2f}{f_entries / f_cpu:15,.0f}")

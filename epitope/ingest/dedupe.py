@@ -272,7 +272,7 @@ def assign_clusters(items):
 
 
 def _holders(keys):
-    """Yield (key, item id, cluster id) for stored items holding any of the keys.
+    """Yield (key, item id, cluster id) for each cluster holding any of the keys (one item per cluster).
 
     Plain SQL: the ORM's per-parameter handling of a 500-value IN list costs more than the query.
     """
@@ -284,9 +284,10 @@ def _holders(keys):
         for chunk in _chunks(keys):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT k.{qn('key')}, k.{qn('item_id')}, i.{qn('cluster_id')} FROM {keys_table} k "
+                f"SELECT k.{qn('key')}, MIN(k.{qn('item_id')}), i.{qn('cluster_id')} FROM {keys_table} k "
                 f"JOIN {items_table} i ON i.{qn('id')} = k.{qn('item_id')} "
-                f"WHERE k.{qn('key')} IN ({marks}) AND i.{qn('cluster_id')} IS NOT NULL",
+                f"WHERE k.{qn('key')} IN ({marks}) AND i.{qn('cluster_id')} IS NOT NULL "
+                f"GROUP BY k.{qn('key')}, i.{qn('cluster_id')}",
                 chunk,
             )
             yield from cursor.fetchall()
