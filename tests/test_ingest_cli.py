@@ -150,3 +150,17 @@ def test_worker_runs_due_sources_through_the_database_task_queue(httpserver, set
     assert source.claimed_until is None and source.last_success_at is not None
     run("worker", "--once")
     assert runs.count() == 1  # not due again yet: nothing queued
+
+
+def test_a_query_source_pages_through_europe_pmc_by_cursor(httpserver, monkeypatch):
+    from epitope.ingest.sources import europepmc
+
+    pages = TESTDATA.parent / "ingest" / "europepmc"
+    monkeypatch.setattr(europepmc, "SEARCH", httpserver.url_for("/search"))
+    for name in ("search_cancer_core.json", "search_cancer_page2.json", "search_no_results.json"):
+        httpserver.expect_ordered_request("/search").respond_with_data((pages / name).read_bytes(), content_type="application/json")
+    source = Source.objects.create(name="Europe PMC: cancer", kind="europepmc", query="cancer")
+    result = run_json("ingest", "--source", str(source.pk))["sources"][0]
+    assert result["errors"] == [] and result["fetched"] == 30
+    assert [req.args["cursorMark"] for req, _ in httpserver.log] == ["*", "AoIIP4ZawSg1MzEyODI1MA==", "AoIIP4lkIig1MzE0NTMwOA=="]
+    assert Item.objects.filter(source=source).count() == result["new"] > 0
