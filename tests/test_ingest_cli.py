@@ -164,3 +164,17 @@ def test_a_query_source_pages_through_europe_pmc_by_cursor(httpserver, monkeypat
     assert result["errors"] == [] and result["fetched"] == 30
     assert [req.args["cursorMark"] for req, _ in httpserver.log] == ["*", "AoIIP4ZawSg1MzEyODI1MA==", "AoIIP4lkIig1MzE0NTMwOA=="]
     assert Item.objects.filter(source=source).count() == result["new"] > 0
+
+
+def test_a_query_source_failing_midway_keeps_the_first_pages_and_backs_off(httpserver, monkeypatch):
+    from epitope.ingest.sources import europepmc
+
+    pages = TESTDATA.parent / "ingest" / "europepmc"
+    monkeypatch.setattr(europepmc, "SEARCH", httpserver.url_for("/search"))
+    httpserver.expect_ordered_request("/search").respond_with_data((pages / "search_cancer_core.json").read_bytes())
+    httpserver.expect_ordered_request("/search").respond_with_data("busy", status=503, headers={"Retry-After": "600"})
+    source = Source.objects.create(name="Europe PMC: cancer", kind="europepmc", query="cancer")
+    result = run_json("ingest", "--source", str(source.pk))["sources"][0]
+    assert result["new"] == 25 and "HTTP 503" in result["errors"][0]
+    source.refresh_from_db()
+    assert source.failure_count == 1 and "HTTP 503" in source.last_error

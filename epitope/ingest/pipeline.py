@@ -109,28 +109,34 @@ def _fields_of(record: Record, digest: str) -> dict:
     }
 
 
-def ingest_records(source, records, summary: Summary | None = None, batch_size=BATCH_SIZE, progress=None) -> Summary:
+def ingest_records(source, records, summary: Summary | None = None, batch_size=BATCH_SIZE, progress=None,
+                   reraise=False) -> Summary:
     """Store an iterable of Records from `source`; return the counts.
 
-    `records` may be a generator (a streamed PubMed baseline file); it is consumed in batches.
-    An `IngestError` raised while iterating stops the input, not what was stored before it.
+    `records` may be a generator (a streamed PubMed baseline file, an API's pages); it is
+    consumed in batches. An `IngestError` raised while iterating stops the input, not what was
+    stored before it: it is noted in the summary, and raised again once that is stored if
+    `reraise` (so a scheduled run counts as failed and backs off).
     """
     summary = summary or Summary(source=getattr(source, "name", ""), source_id=getattr(source, "pk", None))
-    iterator, batch, done = iter(records), [], False
+    iterator, batch, done, failure = iter(records), [], False, None
     while not done:
         try:
             batch.append(next(iterator))
         except StopIteration:
             done = True
         except IngestError as exc:  # keep what came before the broken part
-            summary.error(str(exc))
-            done = True
+            failure, done = exc, True
         if batch and (done or len(batch) >= batch_size):
             summary.fetched += len(batch)
             _store_batch(source, batch, summary)
             batch = []
             if progress:
                 progress(summary)
+    if failure is not None:
+        if reraise:
+            raise failure
+        summary.error(str(failure))
     return summary
 
 

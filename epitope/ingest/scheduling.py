@@ -104,7 +104,7 @@ def run_source(source: Source, now=None) -> Summary:
         if records is None:
             summary.not_modified = True
         else:
-            ingest_records(source, records, summary)
+            ingest_records(source, records, summary, reraise=True)
         if result is not None and not summary.not_modified:
             source.etag = (getattr(result, "etag", "") or "")[:500]
             source.last_modified = (getattr(result, "last_modified", "") or "")[:100]
