@@ -123,6 +123,10 @@ def test_items_carry_guid_dates_author_categories_and_image(client, site, kind):
 def test_rss_guid_is_not_a_permalink_and_media_content_has_alt(client, site):
     body = fetch(client, "/cancer-immunology/feed/rss/").content
     root = ET.fromstring(body)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    for name in ("title", "link", "description", "lastBuildDate"):
+        assert root.find(f"channel/{name}").text, name
+    assert root.find(f"channel/{ATOM}link[@rel='self']") is not None
     item = root.find("channel/item[title='CAR-T cells clear lymphoma']")
     assert item.find("guid").get("isPermaLink") == "false"
     media = item.find("{http://search.yahoo.com/mrss/}content")
@@ -254,3 +258,9 @@ def test_feed_queries_do_not_grow_with_items(client, site, django_assert_max_num
     client.get("/cancer-immunology/feed/rss/")
     with django_assert_max_num_queries(20):
         fetch(client, "/cancer-immunology/feed/rss/")
+
+
+def test_head_is_answered_and_post_refused(client, site):
+    head = client.head("/cancer-immunology/feed/rss/")
+    assert head.status_code == 200 and head["ETag"] and head.content == b""
+    assert client.post("/cancer-immunology/feed/rss/").status_code == 405

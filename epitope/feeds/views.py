@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import condition, require_GET, require_safe
 
 from epitope.search import facets
 
@@ -40,7 +40,10 @@ def _selection(request, hub_slug, kind):
         return cached
     if kind not in FEED_CLASSES:
         raise Http404("No such feed format.")
-    selection = HubSelection(find_hub(request, hub_slug), facets.selected(request.GET))
+    from epitope.topics import facet_filters
+
+    chosen = {**facets.selected(request.GET), **facet_filters.selected(request.GET)}
+    selection = HubSelection(find_hub(request, hub_slug), chosen)
     try:
         state = list(selection.articles().values_list("pk", "last_published_at")[:FEED_LENGTH])
     except facets.UnknownValue as exc:
@@ -59,7 +62,7 @@ def _last_modified(request, hub, kind):
     return _selection(request, hub, kind)[2]
 
 
-@require_GET
+@require_safe  # feed readers probe with HEAD too
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def hub_feed(request, hub, kind):
     """Serve a hub's RSS, Atom or JSON feed; unchanged feeds get 304 Not Modified."""
