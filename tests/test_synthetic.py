@@ -96,3 +96,14 @@ def test_running_twice_adds_more_articles_after_the_first(client):
 def test_command_refuses_a_ratio_outside_zero_to_one():
     with pytest.raises(CommandError, match="clusters-ratio"):
         call_command("generate-data", "--clusters-ratio", "0", "--quiet")
+
+
+def test_a_huge_inbox_counts_leads_only_up_to_a_cap(admin_client, monkeypatch):
+    from epitope.core import synthetic
+    from epitope.ingest import views
+
+    monkeypatch.setattr(views.CappedPaginator, "CAP", 2 * views.PER_PAGE)
+    synthetic.generate(articles=0, items=200, clusters_ratio=1.0, seed=5)
+    page = admin_client.get("/admin/leads/")
+    assert "Page 1 of 2+" in " ".join(page.content.decode().split())
+    assert admin_client.get("/admin/leads/", {"p": "2"}).context["page"].has_next() is False

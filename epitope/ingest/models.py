@@ -70,6 +70,11 @@ class Cluster(models.Model):
 
     class Meta:
         ordering = ["-last_seen", "-size"]
+        # The leads inbox's two orders (`leads.ORDERS`), read a page at a time.
+        indexes = [
+            models.Index(fields=["-last_seen", "-source_count", "-size", "-id"], name="ingest_cluster_newest"),
+            models.Index(fields=["-source_count", "-size", "-last_seen", "-id"], name="ingest_cluster_covered"),
+        ]
 
     def __str__(self):
         return self.title[:80]
@@ -111,6 +116,8 @@ class Item(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # "Has this story a new item?", asked per cluster by the leads inbox, from the index alone.
+        indexes = [models.Index(fields=["cluster", "status"], name="ingest_item_cluster_status")]
 
     def __str__(self):
         return self.title[:80]

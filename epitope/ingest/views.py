@@ -6,12 +6,26 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from . import leads
 from .models import Cluster, Source
 
 PER_PAGE = 25
+
+
+class CappedPaginator(Paginator):
+    """Count at most CAP leads: an exact count of a million-item inbox costs more than the page."""
+
+    CAP = 40 * PER_PAGE
+    capped = False
+
+    @cached_property
+    def count(self):
+        found = self.object_list[: self.CAP + 1].count()
+        self.capped = found > self.CAP
+        return min(found, self.CAP)
 
 
 def _int_or_none(value):
@@ -24,7 +38,7 @@ def index(request):
     source_id = _int_or_none(request.GET.get("source"))
     topic_id = _int_or_none(request.GET.get("topic"))
     order = request.GET.get("order") if request.GET.get("order") in leads.ORDERS else "newest"
-    page = Paginator(leads.lead_clusters(source_id, topic_id, order), PER_PAGE).get_page(request.GET.get("p"))
+    page = CappedPaginator(leads.lead_clusters(source_id, topic_id, order), PER_PAGE).get_page(request.GET.get("p"))
     query = request.GET.copy()
     query.pop("p", None)
     return TemplateResponse(request, "ingest/leads.html", {
