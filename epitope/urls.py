@@ -19,6 +19,8 @@ urlpatterns += [path("api/", read_api.urls)]  # read-only JSON API, schema at /a
 urlpatterns += [path("newsletter/", include("epitope.newsletter.urls"))]
 from epitope.topics.views_trends import trends_csv, trends_page  # noqa: E402
 urlpatterns += [path("<slug:hub_slug>/trends/", trends_page, name="hub_trends"), path("<slug:hub_slug>/trends.csv", trends_csv, name="hub_trends_csv")]
+from epitope.topics.views_research import research_page  # noqa: E402
+urlpatterns += [path("<slug:hub_slug>/research/", research_page, name="hub_research")]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .facets import Classification, Tag
+from .facets import Classification, Tag, evidence_badge
 from .tagger import Tagger, get_tagger
 
 
@@ -26,6 +26,8 @@ def apply_corrections(result: Classification, corrections, tagger: Tagger | None
         tags[:] = [t for t in tags if t.concept != correction.concept]
         if correction.action == "add":
             tags.append(Tag(correction.concept, vocab.label(correction.concept), [], source="editor"))
+        if correction.facet == "evidence":  # the card badge must say what the editor decided
+            result.evidence_badge = evidence_badge(result.concepts("evidence"))
     return result
 
 

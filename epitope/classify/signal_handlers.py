@@ -21,8 +21,11 @@ def _classify(instance):
 
 
 def on_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance._meta.label_lower in INPUTS:
-        _classify(instance)
+    if raw or instance._meta.label_lower not in INPUTS:
+        return
+    if getattr(instance, "live", False) and getattr(instance, "has_unpublished_changes", False):
+        return  # a draft of a live page: readers still see (and filter by) the published text
+    _classify(instance)
 
 
 def on_published(sender, instance, **kwargs):

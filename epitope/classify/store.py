@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from .editorial import classify_object
 from .facets import Classification
 from .inputs import article_inputs, record_inputs
 from .vocabulary import PUBLIC_FACETS
@@ -33,31 +32,62 @@ def concept_rows(result: Classification, vocabulary) -> set[tuple[str, str]]:
 
 def store_classification(obj):
     """Classify `obj` and save the result; return the StoredClassification (None if unsupported)."""
-    from .editorial import editorial_tagger
-    from .models import ClassifiedConcept, StoredClassification
+    return _store([obj]).get(obj.pk)
 
-    label = obj._meta.label_lower
-    if label not in INPUTS:
-        return None
-    title, text, subjects = INPUTS[label](obj)
-    result = classify_object(obj, title, text, subjects)
-    content_type = ContentType.objects.get_for_model(obj)
+
+def _fields(result: Classification, rows) -> dict:
+    return {
+        "relevance": result.relevance, "relevant": result.relevant,
+        "evidence_badge": result.evidence_badge or "",
+        "concepts": sorted(f"{f}:{c}" for f, c in rows),
+        "data": result.to_dict(), "vocabulary_version": result.vocabulary_version,
+    }
+
+
+def _store(objects) -> dict:
+    """Classify and save objects of one model in a fixed number of queries; return {pk: stored}.
+
+    Sends `signals.classification_changed` with the objects whose concepts, badge or relevance
+    changed, so the pages showing them can be purged.
+    """
+    from .editorial import apply_corrections, editorial_tagger
+    from .models import ClassifiedConcept, StoredClassification, TagCorrection
+    from .signals import classification_changed
+
+    objects = [o for o in objects if o.pk is not None and o._meta.label_lower in INPUTS]
+    if not objects:
+        return {}
+    model, read = type(objects[0]), INPUTS[objects[0]._meta.label_lower]
+    tagger = editorial_tagger()
+    content_type = ContentType.objects.get_for_model(model)
+    ids = [str(o.pk) for o in objects]
+    corrections = {}
+    for correction in TagCorrection.objects.filter(content_type=content_type, object_id__in=ids):
+        corrections.setdefault(correction.object_id, []).append(correction)
+    before = {
+        object_id: (concepts, badge)
+        for object_id, concepts, badge in StoredClassification.objects.filter(
+            content_type=content_type, object_id__in=ids,
+        ).values_list("object_id", "concepts", "evidence_badge")
+    }
+    stored, concepts, changed = [], [], []
+    for obj in objects:
+        title, text, subjects = read(obj)
+        result = apply_corrections(tagger.classify(title, text, subjects), corrections.get(str(obj.pk), []), tagger)
+        rows = concept_rows(result, tagger.vocabulary)
+        fields = _fields(result, rows)
+        stored.append(StoredClassification(content_type=content_type, object_id=str(obj.pk), **fields))
+        concepts += [ClassifiedConcept(content_type=content_type, object_id=obj.pk, facet=f, concept=c) for f, c in rows]
+        if before.get(str(obj.pk)) != (fields["concepts"], fields["evidence_badge"]):
+            changed.append(obj)
     with transaction.atomic():
-        stored, _ = StoredClassification.objects.update_or_create(
-            content_type=content_type, object_id=str(obj.pk),
-            defaults={
-                "relevance": result.relevance, "relevant": result.relevant,
-                "evidence_badge": result.evidence_badge or "",
-                "concepts": sorted(f"{f}:{c}" for f, c in concept_rows(result, editorial_tagger().vocabulary)),
-                "data": result.to_dict(), "vocabulary_version": result.vocabulary_version,
-            },
-        )
-        ClassifiedConcept.objects.filter(content_type=content_type, object_id=obj.pk).delete()
-        ClassifiedConcept.objects.bulk_create([
-            ClassifiedConcept(content_type=content_type, object_id=obj.pk, facet=facet, concept=concept)
-            for facet, concept in concept_rows(result, editorial_tagger().vocabulary)
-        ])
-    return stored
+        StoredClassification.objects.filter(content_type=content_type, object_id__in=ids).delete()
+        created = StoredClassification.objects.bulk_create(stored)
+        ClassifiedConcept.objects.filter(content_type=content_type, object_id__in=[o.pk for o in objects]).delete()
+        ClassifiedConcept.objects.bulk_create(concepts, batch_size=2000)
+    if changed:
+        classification_changed.send(sender=model, objects=changed)
+    return {obj.pk: row for obj, row in zip(objects, created, strict=True)}
 
 
 def classification_for(obj) -> Classification | None:
@@ -80,10 +110,17 @@ def facet_filter(queryset, facet: str, concept: str):
     return queryset.filter(pk__in=matching)
 
 
-def store_classifications(objects) -> int:
-    """Classify many objects (e.g. items an ingest run bulk-created, which fires no signals)."""
-    done = 0
+def store_classifications(objects, batch_size=500) -> int:
+    """Classify many objects (e.g. items an ingest run bulk-created, which fires no signals).
+
+    A few queries per batch of one model, not several per object; return how many were stored.
+    """
+    done, batch = 0, []
     for obj in objects:
-        if store_classification(obj) is not None:
-            done += 1
+        if batch and (type(obj) is not type(batch[0]) or len(batch) >= batch_size):
+            done += len(_store(batch))
+            batch = []
+        batch.append(obj)
+    if batch:
+        done += len(_store(batch))
     return done

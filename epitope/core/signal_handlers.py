@@ -103,6 +103,30 @@ def on_image_saved(sender, instance, created, update_fields=None, **kwargs):
         _article_changed(article)
 
 
+def on_classification_changed(sender, objects, **kwargs):
+    """Purge the pages showing objects whose classifier tags changed (hub facet filters, badges).
+
+    A live article purges as if republished; ingested items from public sources purge the
+    hubs whose "Latest research" lists their source's topic.
+    """
+    from epitope.articles.models import ArticlePage
+
+    if issubclass(sender, ArticlePage):
+        for article in objects:
+            if article.live:
+                _article_changed(article)
+        return
+    if sender._meta.label_lower == "ingest.item":
+        from epitope.ingest.models import Source
+
+        source_ids = {item.source_id for item in objects if item.source_id}
+        topic_ids = set(Source.objects.filter(pk__in=source_ids, public=True, topic__isnull=False)
+                        .values_list("topic_id", flat=True)) if source_ids else set()
+        if topic_ids:
+            topic_ids = sorted(cache_tags.with_ancestors(topic_ids))
+            purge({cache.listing_tag(t) for t in topic_ids}, tasks.purge_cdn_for_topics, topic_ids)
+
+
 def forget_card_pictures(image_id):
     """Forget the card pictures rendered from this image (includes/card.html caches them)."""
     from django.core.cache import caches
@@ -128,3 +152,6 @@ def register():
     post_save.connect(on_topic_saved, sender=Topic, dispatch_uid="epitope-cache-topic-saved")
     pre_delete.connect(on_topic_deleted, sender=Topic, dispatch_uid="epitope-cache-topic-deleted")
     post_save.connect(on_image_saved, sender=get_image_model(), dispatch_uid="epitope-cache-image-saved")
+    from epitope.classify.signals import classification_changed
+
+    classification_changed.connect(on_classification_changed, dispatch_uid="epitope-cache-classification")

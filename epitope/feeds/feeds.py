@@ -26,11 +26,21 @@ class HubSelection:
     chosen: dict = field(default_factory=dict)
 
     def articles(self):
-        """Return the hub's articles narrowed by the chosen facets, newest first."""
+        """Return the hub's articles narrowed by the chosen facets, newest first.
+
+        Classifier facets (modality, cancer type, target, evidence) filter as on the hub page,
+        through the hub's own listing function; the rest (type, topic) as in search.
+        """
+        from epitope.topics import facet_filters
         from epitope.topics.listing import articles_in_topics, topic_tree
 
         ids = topic_tree().descendants(self.hub.topic_id)
-        return facets.apply_all(articles_in_topics(ids), self.chosen)
+        try:
+            concepts = facet_filters.resolve(self.chosen)
+        except facet_filters.UnknownFilter as exc:
+            raise facets.UnknownValue(str(exc)) from exc
+        rest = {param: value for param, value in self.chosen.items() if param not in concepts}
+        return facets.apply_all(articles_in_topics(ids, filters=concepts), rest)
 
     def query_string(self):
         from django.utils.http import urlencode
@@ -39,10 +49,15 @@ class HubSelection:
 
     def label(self):
         """Return the chosen filters as readers see them, e.g. "Feature"."""
+        from epitope.topics import facet_filters
+
         by_param = {f.param: f for f in facets.all_facets()}
         labels = []
         for param, value in self.chosen.items():
-            labels.append(dict(by_param[param].choices()).get(value, value))
+            if param in facet_filters.PARAMS:
+                labels.append(facet_filters.value_label(value))
+            else:
+                labels.append(dict(by_param[param].choices()).get(value, value))
         return ", ".join(labels)
 
 

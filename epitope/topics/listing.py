@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 
+from . import facet_filters
+
 CARDS_PER_PAGE = 12
 
 
@@ -51,11 +53,12 @@ def topic_tree():
     return tree
 
 
-def articles_in_topics(topic_ids, article_type=None):
+def articles_in_topics(topic_ids, article_type=None, filters=None):
     """Return live, public articles in any of the topics, newest first.
 
-    A subquery on the through table rather than a join keeps one row per article, so no
-    DISTINCT is needed and the ordering index can be used.
+    `filters` is {facet: concept} as `facet_filters.resolve` returns it. A subquery on the
+    through table rather than a join keeps one row per article, so no DISTINCT is needed and
+    the ordering index can be used.
     """
     from epitope.articles.models import NEWEST_FIRST, ArticlePage
 
@@ -65,18 +68,31 @@ def articles_in_topics(topic_ids, article_type=None):
     )
     if article_type:
         qs = qs.filter(article_type=article_type)
+    if filters:
+        qs = facet_filters.narrow(qs, filters)
     return qs.order_by(*NEWEST_FIRST)
 
 
 def card_queryset(qs):
-    """Load what a card shows in a fixed number of queries, whatever the page size."""
-    from django.db.models import Prefetch
+    """Load what a card shows in a fixed number of queries, whatever the page size.
+
+    The evidence badge ("Phase 1 trial", "Mouse study") comes from the stored classification
+    as a subquery of the card query itself, so it costs no query of its own.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField, OuterRef, Prefetch, Subquery
+    from django.db.models.functions import Cast
     from wagtail.images import get_image_model
 
     from epitope.articles.cards import CARD_RENDITIONS
+    from epitope.classify.models import StoredClassification
 
     Image = get_image_model()
-    return qs.defer_streamfields().prefetch_related(
+    badge = StoredClassification.objects.filter(
+        content_type=ContentType.objects.get_for_model(qs.model),
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+    ).values("evidence_badge")[:1]
+    return qs.defer_streamfields().annotate(evidence_badge=Subquery(badge)).prefetch_related(
         Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(*CARD_RENDITIONS))
     )
 
@@ -103,16 +119,34 @@ def resolve_type(value):
     return value
 
 
+def resolve_filters(params, vocab=None):
+    """Return {facet: concept} asked for by `params`; raise PageNotFound for an unknown value."""
+    try:
+        return facet_filters.resolve(params, vocab)
+    except facet_filters.UnknownFilter as exc:
+        raise PageNotFound(str(exc)) from exc
+
+
 def hub_listing(topic, params):
     """Return the template context of a topic hub for the query parameters `params`."""
     from epitope.articles.models import ArticlePage
 
+    from . import research
+
     article_type = resolve_type(params.get("type"))
+    vocab = facet_filters.vocabulary()
+    chosen = resolve_filters(params, vocab)
     ids = topic_tree().descendants(topic.pk)
-    page = paginate(card_queryset(articles_in_topics(ids, article_type)), params.get("page"))
+    base = articles_in_topics(ids, article_type)
+    page = paginate(card_queryset(facet_filters.narrow(base, chosen)), params.get("page"))
     return {
         "cards": page,
         "article_type": article_type,
         "type_choices": ArticlePage.ARTICLE_TYPES,
         "subtopics": list(topic.children.all().select_related("page")),
+        "filter_groups": facet_filters.filter_bar(base, chosen, article_type, vocab),
+        "active_filters": facet_filters.active(chosen, article_type, vocab),
+        "filter_query": facet_filters.query_string(article_type, chosen),
+        "facet_query": facet_filters.query_string("", chosen),
+        "latest_research": research.latest_for_topic(ids, chosen),
     }

@@ -1,0 +1,7 @@
+"""What the classifier tells the rest of Epitope."""
+
+from django.dispatch import Signal
+
+# Sent with `objects`: the stored objects (of the sender model) whose facet concepts or
+# evidence badge just changed, e.g. so cached hub pages listing them can be purged.
+classification_changed = Signal()

@@ -1,0 +1,167 @@
+"""Classifier facets as listing filters: `?modality=car-t`, `?cancer_type=`, `?target=`, `?evidence=`.
+
+Hubs, their feeds and their "Latest research" pages share these. A value is a concept id of
+the vocabulary (file plus editors' terms) in that facet; anything else is refused, so a
+listing never shows an empty page for a typo. Filtering goes through the classifier's
+ClassifiedConcept rows, which carry every concept's ancestors: `?modality=cell-therapy`
+finds the CAR-T stories too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.http import urlencode
+
+# (query parameter = classifier facet, heading in the filter bar), in display order.
+FACETS = (
+    ("modality", "Therapy"),
+    ("cancer_type", "Cancer type"),
+    ("target", "Target"),
+    ("evidence", "Evidence"),
+)
+PARAMS = tuple(param for param, _ in FACETS)
+# A filter bar shows the most common values of each facet; the rest are reachable by URL.
+MAX_OPTIONS = 10
+
+
+class UnknownFilter(ValueError):
+    """A facet filter names a concept the vocabulary does not have in that facet."""
+
+
+def vocabulary():
+    """Return the vocabulary in use: the file's concepts plus editors' terms (one query)."""
+    from epitope.classify.editorial import editorial_tagger
+
+    return editorial_tagger().vocabulary
+
+
+def selected(params) -> dict[str, str]:
+    """Return {facet: value} for the facet parameters present in `params`, unchecked."""
+    chosen = {}
+    for param in PARAMS:
+        value = (params.get(param) or "").strip()
+        if value:
+            chosen[param] = value
+    return chosen
+
+
+def resolve(params, vocab=None) -> dict[str, str]:
+    """Return {facet: concept id} asked for by `params`; raise UnknownFilter for a bad value."""
+    chosen = selected(params)
+    if not chosen:
+        return {}
+    vocab = vocab or vocabulary()
+    for facet, value in chosen.items():
+        concept = vocab.concepts.get(value)
+        if concept is None or concept.facet != facet:
+            raise UnknownFilter(f"Unknown {dict(FACETS)[facet].lower()} {value!r}.")
+    return chosen
+
+
+def narrow(qs, chosen: dict[str, str]):
+    """Return `qs` (articles or ingested items) narrowed to objects tagged with every chosen concept."""
+    from epitope.classify.store import facet_filter
+
+    for facet, concept in chosen.items():
+        qs = facet_filter(qs, facet, concept)
+    return qs
+
+
+def query_string(article_type: str = "", chosen: dict[str, str] | None = None, **changes) -> str:
+    """Return the query string (no "?", no page) of a listing with these filters.
+
+    `changes` replace chosen values; a value of None drops that filter.
+    """
+    values = dict(chosen or {})
+    values.update(changes)
+    pairs = [("type", article_type)] if article_type else []
+    pairs += [(param, values[param]) for param in PARAMS if values.get(param)]
+    return urlencode(pairs)
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    query: str  # the listing's query string with this option chosen (or, when current, dropped)
+    current: bool = False
+
+
+@dataclass
+class Group:
+    facet: str
+    heading: str
+    options: list[Option] = field(default_factory=list)
+
+
+def _shown(concept) -> bool:
+    # Evidence roots ("Model system", "Clinical trial phase") group badges; as filters they
+    # would mean "any", which nobody asks for.
+    return not (concept.facet == "evidence" and concept.parent is None)
+
+
+def concept_counts(base_qs, chosen: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Return {facet: {concept: count}} over `base_qs`, each facet narrowed by the *other* filters.
+
+    Counting a facet under its own filter would hide every alternative to the chosen value.
+    Facets that share the same other filters share one query: one query with no filter, at
+    most one more per chosen facet, whatever the number of objects.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from epitope.classify.models import ClassifiedConcept
+
+    groups = defaultdict(list)
+    for facet in PARAMS:
+        others = tuple(sorted((f, c) for f, c in chosen.items() if f != facet))
+        groups[others].append(facet)
+    content_type = ContentType.objects.get_for_model(base_qs.model)
+    counts = {facet: {} for facet in PARAMS}
+    for others, facets in groups.items():
+        members = narrow(base_qs, dict(others)).order_by().values("pk")
+        rows = (
+            ClassifiedConcept.objects.filter(content_type=content_type, facet__in=facets, object_id__in=members)
+            .values_list("facet", "concept").annotate(n=Count("object_id")).order_by()
+        )
+        for facet, concept, n in rows:
+            counts[facet][concept] = n
+    return counts
+
+
+def filter_bar(base_qs, chosen: dict[str, str], article_type: str = "", vocab=None) -> list[Group]:
+    """Return the filter bar of a listing: per facet, the values present with their counts as links."""
+    vocab = vocab or vocabulary()
+    counts = concept_counts(base_qs, chosen)
+    groups = []
+    for facet, heading in FACETS:
+        options = []
+        for concept_id, n in counts[facet].items():
+            concept = vocab.concepts.get(concept_id)
+            if concept is None or concept.facet != facet or not _shown(concept):
+                continue
+            current = chosen.get(facet) == concept_id
+            query = query_string(article_type, chosen, **{facet: None if current else concept_id})
+            options.append(Option(concept_id, concept.label, n, query, current))
+        options.sort(key=lambda o: (-o.count, o.label.lower()))
+        shown = options[:MAX_OPTIONS]
+        shown += [o for o in options[MAX_OPTIONS:] if o.current]
+        if shown:
+            groups.append(Group(facet, heading, shown))
+    return groups
+
+
+def active(chosen: dict[str, str], article_type: str = "", vocab=None) -> list[Option]:
+    """Return the chosen filters as readers see them, each with the query string that removes it."""
+    vocab = vocab or vocabulary()
+    return [
+        Option(value, vocab.label(value), 0, query_string(article_type, chosen, **{facet: None}), True)
+        for facet, value in chosen.items()
+    ]
+
+
+def value_label(value: str, vocab=None) -> str:
+    return (vocab or vocabulary()).label(value)

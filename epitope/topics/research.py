@@ -1,0 +1,87 @@
+"""A hub's "Latest research": the newest relevant ingested papers, preprints and trials.
+
+Only items the classifier judged relevant, from sources an editor marked public, feeding the
+hub's topic or a topic below it, and not dismissed by an editor. Each item comes with badges
+(its evidence, its therapies and cancer types) read from its stored classification, one
+query for a whole page of items.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from . import facet_filters
+
+PANEL_SIZE = 5
+PER_PAGE = 20
+MAX_BADGES = 4
+KIND_LABELS = {"paper": "Paper", "preprint": "Preprint", "trial": "Trial", "news": "News"}
+_BADGE_FACETS = ("modality", "cancer_type")
+
+
+def research_items(topic_ids, filters=None):
+    """Return the public, relevant ingested items for these topics, newest first."""
+    from epitope.ingest.models import Item
+
+    qs = Item.objects.filter(source__public=True, source__topic_id__in=list(topic_ids)).exclude(status=Item.DISMISSED)
+    qs = facet_filters.narrow(qs, {"relevance": "relevant", **(filters or {})})
+    return qs.select_related("source").order_by(F("published").desc(nulls_last=True), "-pk")
+
+
+def badges_for(classification: dict | None, evidence_badge: str = "") -> list[str]:
+    """Return the short labels a reader sees on one item: its evidence first, then therapies and cancers."""
+    badges = [evidence_badge] if evidence_badge else []
+    facets = (classification or {}).get("facets", {})
+    for facet in _BADGE_FACETS:
+        for tag in facets.get(facet, []):
+            label = tag.get("label") or tag.get("concept")
+            if label and label not in badges:
+                badges.append(label)
+    return badges[:MAX_BADGES]
+
+
+def with_badges(items):
+    """Return the items as a list, each with `badges` and `kind_label`, in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from epitope.classify.models import StoredClassification
+
+    items = list(items)
+    if not items:
+        return items
+    content_type = ContentType.objects.get_for_model(items[0])
+    stored = {
+        object_id: (badge, data)
+        for object_id, badge, data in StoredClassification.objects.filter(
+            content_type=content_type, object_id__in=[str(item.pk) for item in items]
+        ).values_list("object_id", "evidence_badge", "data")
+    }
+    for item in items:
+        badge, data = stored.get(str(item.pk), ("", None))
+        item.badges = badges_for(data, badge)
+        item.kind_label = KIND_LABELS.get(item.kind, item.kind.title())
+        item.safe_link = item.link if item.link.startswith(("https://", "http://")) else ""
+    return items
+
+
+def latest_for_topic(topic_ids, filters=None, limit=PANEL_SIZE):
+    """Return the few newest research items a hub's panel shows (two queries)."""
+    return with_badges(research_items(topic_ids, filters)[:limit])
+
+
+def research_listing(topic, params):
+    """Return the context of a hub's research page for `params`; raise listing.PageNotFound."""
+    from .listing import paginate, resolve_filters, topic_tree
+
+    vocab = facet_filters.vocabulary()
+    chosen = resolve_filters(params, vocab)
+    ids = topic_tree().descendants(topic.pk)
+    base = research_items(ids)
+    page = paginate(facet_filters.narrow(base, chosen), params.get("page"), per_page=PER_PAGE)
+    page.object_list = with_badges(page.object_list)
+    return {
+        "items": page,
+        "filter_groups": facet_filters.filter_bar(base, chosen, "", vocab),
+        "active_filters": facet_filters.active(chosen, "", vocab),
+        "filter_query": facet_filters.query_string("", chosen),
+    }
