@@ -112,3 +112,12 @@ def test_admin_login_keeps_its_password_file_and_never_overwrites_a_changed_pass
     again = ensure_admin(password_file)
     assert not again.works  # the command then says so instead of printing a password that fails
     assert get_user_model().objects.get(username="admin").check_password("changed-by-the-developer")
+
+
+def test_demo_on_the_database_task_queue_is_searchable_at_once(settings, tmp_path, client):
+    # The embedded default queues search-index updates; `epitope demo` runs them before serving.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    run_demo(settings, tmp_path)
+    response = client.get("/search/?q=lymphoma")
+    assert response.status_code == 200
+    assert 'class="card"' in response.content.decode()

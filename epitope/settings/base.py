@@ -225,7 +225,6 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "epitope.core.forms.ImageForm"
 
 # Ingestion: fetching private/loopback addresses is refused unless this is on (local testing).
 EPITOPE_FETCH_ALLOW_PRIVATE = env_bool("EPITOPE_FETCH_ALLOW_PRIVATE")
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Page cache: the query parameters a public listing understands (any other one is not cached):
 # paging, story type and the classifier's facet filters (epitope.topics.facet_filters).

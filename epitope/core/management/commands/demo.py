@@ -1,5 +1,9 @@
 """`epitope demo`: migrate, load the demo content, print the local admin login, serve."""
 
+import subprocess
+import sys
+from io import StringIO
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -32,6 +36,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo content: already loaded, nothing to create.")
+        # Publishing queued search-index and reference-index updates; run them now so search works.
+        call_command("worker", "--once", stdout=StringIO())
         if not no_serve:
             self.stdout.write("Rendering card images (only the first run takes a while)…")
             warm_card_renditions()
@@ -46,8 +52,14 @@ class Command(BaseCommand):
             )
         self.stdout.write("The admin account exists only in this machine's local database.")
         if not no_serve:
-            # No autoreloader: it would re-run this whole command (migrate, load) in a child process.
-            call_command("runserver", f"{_url_host(host)}:{port}", use_reloader=False)
+            # The worker indexes what editors publish, purges caches, publishes scheduled pages.
+            worker = subprocess.Popen([sys.executable, "-m", "epitope.cli", "worker", "--interval", "5"])
+            try:
+                # No autoreloader: it would re-run this whole command (migrate, load) in a child process.
+                call_command("runserver", f"{_url_host(host)}:{port}", use_reloader=False)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)
 
 
 def _site_hostname(host):

@@ -13,6 +13,7 @@ from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, task_backends
 
+from epitope.core.periodic import Clock
 from epitope.ingest import tasks
 
 
@@ -38,8 +39,10 @@ class Command(BaseCommand):
             if not once:
                 worker.configure_signals()
         self.stdout.write(f"Worker started ({type(backend).__name__}); scheduler tick every {interval:g}s.")
+        clock = Clock()
         while True:
             close_old_connections()
+            clock.run_due()
             enqueued = tasks.enqueue_due_sources()
             if enqueued:
                 self.stdout.write(f"Queued {len(enqueued)} source run(s): {', '.join(map(str, enqueued))}")
