@@ -166,6 +166,22 @@ def _store_batch(source, records, summary):
                 summary.duplicates += 1
 
 
+def _classify(items):
+    """Tag new and changed items (bulk writes fire no signals), in the batch's transaction so a
+    crash cannot leave them stored but untagged; a tagging failure must not lose the batch."""
+    from django.apps import apps
+
+    if not items or not apps.is_installed("epitope.classify"):
+        return
+    from epitope.classify.store import store_classifications
+
+    try:
+        with transaction.atomic():
+            store_classifications(items)
+    except Exception:
+        log.exception("classify: could not tag %d items; they are stored untagged", len(items))
+
+
 def _write(source, prepared, summary):
     identities = list(prepared)
     dead = set(Tombstone.objects.filter(identity__in=identities).values_list("identity", flat=True))
@@ -203,6 +219,8 @@ def _write(source, prepared, summary):
             for item in created:
                 item.pk = by_identity[item.identity]
         dedupe.store_keys(created, plan)
+        changed += created
+    _classify(changed)
     # Counted only once the batch is written: a batch retried one by one is not counted twice.
     for name, value in counts.items():
         setattr(summary, name, getattr(summary, name) + value)
