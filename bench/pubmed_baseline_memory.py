@@ -1,0 +1,141 @@
+"""Peak memory of `epitope ingest-file` on a ~1 GB PubMed baseline-style file: streamed, not loaded.
+
+    .venv/bin/python bench/pubmed_baseline_memory.py               # 1024 MB
+    .venv/bin/python bench/pubmed_baseline_memory.py --size-mb 200 --keep
+
+Builds var/bench/pubmed-baseline-<N>mb.xml from the real PubMed records in
+tests/testdata/ingest/pubmed/ (their XML structure as NLM ships it), each copy with its own
+PMID, DOI, title and abstract so every record is a new item, as in a real baseline file. Then
+runs `epitope ingest-file` on it in a subprocess over a fresh SQLite database, samples its RSS
+from /proc every 0.2 s and prints the peak (VmHWM) beside the file size.
+"""
+
+import argparse
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+FIXTURES = ROOT / "tests" / "testdata" / "ingest" / "pubmed"
+OUT = ROOT / "var" / "bench"
+ARTICLE = re.compile(rb"<PubmedArticle>.*?</PubmedArticle>", re.S)
+HEAD = (b'<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+        b'"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n')
+
+
+def templates():
+    found = []
+    for path in sorted(FIXTURES.glob("*.xml")):
+        found.extend(ARTICLE.findall(path.read_bytes()))
+    if not found:
+        raise SystemExit(f"no <PubmedArticle> records under {FIXTURES}")
+    return found
+
+
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").encode()
+
+
+def variant(template, n, rng):
+    """Return a template record as a new article: its own PMID, DOI, title and abstract."""
+    from epitope.core import synthetic_words as words
+
+    pmid = str(40_000_000 + n).encode()
+    out = re.sub(rb'(<PMID Version="\d+">)\d+(</PMID>)', rb"\g<1>" + pmid + rb"\g<2>", template, count=1)
+    out = re.sub(rb'(<ArticleId IdType="pubmed">)\d+(</ArticleId>)', rb"\g<1>" + pmid + rb"\g<2>", out, count=1)
+    out = re.sub(rb'(IdType="doi"[^>]*>)[^<]+(<)', rb"\g<1>10.5555/bench." + pmid + rb"\g<2>", out)
+    out = re.sub(rb"<ArticleTitle>.*?</ArticleTitle>",
+                 b"<ArticleTitle>" + _escape(words.paper_title(rng, "paper")) + b"</ArticleTitle>", out, count=1, flags=re.S)
+    return re.sub(rb"(<AbstractText[^>]*>).*?(</AbstractText>)",
+                  lambda m: m.group(1) + _escape(words.abstract(rng)) + m.group(2), out, flags=re.S)
+
+
+def build(path, size_mb, seed=1):
+    """Write a PubmedArticleSet of about `size_mb` MB; return the number of records."""
+    rng = random.Random(seed)
+    records, target = templates(), size_mb * 1024 * 1024
+    written = n = 0
+    with open(path, "wb") as out:
+        out.write(HEAD)
+        while written < target:
+            chunk = variant(records[n % len(records)], n, rng) + b"\n"
+            out.write(chunk)
+            written += len(chunk)
+            n += 1
+        out.write(b"</PubmedArticleSet>\n")
+    return n
+
+
+def status_kb(pid, field):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
+def ingest(path, var_dir, limit=None):
+    """Run `epitope ingest-file` on `path`; return (seconds, peak RSS MB, first RSS MB, output tail)."""
+    env = {"EPITOPE_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "epitope.settings.dev", "PATH": "/usr/bin:/bin"}
+    epitope = ROOT / ".venv" / "bin" / "epitope"
+    subprocess.run([epitope, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    started = time.monotonic()
+    proc = subprocess.Popen([epitope, "ingest-file", str(path), "--json"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    peak = first = 0
+    while proc.poll() is None:
+        rss, hwm = status_kb(proc.pid, "VmRSS"), status_kb(proc.pid, "VmHWM")
+        if rss and time.monotonic() - started > 5 and not first:
+            first = rss  # after Django has started and the first batches are in
+        peak = max(peak, hwm or 0, rss or 0)
+        if limit and time.monotonic() - started > limit:
+            proc.terminate()
+            break
+        time.sleep(0.2)
+    out = proc.communicate()[0].decode(errors="replace")
+    return time.monotonic() - started, peak / 1024, first / 1024, out[-600:]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--limit-seconds", type=float, help="stop the ingest after this long (peak so far)")
+    parser.add_argument("--keep", action="store_true", help="keep the file and database")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"pubmed-baseline-{args.size_mb}mb.xml"
+    var_dir = OUT / "pubmed-memory"
+    shutil.rmtree(var_dir, ignore_errors=True)
+    var_dir.mkdir()
+    started = time.monotonic()
+    records = build(path, args.size_mb)
+    size = path.stat().st_size / 1024 / 1024
+    print(f"wrote {path.name}: {size:,.0f} MB, {records:,} records in {time.monotonic() - started:.0f}s", flush=True)
+    try:
+        seconds, peak, first, tail = ingest(path, var_dir, args.limit_seconds)
+    finally:
+        if not args.keep:
+            path.unlink(missing_ok=True)
+    stopped = ""
+    if args.limit_seconds and seconds >= args.limit_seconds:
+        import sqlite3
+
+        with sqlite3.connect(var_dir / "epitope.sqlite3") as db:
+            stored = db.execute("SELECT COUNT(*) FROM ingest_item").fetchone()[0]
+        stopped = f" (stopped at the time limit, {stored:,} records stored)"
+    print(f"\n{'file MB':>8} {'records':>9} {'ingest s':>9} {'RSS after 5 s MB':>17} {'peak RSS MB':>12}")
+    print(f"{size:8,.0f} {records:9,} {seconds:9.0f} {first:17.0f} {peak:12.0f}{stopped}")
+    print("\nepitope ingest-file said:", tail.strip()[-400:])
+    if not args.keep:
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
