@@ -7,6 +7,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from epitope.classify.panels import ClassificationPanel
+
 from . import references
 from .blocks import BodyBlock
 from .forms import ArticlePageForm
@@ -70,6 +72,7 @@ class ArticlePage(Page):
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("body"),
         InlinePanel("references", label="References"),
+        ClassificationPanel(heading="Classifier tags"),
     ]
 
     search_fields = Page.search_fields + [

@@ -17,6 +17,7 @@ from django.utils.text import Truncator, slugify
 from .models import Cluster, Item
 
 ORDERS = {
+    "relevant": ("-relevance", "-source_count", "-last_seen", "-pk"),
     "newest": ("-last_seen", "-source_count", "-size", "-pk"),
     "covered": ("-source_count", "-size", "-last_seen", "-pk"),
 }
@@ -29,8 +30,11 @@ class NoArticleIndex(Exception):
     """There is no article index page to create a draft under."""
 
 
-def lead_clusters(source_id=None, topic_id=None, order="newest"):
-    """Return clusters with at least one new item, matching the filters, in the given order."""
+def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only=False):
+    """Return clusters with at least one new item, matching the filters, in the given order.
+
+    `relevant_only` keeps the clusters the classifier judged relevant (their best item's score).
+    """
     from epitope.topics.listing import topic_tree
 
     # EXISTS per cluster, walked in the order's index, stops after one page; an IN over every
@@ -41,9 +45,14 @@ def lead_clusters(source_id=None, topic_id=None, order="newest"):
     if topic_id:
         new = new.filter(source__topic_id__in=topic_tree().descendants(int(topic_id)))
     items = Item.objects.select_related("source").order_by("-published", "-pk")
+    clusters = Cluster.objects.filter(Exists(new))
+    if relevant_only:
+        from .lead_tags import relevance_threshold
+
+        clusters = clusters.filter(relevance__gte=relevance_threshold())
     return (
-        Cluster.objects.filter(Exists(new))
-        .order_by(*ORDERS.get(order, ORDERS["newest"]))
+        clusters
+        .order_by(*ORDERS.get(order, ORDERS["relevant"]))
         .prefetch_related(Prefetch("items", queryset=items))
     )
 

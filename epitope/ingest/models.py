@@ -67,12 +67,15 @@ class Cluster(models.Model):
     last_seen = models.DateTimeField(default=timezone.now, db_index=True)
     size = models.PositiveIntegerField(default=0)
     source_count = models.PositiveIntegerField(default=0, db_index=True)
+    # The classifier's relevance of the cluster's most relevant item (`lead_tags.refresh_relevance`).
+    relevance = models.FloatField(default=0.0)
 
     class Meta:
         ordering = ["-last_seen", "-size"]
         # The leads inbox's two orders (`leads.ORDERS`), read a page at a time.
         indexes = [
             models.Index(fields=["-last_seen", "-source_count", "-size", "-id"], name="ingest_cluster_newest"),
+            models.Index(fields=["-relevance", "-source_count", "-last_seen", "-id"], name="ingest_cluster_relevant"),
             models.Index(fields=["-source_count", "-size", "-last_seen", "-id"], name="ingest_cluster_covered"),
         ]
 

@@ -13,3 +13,15 @@ def tombstone_deleted_item(sender, instance, **kwargs):
         from .dedupe import refresh_clusters
 
         refresh_clusters([instance.cluster_id])
+
+
+def _connect_classifier():
+    # Leads are ranked by relevance: a cluster takes its most relevant item's score.
+    from epitope.classify.signals import classification_changed
+
+    from .lead_tags import on_items_classified
+
+    classification_changed.connect(on_items_classified, dispatch_uid="epitope_ingest_cluster_relevance")
+
+
+_connect_classifier()

@@ -1,6 +1,7 @@
 """The Leads inbox in the Wagtail admin: list leads, turn one into a draft, or dismiss it."""
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -9,8 +10,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
-from . import leads
-from .models import Cluster, Source
+from . import lead_tags, leads
+from .models import Cluster, Item, Source
 
 PER_PAGE = 25
 
@@ -37,8 +38,11 @@ def index(request):
 
     source_id = _int_or_none(request.GET.get("source"))
     topic_id = _int_or_none(request.GET.get("topic"))
-    order = request.GET.get("order") if request.GET.get("order") in leads.ORDERS else "newest"
-    page = CappedPaginator(leads.lead_clusters(source_id, topic_id, order), PER_PAGE).get_page(request.GET.get("p"))
+    order = request.GET.get("order") if request.GET.get("order") in leads.ORDERS else "relevant"
+    relevant_only = request.GET.get("relevant") == "1"
+    page = CappedPaginator(leads.lead_clusters(source_id, topic_id, order, relevant_only), PER_PAGE).get_page(
+        request.GET.get("p"))
+    lead_tags.attach_tags(page.object_list)
     query = request.GET.copy()
     query.pop("p", None)
     return TemplateResponse(request, "ingest/leads.html", {
@@ -48,6 +52,8 @@ def index(request):
         "source_id": source_id,
         "topic_id": topic_id,
         "order": order,
+        "relevant_only": relevant_only,
+        "item_content_type_id": ContentType.objects.get_for_model(Item).pk,
         "query": query.urlencode(),
         "header_icon": "bell",
     })

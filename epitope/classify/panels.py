@@ -1,0 +1,37 @@
+"""The editor's view of the classifier on an edit form: tags, the words behind them, a way to correct."""
+
+from wagtail.admin.panels import Panel
+
+
+def tags_context(obj) -> dict:
+    """Return what tags_with_evidence.html shows for a stored object (two queries)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from epitope.ingest.lead_tags import tags_with_evidence
+
+    from .models import StoredClassification, TagCorrection
+
+    if obj is None or obj.pk is None:
+        return {"tags": None}
+    content_type = ContentType.objects.get_for_model(type(obj))
+    stored = StoredClassification.objects.filter(content_type=content_type, object_id=str(obj.pk)).first()
+    corrections = list(TagCorrection.objects.filter(content_type=content_type, object_id=str(obj.pk)))
+    return {
+        "tags": tags_with_evidence(stored.data) if stored else None,
+        "stored": stored,
+        "corrections": corrections,
+        "content_type_id": content_type.pk,
+    }
+
+
+class ClassificationPanel(Panel):
+    """Read-only: the stored classification of the page being edited, with evidence and correction links."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "classify/panels/classification_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context.update(tags_context(self.instance))
+            context["obj"] = self.instance
+            return context
