@@ -30,7 +30,26 @@ def site():
         page = PolicyPage(title=title, slug=slug, kind=kind, version="2026-11", body="<p>What we collect and why.</p>", live=False)
         site["home"].add_child(instance=page)
         page.save_revision().publish()
+    _research(site)
     return site
+
+
+def _research(site):
+    """Give the cancer hub a "Latest research" panel and its research page something to list."""
+    from epitope.ingest.models import Source
+    from epitope.ingest.pipeline import ingest_records
+    from epitope.ingest.records import Record
+
+    source = Source.objects.create(name="Demo journal", kind="rss", url="https://example.org/feed.xml",
+                                   topic=site["cancer"], public=True)
+    ingest_records(source, [
+        Record(title="CD19 CAR-T cells in lymphoma", summary="A phase 1 trial of CD19 CAR-T cells in 20 lymphoma patients.",
+               link="https://example.org/paper/1", identifiers={"doi": "10.5555/axe.1"}, kind="paper",
+               published=datetime.datetime(2026, 10, 20, tzinfo=datetime.UTC)),
+        Record(title="PD-1 blockade in melanoma mice", summary="A PD-1 inhibitor shrank melanoma in mice; treated mice lived.",
+               link="https://example.org/paper/2", identifiers={"doi": "10.5555/axe.2"}, kind="preprint",
+               published=datetime.datetime(2026, 10, 21, tzinfo=datetime.UTC)),
+    ])
 
 
 @pytest.fixture
@@ -77,7 +96,8 @@ def _violations(page, url):
     ]
 
 
-@pytest.mark.parametrize("path", ["/", "/cancer-immunology/", "/cancer-immunology/?page=2", "/articles/", "ARTICLE", "/privacy-policy/", "/cookie-policy/"])
+@pytest.mark.parametrize("path", ["/", "/cancer-immunology/", "/cancer-immunology/?page=2", "/articles/", "ARTICLE", "/privacy-policy/", "/cookie-policy/",
+                                  "/cancer-immunology/?modality=car-t", "/cancer-immunology/research/"])
 def test_axe_reports_no_violations(live_server, a11y_page, site, path):
     if path == "ARTICLE":
         path = site["index"].get_children().live().last().url
