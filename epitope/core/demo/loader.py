@@ -26,9 +26,10 @@ class Created:
     topics: list = field(default_factory=list)
     pages: list = field(default_factory=list)
     images: list = field(default_factory=list)
+    research: list = field(default_factory=list)  # titles of demo ingested items
 
     def __bool__(self):
-        return bool(self.topics or self.pages or self.images)
+        return bool(self.topics or self.pages or self.images or self.research)
 
 
 def load_demo(hostname="localhost", port=8000, image_size=(1200, 675)):
@@ -45,6 +46,7 @@ def load_demo(hostname="localhost", port=8000, image_size=(1200, 675)):
     for story in content.ARTICLES:
         ensure_article(index, story, topics, created, image_size)
     ensure_policies(home, created)
+    ensure_research(topics, created)
     return created
 
 
@@ -156,6 +158,41 @@ def ensure_policies(home, created):
         page.save_revision().publish()
         created.pages.append(page.url_path)
     forget_versions()
+
+
+def ensure_research(topics, created):
+    """Store the demo's invented papers, preprints and trials (research.py) from paused public sources.
+
+    They go through the ingestion pipeline, so a rerun stores nothing twice and they are
+    classified like fetched items; the sources are paused because their feeds do not exist.
+    """
+    from epitope.ingest.models import Item, Source
+    from epitope.ingest.pipeline import identity_of, ingest_records
+    from epitope.ingest.records import Record
+
+    from . import research
+
+    sources = [
+        Source.objects.get_or_create(name=spec["name"], defaults={
+            "kind": "rss", "url": spec["url"], "topic": topics[spec["topic"]], "public": True, "active": False,
+        })[0]
+        for spec in research.SOURCES
+    ]
+    for n, source in enumerate(sources):
+        records = [
+            Record(
+                title=title, summary=abstract, kind=kind, source_format="rss",
+                link=f"https://example.org/demo/{kind}/{ident.lower().replace('/', '-')}",
+                identifiers={"nct": ident} if kind == "trial" else {"doi": ident},
+                published=timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(9))),
+            )
+            for index, kind, ident, day, title, abstract in research.ITEMS if index == n
+        ]
+        identities = {identity_of(r): r.title for r in records}
+        known = set(Item.objects.filter(identity__in=identities).values_list("identity", flat=True))
+        ingest_records(source, records)
+        stored = set(Item.objects.filter(identity__in=identities).values_list("identity", flat=True))
+        created.research += [identities[i] for i in sorted(stored - known)]
 
 
 def warm_card_renditions():
