@@ -10,34 +10,49 @@ Two items belong to the same story when
 
 MinHash here is one-permutation hashing with rotation densification (Shrivastava & Li, 2014):
 each shingle is hashed once and lands in one of `BINS` bins, which costs O(words) instead of
-O(words × permutations) and keeps pure Python fast enough for bulk ingestion. `BANDS` × `ROWS`
-= 16 × 4 puts the LSH S-curve's midpoint at (1/16)^(1/4) ≈ 0.5, matching `THRESHOLD`; every
-LSH candidate is then checked against the estimate, so banding only decides what gets compared.
+O(words × permutations). A shingle's hash is mixed from its three words' CRC-32s with integer
+arithmetic, so each word is hashed once, not three times.
 
-Clusters are stored through `ClusterKey` rows (one per identifier, link and LSH band) so a later
-item finds its story with one `key IN (…)` query, however many items are stored.
+LSH: `BANDS` × `ROWS` = 10 × 3 of the 64 bins. The chance that two texts of Jaccard s share at
+least one band is 1 − (1 − s³)¹⁰: 0.74 at s = 0.5, 0.91 at 0.6, 0.985 at 0.7, 0.997 at 0.8 —
+syndicated copies score 0.6–1.0 — and about 10⁻⁵ per stored item for unrelated texts
+(s ≈ 0.01), so candidates stay few at a million items. The S-curve's midpoint,
+(1/10)^(1/3) ≈ 0.46, sits just under `THRESHOLD`; every candidate is then checked against the
+estimate over all 64 bins, so banding only decides what gets compared.
+
+Clusters are found through `ClusterKey` rows: one 63-bit integer per identifier, link and LSH
+band of an item (about 12 per item), so a later item finds its story with one `key IN (…)`
+query, however many items are stored. Identifier keys are below 2⁵⁸; band b's keys carry
+b + 1 in the top bits, so a key says by itself whether matching it needs the text check.
 """
 
 from __future__ import annotations
 
 import re
 import struct
+from bisect import bisect_right
 from collections import defaultdict
+from hashlib import blake2b
+from operator import eq
 from urllib.parse import urlsplit, urlunsplit
-from zlib import adler32, crc32
+from zlib import crc32
 
 from django.db import connection
 from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-BINS, BANDS, ROWS = 64, 16, 4
+from . import storage
+
+BINS, BANDS, ROWS = 64, 10, 3
 THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; syndicated copies score 0.6–1.0
 SHINGLE = 3
 MIN_SHINGLES = 8  # shorter texts ("Weekly roundup") say too little to call two items one story
 MAX_WORDS = 80  # near-duplicates share their lead; the tail of long abstracts adds cost, not signal
-_EMPTY = (1 << 32) - 1
+LSH_BASE = 1 << 58  # keys at or above are LSH bands
+_MASK58 = LSH_BASE - 1
 _ID_KEYS = {"doi": "doi", "preprint_doi": "doi", "pmid": "pmid", "pmcid": "pmcid", "nct": "nct"}
+_SIG = struct.Struct(f"<{BINS}I")
+_P1, _P2, _P3 = 0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D  # odd 32-bit constants (golden ratio, Murmur3)
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NCT = re.compile(r"\bNCT\d{8}\b", re.I)
@@ -92,12 +107,17 @@ def normalise_url(url):
 
 
 def item_keys(item):
-    """Return (keys to store, keys to look up) for an item's identifiers and links."""
-    ids = {f"{_ID_KEYS[k]}:{v}" for k, v in (item.identifiers or {}).items() if k in _ID_KEYS and v}
+    """Return (keys to store, keys to look up) for an item's identifiers and links, as text."""
+    return text_keys(item.title, item.summary, item.link, item.identifiers)
+
+
+def text_keys(title, summary, link, identifiers):
+    ids = {f"{_ID_KEYS[k]}:{v}" for k, v in (identifiers or {}).items() if k in _ID_KEYS and v}
     ids = {("doi:" + _clean_doi(k[4:])) if k.startswith("doi:") else k for k in ids}
-    ids |= mentioned_identifiers(item.title, item.summary, item.link)
-    own = normalise_url(item.link or "")
-    refs = {u for u in map(normalise_url, _HREF.findall(item.summary or "")) if u and u != own}
+    ids |= mentioned_identifiers(title, summary, link)
+    own = normalise_url(link or "")
+    summary = summary or ""
+    refs = {u for u in map(normalise_url, _HREF.findall(summary)) if u and u != own} if "href" in summary else set()
     stored = set(ids) | {"ref:" + u for u in refs}
     lookup = set(ids) | {"url:" + u for u in refs}
     if own:
@@ -106,146 +126,157 @@ def item_keys(item):
     return stored, lookup
 
 
+def key_id(text):
+    """Return the stored integer form of a text key (below `LSH_BASE`)."""
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big") & _MASK58
+
+
 # -- MinHash ---------------------------------------------------------------------------------
 
-def shingles(text):
+def shingle_hashes(text):
+    """Return the set of 32-bit hashes of the text's word 3-shingles."""
     words = _WORD.findall(_TAG.sub(" ", text).lower())[:MAX_WORDS]
-    return {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    w = list(map(crc32, map(str.encode, words)))
+    return {((a * _P1 + b * _P2 + c * _P3) >> 16) & 0xFFFFFFFF for a, b, c in zip(w, w[1:], w[2:])}
 
 
 def signature(text):
-    """Return the MinHash signature of a text as BINS 64-bit ints, or None if it is too short."""
-    grams = shingles(text)
+    """Return the MinHash signature of a text as a tuple of BINS ints, or None if it is too short."""
+    grams = shingle_hashes(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    bins = [_EMPTY] * BINS
-    for gram in grams:
-        h = crc32(gram.encode())  # 32 bits are plenty for sets of at most MAX_WORDS shingles
-        b, v = h & (BINS - 1), h >> 6
-        if v < bins[b]:
-            bins[b] = v
+    # Walking the hashes from largest to smallest, the last value written to a bin is its minimum.
+    mins = {h & (BINS - 1): h >> 6 for h in sorted(grams, reverse=True)}
+    if len(mins) == BINS:
+        return tuple(mins[i] for i in range(BINS))
     # Rotation densification: an empty bin borrows the next filled bin's value, offset by the
     # distance so that borrowed values stay distinguishable from genuine ones.
-    genuine = bins[:]
+    filled = sorted(mins)
+    sig = []
     for i in range(BINS):
-        if genuine[i] == _EMPTY:
-            dist = 1
-            while genuine[(i + dist) % BINS] == _EMPTY:
-                dist += 1
-            bins[i] = genuine[(i + dist) % BINS] + dist * (1 << 26)
-    return bins
+        if i in mins:
+            sig.append(mins[i])
+        else:
+            k = bisect_right(filled, i)
+            j = filled[k] if k < len(filled) else filled[0] + BINS
+            sig.append(mins[j % BINS] + (j - i) * (1 << 26))
+    return tuple(sig)
 
 
 def pack(sig):
-    return struct.pack(f"<{BINS}Q", *sig) if sig else None
+    return _SIG.pack(*sig) if sig else None
 
 
 def unpack(blob):
-    return list(struct.unpack(f"<{BINS}Q", bytes(blob))) if blob else None
+    return _SIG.unpack(bytes(blob)) if blob else None
 
 
 def similarity(a, b):
     """Return the estimated Jaccard similarity of two signatures."""
-    return sum(x == y for x, y in zip(a, b)) / BINS
+    return sum(map(eq, a, b)) / BINS
 
 
 def band_keys(sig):
+    """Return the LSH band keys of a signature (none for a text too short to have one)."""
     if not sig:
         return set()
     keys = set()
     for band in range(BANDS):
-        chunk = struct.pack(f"<{ROWS}Q", *sig[band * ROWS:(band + 1) * ROWS])
-        keys.add(f"lsh:{band}:{crc32(chunk):08x}{adler32(chunk):08x}")
+        a, b, c = sig[band * ROWS:(band + 1) * ROWS]
+        mixed = ((a | b << 32) * 0x9E3779B97F4A7C15 + c * 0xC2B2AE3D27D4EB4F) & 0xFFFFFFFFFFFFFFFF
+        keys.add((band + 1) * LSH_BASE | (mixed ^ mixed >> 29) & _MASK58)
     return keys
 
 
-def text_of(item):
-    return f"{item.title}\n{item.summary}"
+def plan_keys(title, summary, link, identifiers):
+    """Return (signature, integer keys to store, integer keys to look up) for one new item."""
+    sig = signature(f"{title}\n{summary}")
+    stored, lookup = text_keys(title, summary, link, identifiers)
+    bands = band_keys(sig)
+    return sig, set(map(key_id, stored)) | bands, set(map(key_id, lookup)) | bands
 
 
 # -- assigning clusters ----------------------------------------------------------------------
 
 class _UnionFind:
+    """Nodes: 0…n-1 for the batch's items, ~cluster_id (negative) for stored clusters."""
+
     def __init__(self):
         self.parent = {}
 
     def find(self, x):
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
+        parent = self.parent
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
         return x
 
     def union(self, a, b):
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
+        if ra != rb:  # a stored cluster (negative) stays the root
+            self.parent.setdefault(min(ra, rb), min(ra, rb))
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _chunks(seq, size=500):
-    seq = list(seq)
-    for i in range(0, len(seq), size):
-        yield seq[i:i + size]
+def assign_clusters(rows, plans, now):
+    """Put new, not yet stored, item rows into story clusters; return (keys, grown, merged).
 
-
-def assign_clusters(items):
-    """Put new, not yet saved, items into story clusters; return what `store_keys` needs.
-
-    Sets `cluster_id` and `minhash` on each item, creating clusters and merging those an item
-    bridges. Call inside the transaction that stores the items, then `store_keys` once they have
-    ids: keys, clusters and items commit (or vanish) together, so a killed run never leaves an
-    item without its cluster.
+    `plans[i]` is `plan_keys` of `rows[i]`. Sets each row's `cluster_id` and `minhash`,
+    creating clusters for new stories (sized here) and merging stored ones an item bridges.
+    `keys[i]` is what row i must store: its keys but those its cluster already holds, so a
+    story holds each key once however many copies it has, and finding it stays one row per
+    cluster. Call inside the transaction that stores the rows, then `store_keys`,
+    `grow_clusters(grown)` and `refresh_clusters(merged)` once they are written: keys, clusters
+    and items commit (or vanish) together, so a killed run never leaves an item without its cluster.
     """
     from .models import Cluster, Item
 
-    sigs, stored, lookup = [], [], []
-    for item in items:
-        sig = signature(text_of(item))
-        item.minhash = pack(sig)
-        keys, wanted = item_keys(item)
-        bands = band_keys(sig)
-        sigs.append(sig)
-        stored.append(keys | bands)
-        lookup.append(wanted | bands)
+    for row, plan in zip(rows, plans):
+        row["minhash"] = pack(plan[0])
+    holders = defaultdict(list)  # key -> [(stored cluster id, a holder's packed signature if a band)]
+    for key, cluster_id, blob in _holders(set().union(*(plan[2] for plan in plans))):
+        holders[key].append((cluster_id, blob))
+    unpacked = {}
 
-    # key -> {cluster id: one stored item holding the key}; one item per cluster is enough to
-    # decide whether to join it, and keeps this linear when a story has hundreds of copies.
-    holders = defaultdict(dict)
-    for key, item_id, cluster_id in _holders(set().union(*lookup) if lookup else ()):
-        holders[key].setdefault(cluster_id, item_id)
-    lsh_items = {pk for key, rows in holders.items() if key.startswith("lsh:") for pk in rows.values()}
-    stored_sigs = {}
-    for chunk in _chunks(lsh_items):
-        stored_sigs.update((pk, unpack(blob)) for pk, blob in Item.objects.filter(pk__in=chunk).values_list("pk", "minhash"))
+    def near_stored(sig, blob):  # most holders need no check (already joined): unpack lazily, once
+        if blob not in unpacked:
+            unpacked[blob] = unpack(blob)
+        return _near(sig, unpacked[blob])
+
     batch_holders = defaultdict(list)  # key -> [index in this batch]
-    for i, keys in enumerate(stored):
-        for key in keys:
+    for i, plan in enumerate(plans):
+        for key in plan[1]:
             batch_holders[key].append(i)
 
-    uf = _UnionFind()  # nodes: ("i", index in this batch) and ("c", stored cluster id)
-    for i, wanted in enumerate(lookup):
-        me = ("i", i)
-        uf.find(me)
-        for key in wanted:
-            is_lsh = key.startswith("lsh:")
-            for cluster_id, other in holders[key].items() if key in holders else ():
-                node = ("c", cluster_id)
-                if uf.find(me) != uf.find(node) and (not is_lsh or _near(sigs[i], stored_sigs.get(other))):
-                    uf.union(me, node)
+    uf = _UnionFind()
+    find = uf.find
+    for i, (sig, _keys, lookup) in enumerate(plans):
+        for key in lookup:
+            lsh = key >= LSH_BASE
+            for cluster_id, other in holders.get(key, ()):
+                if find(i) != find(~cluster_id) and (not lsh or near_stored(sig, other)):
+                    uf.union(i, ~cluster_id)
             for j in batch_holders.get(key, ()):
-                node = ("i", j)
-                if j != i and uf.find(me) != uf.find(node) and (not is_lsh or _near(sigs[i], sigs[j])):
-                    uf.union(me, node)
+                if j != i and find(i) != find(j) and (not lsh or _near(sig, plans[j][0])):
+                    uf.union(i, j)
 
-    groups = defaultdict(list)
+    members, stored = defaultdict(list), defaultdict(list)
+    for i in range(len(rows)):
+        members[find(i)].append(i)
     for node in list(uf.parent):
-        groups[uf.find(node)].append(node)
-    touched, fresh = set(), []
-    for members in groups.values():
-        cluster_ids = sorted(pk for kind, pk in members if kind == "c")
-        batch = [items[i] for kind, i in members if kind == "i"]
-        if not batch:
-            continue
+        if node < 0:
+            stored[find(node)].append(~node)
+    held = defaultdict(set)  # root -> keys its stored clusters hold already
+    for key, holding in holders.items():
+        for cluster_id, _blob in holding:
+            held[find(~cluster_id)].add(key)
+    keys, grown, merged, fresh = [None] * len(rows), set(), set(), []
+    for root, batch in members.items():
+        have = held.get(root, set())
+        for i in batch:
+            keys[i] = plans[i][1] - have
+            have = have | keys[i]
+        cluster_ids = sorted(stored.get(root, ()))
         if not cluster_ids:
             fresh.append(batch)
             continue
@@ -253,62 +284,73 @@ def assign_clusters(items):
         if len(cluster_ids) > 1:  # this item bridges stories we had kept apart
             Item.objects.filter(cluster_id__in=cluster_ids[1:]).update(cluster_id=target)
             Cluster.objects.filter(pk__in=cluster_ids[1:]).delete()
-        for item in batch:
-            item.cluster_id = target
-        touched.add(target)
+            merged.add(target)
+        for i in batch:
+            rows[i]["cluster_id"] = target
+        grown.add(target)
     # New stories are counted here; only clusters that already had items need recounting in SQL.
-    now = timezone.now()
-    created = Cluster.objects.bulk_create([
-        Cluster(title=batch[0].title[:1000], size=len(batch), first_seen=now, last_seen=now,
-                source_count=len({item.source_id for item in batch if item.source_id}))
+    created = storage.insert(Cluster, [
+        {"title": rows[batch[0]]["title"][:1000], "size": len(batch), "first_seen": now, "last_seen": now,
+         "source_count": len({rows[i]["source_id"] for i in batch if rows[i]["source_id"]})}
         for batch in fresh
     ])
-    if any(c.pk is None for c in created):  # a backend that cannot return ids: one by one
-        created = [Cluster.objects.create(title=c.title, size=c.size, source_count=c.source_count) for c in created]
-    for cluster, batch in zip(created, fresh):
-        for item in batch:
-            item.cluster_id = cluster.pk
-    return stored, touched
+    for (cluster_id,), batch in zip(created, fresh, strict=True):
+        for i in batch:
+            rows[i]["cluster_id"] = cluster_id
+    return keys, grown - merged, merged
 
 
 def _holders(keys):
-    """Yield (key, item id, cluster id) for each cluster holding any of the keys (one item per cluster).
+    """Yield (key, cluster id, signature blob or None) for each cluster holding any of the keys.
 
-    Plain SQL: the ORM's per-parameter handling of a 500-value IN list costs more than the query.
+    One item per cluster is enough to decide whether to join it, and keeps the answer linear in
+    clusters, not copies; its signature comes along only for band keys, which need the text check.
     """
     from .models import ClusterKey, Item
 
     qn = connection.ops.quote_name
-    keys_table, items_table = qn(ClusterKey._meta.db_table), qn(Item._meta.db_table)
-    with connection.cursor() as cursor:
-        for chunk in _chunks(keys):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT k.{qn('key')}, MIN(k.{qn('item_id')}), i.{qn('cluster_id')} FROM {keys_table} k "
-                f"JOIN {items_table} i ON i.{qn('id')} = k.{qn('item_id')} "
-                f"WHERE k.{qn('key')} IN ({marks}) AND i.{qn('cluster_id')} IS NOT NULL "
-                f"GROUP BY k.{qn('key')}, i.{qn('cluster_id')}",
-                chunk,
-            )
-            yield from cursor.fetchall()
+    key, item_id, cluster_id, id_ = qn("key"), qn("item_id"), qn("cluster_id"), qn("id")
+    items = storage.table(Item)
+    sql = (
+        f"SELECT g.{key}, g.{cluster_id}, CASE WHEN g.{key} >= {LSH_BASE} THEN i.{qn('minhash')} END FROM ("
+        f"SELECT k.{key} AS {key}, i.{cluster_id} AS {cluster_id}, MIN(k.{item_id}) AS {item_id} "
+        f"FROM {storage.table(ClusterKey)} k JOIN {items} i ON i.{id_} = k.{item_id} "
+        f"WHERE k.{key} IN ({{marks}}) AND i.{cluster_id} IS NOT NULL GROUP BY k.{key}, i.{cluster_id}"
+        f") g JOIN {items} i ON i.{id_} = g.{item_id}"
+    )
+    return storage.select_in(sql, keys) if keys else []
 
 
 def _near(a, b):
     return bool(a and b) and similarity(a, b) >= THRESHOLD
 
 
-def store_keys(items, plan):
-    """Save the cluster keys of items `assign_clusters` planned, now they have ids; recount clusters."""
+def store_keys(pairs):
+    """Save cluster keys: `pairs` is [(item id, integer keys)] of items now stored."""
     from .models import ClusterKey
 
-    stored, touched = plan
-    rows = [(key[:300], item.pk) for item, keys in zip(items, stored) for key in keys]
-    # Plain executemany: tens of keys per item make the ORM's bulk_create the slowest step here.
+    rows = [(key, item_id) for item_id, keys in pairs for key in keys]
     qn = connection.ops.quote_name
-    table = qn(ClusterKey._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({qn('key')}, {qn('item_id')}) VALUES (%s, %s) ON CONFLICT DO NOTHING", rows)
-    refresh_clusters(touched)
+        cursor.executemany(f"INSERT INTO {storage.table(ClusterKey)} ({qn('key')}, {qn('item_id')}) VALUES (%s, %s) "
+                           "ON CONFLICT DO NOTHING", rows)
+
+
+def grow_clusters(cluster_ids, now):
+    """Recount clusters that only gained items (stored `now`): size, distinct sources, last seen."""
+    from .models import Cluster, Item
+
+    qn = connection.ops.quote_name
+    items, clusters = storage.table(Item), storage.table(Cluster)
+    of_cluster = f"FROM {items} i WHERE i.{qn('cluster_id')} = {clusters}.{qn('id')}"
+    for chunk in storage.chunks(sorted(cluster_ids)):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {clusters} SET {qn('size')} = (SELECT COUNT(*) {of_cluster}), "
+                f"{qn('source_count')} = (SELECT COUNT(DISTINCT i.{qn('source_id')}) {of_cluster}), "
+                f"{qn('last_seen')} = %s WHERE {qn('id')} IN ({', '.join(['%s'] * len(chunk))})",
+                [connection.ops.adapt_datetimefield_value(now), *chunk],
+            )
 
 
 def refresh_clusters(cluster_ids):
@@ -319,7 +361,7 @@ def refresh_clusters(cluster_ids):
         rows = Item.objects.filter(cluster_id=OuterRef("pk")).order_by().values("cluster_id")
         return Subquery(rows.annotate(value=aggregate).values("value")[:1])
 
-    for chunk in _chunks(cluster_ids):
+    for chunk in storage.chunks(cluster_ids):
         Cluster.objects.filter(pk__in=chunk).update(
             size=Coalesce(per_cluster(Count("id")), 0),
             source_count=Coalesce(per_cluster(Count("source", distinct=True)), 0),

@@ -127,9 +127,14 @@ class Item(models.Model):
 
 
 class ClusterKey(models.Model):
-    """A key an item can be matched on: an identifier it has or mentions, or an LSH band."""
+    """A key an item can be matched on: an identifier it has or mentions, or an LSH band.
 
-    key = models.CharField(max_length=300, db_index=True)
+    The key is a 63-bit hash (`dedupe.key_id`, `dedupe.band_keys`): a dozen rows per item, so a
+    small integer and a single index — the unique (key, item) one, which also serves lookups
+    by key — keep writing them cheap.
+    """
+
+    key = models.BigIntegerField()
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="cluster_keys")
 
     class Meta:

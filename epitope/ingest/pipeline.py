@@ -14,11 +14,11 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import dedupe
-from .models import Item, Tombstone
+from . import dedupe, storage
+from .models import Cluster, Item, Tombstone
 from .records import IngestError, Record
 
 log = logging.getLogger("epitope.ingest")
@@ -166,15 +166,19 @@ def _store_batch(source, records, summary):
                 summary.duplicates += 1
 
 
-def _classify(items):
+_CLASSIFIED = ("id", "identity", "source_id", "cluster_id", "title", "summary", "subjects", "extra", "kind")
+
+
+def _classify(rows):
     """Tag new and changed items (bulk writes fire no signals), in the batch's transaction so a
     crash cannot leave them stored but untagged; a tagging failure must not lose the batch."""
     from django.apps import apps
 
-    if not items or not apps.is_installed("epitope.classify"):
+    if not rows or not apps.is_installed("epitope.classify"):
         return
     from epitope.classify.store import store_classifications
 
+    items = [Item(**{name: row[name] for name in _CLASSIFIED}) for row in rows]
     try:
         with transaction.atomic():
             store_classifications(items)
@@ -182,44 +186,71 @@ def _classify(items):
         log.exception("classify: could not tag %d items; they are stored untagged", len(items))
 
 
+def _lookup(identities):
+    """Return ({identity: (id, source id, cluster id, seen hashes)} of stored items, {tombstoned identities})."""
+    qn = connection.ops.quote_name
+    ident = qn("identity")
+    rows = storage.select_in(
+        f"SELECT 0, {ident}, {qn('id')}, {qn('source_id')}, {qn('cluster_id')}, {qn('seen_hashes')} "
+        f"FROM {storage.table(Item)} WHERE {ident} IN ({{marks}}) UNION ALL "
+        f"SELECT 1, {ident}, NULL, NULL, NULL, NULL FROM {storage.table(Tombstone)} WHERE {ident} IN ({{marks}})",
+        identities, repeat=2,
+    )
+    existing, dead = {}, set()
+    for is_dead, identity, pk, source_id, cluster_id, seen in rows:
+        if is_dead:
+            dead.add(identity)
+        else:
+            existing[identity] = (pk, source_id, cluster_id, json.loads(seen) if isinstance(seen, str) else seen or [])
+    return existing, dead
+
+
 def _write(source, prepared, summary):
-    identities = list(prepared)
-    dead = set(Tombstone.objects.filter(identity__in=identities).values_list("identity", flat=True))
-    existing = {
-        item.identity: item
-        for item in Item.objects.filter(identity__in=identities).only("pk", "identity", "source_id", "seen_hashes")
-    }
-    new_items, changed = [], []
+    source_id = getattr(source, "pk", None)
+    existing, dead = _lookup(list(prepared))
+    now = timezone.now()
+    new_rows, plans, changed = [], [], []
     counts = {"new": 0, "updated": 0, "duplicates": 0, "skipped": 0}
     for identity, (record, digest) in prepared.items():
         if identity in dead:
             counts["skipped"] += 1
         elif identity in existing:
-            item = existing[identity]
-            mine = item.source_id is None or item.source_id == getattr(source, "pk", None)
-            if digest in item.seen_hashes or not mine:  # a repeat, or another source's copy
+            pk, owner, cluster_id, seen = existing[identity]
+            if digest in seen or not (owner is None or owner == source_id):  # a repeat, or another source's copy
                 counts["duplicates"] += 1
             else:
-                for name, value in _fields_of(record, digest).items():
-                    setattr(item, name, value)
-                item.seen_hashes = [*item.seen_hashes, digest][-MAX_SEEN_HASHES:]
-                changed.append(item)
+                row = _fields_of(record, digest)
+                row.update(id=pk, identity=identity, source_id=owner, cluster_id=cluster_id, updated_at=now,
+                           seen_hashes=[*seen, digest][-MAX_SEEN_HASHES:])
+                changed.append(row)
                 counts["updated"] += 1
         else:
-            new_items.append(Item(source=source if getattr(source, "pk", None) else None, identity=identity,
-                                  seen_hashes=[digest], **_fields_of(record, digest)))
-            counts["new"] += 1
-    for item in changed:  # few per run; one UPDATE each beats bulk_update's CASE per column
-        Item.objects.filter(pk=item.pk).update(updated_at=timezone.now(), **{name: getattr(item, name) for name in _FIELDS})
-    if new_items:
-        plan = dedupe.assign_clusters(new_items)
-        created = Item.objects.bulk_create(new_items, batch_size=500)
-        if any(item.pk is None for item in created):  # backends that cannot return ids
-            by_identity = dict(Item.objects.filter(identity__in=[i.identity for i in created]).values_list("identity", "pk"))
-            for item in created:
-                item.pk = by_identity[item.identity]
-        dedupe.store_keys(created, plan)
-        changed += created
+            row = _fields_of(record, digest)
+            row.update(identity=identity, source_id=source_id, seen_hashes=[digest], created_at=now, updated_at=now)
+            new_rows.append(row)
+            plans.append(dedupe.plan_keys(row["title"], row["summary"], row["link"], row["identifiers"]))
+    storage.update(Item, changed, [*_FIELDS, "updated_at"])
+    if new_rows:
+        keys, grown, merged = dedupe.assign_clusters(new_rows, plans, now)
+        written = dict(storage.insert(Item, new_rows, returning=("identity", "id"), conflict="identity"))
+        holder = {row["cluster_id"]: written[row["identity"]] for row in new_rows if row["identity"] in written}
+        # A row that raced hands the keys it was to hold for its story to a row that was written.
+        dedupe.store_keys([(written.get(row["identity"]) or holder.get(row["cluster_id"]), row_keys)
+                           for row, row_keys in zip(new_rows, keys)
+                           if row["identity"] in written or row["cluster_id"] in holder])
+        dedupe.grow_clusters(grown, now)
+        dedupe.refresh_clusters(merged)
+        raced = [row for row in new_rows if row["identity"] not in written]
+        if raced:  # another writer stored these since we looked: theirs stand, ours were repeats
+            counts["new"] -= len(raced)
+            counts["duplicates"] += len(raced)
+            lost = {row["cluster_id"] for row in raced}
+            dedupe.refresh_clusters(lost)
+            Cluster.objects.filter(pk__in=lost, size=0).delete()
+        for row in new_rows:
+            row["id"] = written.get(row["identity"])
+        changed += [row for row in new_rows if row["id"] is not None]
+        counts["new"] += len(new_rows)
     _classify(changed)
     # Counted only once the batch is written: a batch retried one by one is not counted twice.
     for name, value in counts.items():
