@@ -139,3 +139,35 @@ def test_similarity_estimate_tracks_real_overlap():
     assert dedupe.similarity(same, near) >= dedupe.THRESHOLD
     assert dedupe.similarity(same, other) < 0.2
     assert dedupe.signature("Weekly roundup") is None  # too short to call anything a duplicate
+
+
+def test_a_story_is_still_found_by_its_text_after_the_item_holding_its_keys_is_deleted(sources):
+    press, news, _, other = sources
+    first = Record(title="Microproteins as vaccine targets", link="https://a.example/1", summary=SYNDICATED_TEXT)
+    second = Record(title="Microproteins as vaccine targets", link="https://b.example/1", summary=SYNDICATED_TEXT)
+    ingest_records(press, [first])
+    ingest_records(news, [second])  # joins the story; the keys it shares stay with the first item
+    Item.objects.get(link="https://a.example/1").delete()
+    third = Record(title="Microproteins as vaccine targets", link="https://c.example/1", summary=SYNDICATED_TEXT)
+    ingest_records(other, [third])
+    assert Cluster.objects.count() == 1
+    assert Cluster.objects.get().size == 2
+
+
+def test_an_item_another_writer_stored_meanwhile_counts_as_a_duplicate(sources, monkeypatch):
+    from epitope.ingest import pipeline
+
+    real_lookup = pipeline._lookup
+
+    def lookup_then_race(identities):  # the other writer commits between our lookup and our insert
+        found = real_lookup(identities)
+        Item.objects.create(identity="guid:raced", title="theirs", content_hash="x")
+        return found
+
+    monkeypatch.setattr(pipeline, "_lookup", lookup_then_race)
+    raced = Record(title="Ours", link="https://a.example/raced", identifiers={"guid": "raced"})
+    summary = ingest_records(sources[0], [raced, LUPUS])
+    assert (summary.new, summary.duplicates) == (1, 1)
+    assert Item.objects.get(identity="guid:raced").title == "theirs"
+    assert Item.objects.filter(title=LUPUS.title).exists()
+    assert not Cluster.objects.filter(size=0).exists()  # the cluster planned for ours is not left empty

@@ -336,6 +336,26 @@ def store_keys(pairs):
                            "ON CONFLICT DO NOTHING", rows)
 
 
+def hand_over_keys(item):
+    """Give the keys a deleted item held for its story to another item of its cluster.
+
+    A story holds each key once (`assign_clusters`); without this, deleting the item that holds
+    them would leave its later near-duplicates unable to find the story.
+    """
+    from .models import ClusterKey, Item
+
+    if not item.cluster_id:
+        return
+    heir = Item.objects.filter(cluster_id=item.cluster_id).exclude(pk=item.pk).values_list("pk", flat=True).first()
+    if heir is None:
+        return
+    qn = connection.ops.quote_name
+    table = storage.table(ClusterKey)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({qn('key')}, {qn('item_id')}) SELECT {qn('key')}, %s FROM {table} "
+                       f"WHERE {qn('item_id')} = %s ON CONFLICT DO NOTHING", [heir, item.pk])
+
+
 def grow_clusters(cluster_ids, now):
     """Recount clusters that only gained items (stored `now`): size, distinct sources, last seen."""
     from .models import Cluster, Item

@@ -1,9 +1,16 @@
 """Remember what editors delete, so the next run does not bring it back."""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 
 from .models import Item, Tombstone
+
+
+@receiver(pre_delete, sender=Item, dispatch_uid="epitope_ingest_hand_over_keys")
+def hand_over_cluster_keys(sender, instance, **kwargs):
+    from .dedupe import hand_over_keys
+
+    hand_over_keys(instance)
 
 
 @receiver(post_delete, sender=Item, dispatch_uid="epitope_ingest_tombstone")
