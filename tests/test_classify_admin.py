@@ -131,6 +131,8 @@ def test_bulk_ingested_items_are_classified(source):
 
     stored = stored_for(item)
     assert stored.relevant and "modality:car-t" in stored.concepts and stored.evidence_badge == "Phase 2 trial"
+    soil = Item.objects.get(identity="doi:10.5555/lead.1")
+    assert item.cluster.relevance == round(stored.relevance, 4) > soil.cluster.relevance  # leads rank by it
     # An item that changes is classified again.
     ingest_records(source, [record(2, "CD19 CAR-T cells in children with leukaemia",
                                   "In mice, TCR-T cells cleared leukaemia and the treated mice lived longer.", 5)])

@@ -81,12 +81,14 @@ def _store(objects) -> dict:
         if before.get(str(obj.pk)) != (fields["concepts"], fields["evidence_badge"]):
             changed.append(obj)
     with transaction.atomic():
-        StoredClassification.objects.filter(content_type=content_type, object_id__in=ids).delete()
+        if before:  # freshly ingested items have nothing stored yet: two DELETEs saved per batch
+            StoredClassification.objects.filter(content_type=content_type, object_id__in=ids).delete()
+            ClassifiedConcept.objects.filter(content_type=content_type, object_id__in=[o.pk for o in objects]).delete()
         created = StoredClassification.objects.bulk_create(stored)
-        ClassifiedConcept.objects.filter(content_type=content_type, object_id__in=[o.pk for o in objects]).delete()
         ClassifiedConcept.objects.bulk_create(concepts, batch_size=2000)
     if changed:
-        classification_changed.send(sender=model, objects=changed)
+        scores = {obj.pk: row.relevance for obj, row in zip(objects, stored, strict=True)}
+        classification_changed.send(sender=model, objects=changed, relevance=scores)
     return {obj.pk: row for obj, row in zip(objects, created, strict=True)}
 
 
