@@ -46,6 +46,16 @@ def ranked_ids(base, terms):
     query = to_backend_query(terms)
     if query is None:
         return []
+    from wagtail.search.backends import get_search_backend
+
+    from . import sqlite_ranking
+
+    backend = get_search_backend()
+    if sqlite_ranking.applies(backend):  # the backend's own ranking is quadratic on SQLite
+        ids = sqlite_ranking.ranked_object_ids(backend, base, query, MAX_MATCHES)
+        if ids is not None:
+            allowed = set(base.filter(pk__in=ids).values_list("pk", flat=True))
+            return [pk for pk in ids if pk in allowed]
     results = base.only("pk").search(query, order_by_relevance=True)
     return [page.pk for page in results[:MAX_MATCHES]]
 
