@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import re
 import struct
-from bisect import bisect_right
 from collections import defaultdict
 from hashlib import blake2b
 from operator import eq
@@ -48,6 +47,7 @@ THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; syndicated copies score
 SHINGLE = 3
 MIN_SHINGLES = 8  # shorter texts ("Weekly roundup") say too little to call two items one story
 MAX_WORDS = 80  # near-duplicates share their lead; the tail of long abstracts adds cost, not signal
+_HEAD = 2000  # characters that hold MAX_WORDS words unless the markup is heavy
 LSH_BASE = 1 << 58  # keys at or above are LSH bands
 _MASK58 = LSH_BASE - 1
 _ID_KEYS = {"doi": "doi", "preprint_doi": "doi", "pmid": "pmid", "pmcid": "pmcid", "nct": "nct"}
@@ -133,9 +133,18 @@ def key_id(text):
 
 # -- MinHash ---------------------------------------------------------------------------------
 
+def _words(text):
+    # Only the first MAX_WORDS words count: read a prefix, and the whole text only if it was short.
+    head = text[:_HEAD]
+    words = _WORD.findall(_TAG.sub(" ", head).lower())
+    if len(words) < MAX_WORDS and len(text) > _HEAD:
+        words = _WORD.findall(_TAG.sub(" ", text).lower())
+    return words[:MAX_WORDS]
+
+
 def shingle_hashes(text):
     """Return the set of 32-bit hashes of the text's word 3-shingles."""
-    words = _WORD.findall(_TAG.sub(" ", text).lower())[:MAX_WORDS]
+    words = _words(text)
     w = list(map(crc32, map(str.encode, words)))
     return {((a * _P1 + b * _P2 + c * _P3) >> 16) & 0xFFFFFFFF for a, b, c in zip(w, w[1:], w[2:])}
 
@@ -147,19 +156,17 @@ def signature(text):
         return None
     # Walking the hashes from largest to smallest, the last value written to a bin is its minimum.
     mins = {h & (BINS - 1): h >> 6 for h in sorted(grams, reverse=True)}
-    if len(mins) == BINS:
-        return tuple(mins[i] for i in range(BINS))
-    # Rotation densification: an empty bin borrows the next filled bin's value, offset by the
-    # distance so that borrowed values stay distinguishable from genuine ones.
-    filled = sorted(mins)
-    sig = []
-    for i in range(BINS):
-        if i in mins:
-            sig.append(mins[i])
-        else:
-            k = bisect_right(filled, i)
-            j = filled[k] if k < len(filled) else filled[0] + BINS
-            sig.append(mins[j % BINS] + (j - i) * (1 << 26))
+    sig = [mins.get(b) for b in range(BINS)]
+    if len(mins) < BINS:
+        # Rotation densification: an empty bin borrows the next filled bin's value, offset by the
+        # distance so that borrowed values stay distinguishable from genuine ones.
+        first = min(mins)
+        j, value = first + BINS, mins[first]
+        for i in range(BINS - 1, -1, -1):
+            if sig[i] is None:
+                sig[i] = value + ((j - i) << 26)
+            else:
+                j, value = i, sig[i]
     return tuple(sig)
 
 
@@ -221,12 +228,14 @@ class _UnionFind:
 def assign_clusters(rows, plans, now):
     """Put new, not yet stored, item rows into story clusters; return (keys, grown, merged).
 
+    `grown` is {stored cluster id: rows joining it}, `merged` the clusters that absorbed others.
+
     `plans[i]` is `plan_keys` of `rows[i]`. Sets each row's `cluster_id` and `minhash`,
     creating clusters for new stories (sized here) and merging stored ones an item bridges.
     `keys[i]` is what row i must store: its keys but those its cluster already holds, so a
     story holds each key once however many copies it has, and finding it stays one row per
     cluster. Call inside the transaction that stores the rows, then `store_keys`,
-    `grow_clusters(grown)` and `refresh_clusters(merged)` once they are written: keys, clusters
+    `grow_clusters(grown, …)` and `refresh_clusters(merged)` once they are written: keys, clusters
     and items commit (or vanish) together, so a killed run never leaves an item without its cluster.
     """
     from .models import Cluster, Item
@@ -250,13 +259,18 @@ def assign_clusters(rows, plans, now):
 
     uf = _UnionFind()
     find = uf.find
+    alone = [0]
     for i, (sig, _keys, lookup) in enumerate(plans):
+        alone[0] = i
         for key in lookup:
+            stored_here, batch_here = holders.get(key), batch_holders.get(key)
+            if not stored_here and (not batch_here or batch_here == alone):
+                continue  # most keys: nobody else has them
             lsh = key >= LSH_BASE
-            for cluster_id, other in holders.get(key, ()):
+            for cluster_id, other in stored_here or ():
                 if find(i) != find(~cluster_id) and (not lsh or near_stored(sig, other)):
                     uf.union(i, ~cluster_id)
-            for j in batch_holders.get(key, ()):
+            for j in batch_here or ():
                 if j != i and find(i) != find(j) and (not lsh or _near(sig, plans[j][0])):
                     uf.union(i, j)
 
@@ -270,7 +284,7 @@ def assign_clusters(rows, plans, now):
     for key, holding in holders.items():
         for cluster_id, _blob in holding:
             held[find(~cluster_id)].add(key)
-    keys, grown, merged, fresh = [None] * len(rows), set(), set(), []
+    keys, grown, merged, fresh = [None] * len(rows), {}, set(), []
     for root, batch in members.items():
         have = held.get(root, set())
         for i in batch:
@@ -287,17 +301,17 @@ def assign_clusters(rows, plans, now):
             merged.add(target)
         for i in batch:
             rows[i]["cluster_id"] = target
-        grown.add(target)
+        grown[target] = grown.get(target, 0) + len(batch)
     # New stories are counted here; only clusters that already had items need recounting in SQL.
     created = storage.insert(Cluster, [
         {"title": rows[batch[0]]["title"][:1000], "size": len(batch), "first_seen": now, "last_seen": now,
          "source_count": len({rows[i]["source_id"] for i in batch if rows[i]["source_id"]})}
         for batch in fresh
-    ])
+    ], now=now)
     for (cluster_id,), batch in zip(created, fresh, strict=True):
         for i in batch:
             rows[i]["cluster_id"] = cluster_id
-    return keys, grown - merged, merged
+    return keys, {pk: n for pk, n in grown.items() if pk not in merged}, merged
 
 
 def _holders(keys):
@@ -356,21 +370,34 @@ def hand_over_keys(item):
                        f"WHERE {qn('item_id')} = %s ON CONFLICT DO NOTHING", [heir, item.pk])
 
 
-def grow_clusters(cluster_ids, now):
-    """Recount clusters that only gained items (stored `now`): size, distinct sources, last seen."""
+def grow_clusters(added, source_id, now):
+    """Count items stored `now` from `source_id` into clusters that had items: `added` is {cluster id: n}.
+
+    Incremental (size + n; one more source unless an earlier item came from it), so the cost
+    does not grow with the number of copies a story has.
+    """
     from .models import Cluster, Item
 
+    if not added:
+        return
     qn = connection.ops.quote_name
-    items, clusters = storage.table(Item), storage.table(Cluster)
-    of_cluster = f"FROM {items} i WHERE i.{qn('cluster_id')} = {clusters}.{qn('id')}"
-    for chunk in storage.chunks(sorted(cluster_ids)):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {clusters} SET {qn('size')} = (SELECT COUNT(*) {of_cluster}), "
-                f"{qn('source_count')} = (SELECT COUNT(DISTINCT i.{qn('source_id')}) {of_cluster}), "
-                f"{qn('last_seen')} = %s WHERE {qn('id')} IN ({', '.join(['%s'] * len(chunk))})",
-                [connection.ops.adapt_datetimefield_value(now), *chunk],
-            )
+    clusters = storage.table(Cluster)
+    at = connection.ops.adapt_datetimefield_value(now)
+    if source_id is None:
+        new_source, params = "0", [[n, at, pk] for pk, n in sorted(added.items())]
+    else:
+        new_source = (
+            f"CASE WHEN EXISTS (SELECT 1 FROM {storage.table(Item)} i WHERE i.{qn('cluster_id')} = {clusters}.{qn('id')} "
+            f"AND COALESCE(i.{qn('source_id')}, 0) = %s AND i.{qn('created_at')} < %s) THEN 0 ELSE 1 END"
+        )  # COALESCE keeps the planner on the cluster's index: a source's own index may hold millions
+        params = [[n, source_id, at, at, pk] for pk, n in sorted(added.items())]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {clusters} SET {qn('size')} = {qn('size')} + %s, "
+            f"{qn('source_count')} = {qn('source_count')} + {new_source}, {qn('last_seen')} = %s "
+            f"WHERE {qn('id')} = %s",
+            params,
+        )
 
 
 def refresh_clusters(cluster_ids):

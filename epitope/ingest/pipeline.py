@@ -103,7 +103,7 @@ def _fields_of(record: Record, digest: str) -> dict:
         "kind": record.kind or "news",
         "source_format": record.source_format or "",
         "subjects": list(record.subjects or []),
-        "extra": json.loads(json.dumps(record.extra or {}, default=str)),
+        "extra": json.loads(json.dumps(record.extra, default=str)) if record.extra else {},
         "raw": raw,
         "content_hash": digest,
     }
@@ -229,16 +229,16 @@ def _write(source, prepared, summary):
             row.update(identity=identity, source_id=source_id, seen_hashes=[digest], created_at=now, updated_at=now)
             new_rows.append(row)
             plans.append(dedupe.plan_keys(row["title"], row["summary"], row["link"], row["identifiers"]))
-    storage.update(Item, changed, [*_FIELDS, "updated_at"])
+    storage.update(Item, changed, [*_FIELDS, "updated_at"], now=now)
     if new_rows:
         keys, grown, merged = dedupe.assign_clusters(new_rows, plans, now)
-        written = dict(storage.insert(Item, new_rows, returning=("identity", "id"), conflict="identity"))
+        written = dict(storage.insert(Item, new_rows, returning=("identity", "id"), conflict="identity", now=now))
         holder = {row["cluster_id"]: written[row["identity"]] for row in new_rows if row["identity"] in written}
         # A row that raced hands the keys it was to hold for its story to a row that was written.
         dedupe.store_keys([(written.get(row["identity"]) or holder.get(row["cluster_id"]), row_keys)
                            for row, row_keys in zip(new_rows, keys)
                            if row["identity"] in written or row["cluster_id"] in holder])
-        dedupe.grow_clusters(grown, now)
+        dedupe.grow_clusters(grown, source_id, now)
         dedupe.refresh_clusters(merged)
         raced = [row for row in new_rows if row["identity"] not in written]
         if raced:  # another writer stored these since we looked: theirs stand, ours were repeats

@@ -10,6 +10,7 @@ and PostgreSQL.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 
 from django.db import connection, models
@@ -37,16 +38,28 @@ def chunks(seq, size=500):
         yield seq[i:i + size]
 
 
-def _adapter(field):
-    ops = connection.ops
+def _json(field, vendor):
+    def adapt(value):
+        if not value and vendor == "sqlite" and isinstance(value, (list, dict)):  # most are empty in a feed
+            return "[]" if isinstance(value, list) else "{}"
+        return connection.ops.adapt_json_value(value, field.encoder)
+    return adapt
+
+
+def _datetime(value):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _adapter(field, vendor):
     if isinstance(field, models.JSONField):
-        return lambda value: ops.adapt_json_value(value, field.encoder)
+        return _json(field, vendor)
     if isinstance(field, models.DateTimeField):
-        return ops.adapt_datetimefield_value
+        return _datetime
     return None
 
 
-def _columns(model):
+@functools.cache
+def _columns_of(model, vendor):
     """Return [(attname, column, adapter, default)] of the model's stored fields but its id.
 
     `default` is a callable for fields whose value is only known at write time (auto_now,
@@ -62,43 +75,53 @@ def _columns(model):
             default = field.default
         else:
             default = field.get_default()
-        cols.append((field.attname, _quote(field.column), _adapter(field), default))
+        cols.append((field.attname, _quote(field.column), _adapter(field, vendor), default))
     return cols
 
 
-def _values(cols, row, now):
-    values = []
-    for attname, _column, adapt, default in cols:
-        if attname in row:
-            value = row[attname]
-        elif default is timezone.now:
-            value = now
-        elif callable(default):
-            value = default()
-        else:
-            value = default
-        values.append(adapt(value) if adapt is not None and value is not None else value)
-    return values
+def _encoder(cols, now):
+    """Return a function turning one row dict into the values for `cols`, adapted for the driver."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    base, adapters = [], []
+    for k, (_attname, _column, adapt, default) in enumerate(cols):
+        value = now if default is timezone.now else default() if callable(default) else default
+        base.append(at if value is now else adapt(value) if adapt is not None and value is not None else value)
+        if adapt is not None:
+            adapters.append((k, adapt))
+    defaults = [(attname, value) for (attname, *_), value in zip(cols, base)]
+
+    def encode(row):
+        values = [row.get(name, value) for name, value in defaults]
+        for k, adapt in adapters:
+            value = values[k]
+            if value is now:
+                values[k] = at
+            elif value is not None and value is not base[k]:
+                values[k] = adapt(value)
+        return values
+    return encode
 
 
-def insert(model, rows, returning=("id",), conflict=None):
+def insert(model, rows, returning=("id",), conflict=None, now=None):
     """INSERT rows (dicts by attname) of `model`; return the `returning` columns of rows written.
 
     `conflict` names a unique column: a row whose value is already stored is skipped, not an
     error (ON CONFLICT … DO NOTHING), and returns nothing, so the caller can tell it raced.
-    Rows come back in the order written, as Django's own bulk_create assumes.
+    Rows come back in the order written, as Django's own bulk_create assumes. `now` fills
+    auto_now fields (and values that are this very object are adapted once).
     """
     if not rows:
         return []
-    cols, now = _columns(model), timezone.now()
+    cols, now = _columns_of(model, connection.vendor), now or timezone.now()
     names = ", ".join(column for _a, column, _ad, _d in cols)
     marks = "(" + ", ".join(["%s"] * len(cols)) + ")"
     tail = f" ON CONFLICT ({_quote(conflict)}) DO NOTHING" if conflict else ""
     back = f" RETURNING {', '.join(map(_quote, returning))}" if returning else ""
     result = []
     with connection.cursor() as cursor:
+        encode = _encoder(cols, now)
         for part in chunks(rows, max(1, max_params() // len(cols))):
-            params = [value for row in part for value in _values(cols, row, now)]
+            params = [value for row in part for value in encode(row)]
             cursor.execute(f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([marks] * len(part))}{tail}{back}",
                            params)
             if returning:
@@ -106,16 +129,16 @@ def insert(model, rows, returning=("id",), conflict=None):
     return result
 
 
-def update(model, rows, fields):
+def update(model, rows, fields, now=None):
     """UPDATE each row (a dict with "id" and `fields` by attname) in one executemany."""
     if not rows:
         return
-    cols = [c for c in _columns(model) if c[0] in fields]
+    cols = [c for c in _columns_of(model, connection.vendor) if c[0] in fields]
     sets = ", ".join(f"{column} = %s" for _a, column, _ad, _d in cols)
-    now = timezone.now()
+    encode = _encoder(cols, now or timezone.now())
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table(model)} SET {sets} WHERE {_quote('id')} = %s",
-                           [[*_values(cols, row, now), row["id"]] for row in rows])
+                           [[*encode(row), row["id"]] for row in rows])
 
 
 def select_in(sql, values, repeat=1):
