@@ -100,6 +100,9 @@ def measure_here(requests):
     from epitope.ingest.models import Source
 
     setup_test_environment()  # ALLOWED_HOSTS for the test Client; templates render as usual
+    from epitope.core.synthetic import refresh_planner_statistics
+
+    refresh_planner_statistics()  # as autovacuum leaves a database some time after a bulk load
     User = get_user_model()
     admin = User.objects.filter(username="bench").first() or User.objects.create_superuser("bench", "b@example.org", "x")
     source = Source.objects.order_by("pk").first()
