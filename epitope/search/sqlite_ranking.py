@@ -11,9 +11,11 @@ from django.db import connection
 
 
 def applies(backend):
+    if connection.vendor != "sqlite":  # the SQLite backend's module cannot even be imported elsewhere
+        return False
     from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
 
-    return connection.vendor == "sqlite" and isinstance(backend, SQLiteSearchBackend)
+    return isinstance(backend, SQLiteSearchBackend)
 
 
 def ranked_object_ids(backend, queryset, query, limit):
@@ -24,12 +26,11 @@ def ranked_object_ids(backend, queryset, query, limit):
     from modelsearch.query import MatchAll, Not
     from modelsearch.utils import get_descendants_content_types_pks
 
-    compiler = backend.query_compiler_class(queryset, query, order_by_relevance=True)
-    config = compiler.get_config(backend)
-    normalized = compiler.query
     from modelsearch.backends.database.sqlite.query import normalize
 
-    normalized = normalize(normalized)
+    compiler = backend.query_compiler_class(queryset, query, order_by_relevance=True)
+    config = compiler.get_config(backend)
+    normalized = normalize(compiler.query)
     if isinstance(normalized, (MatchAll, Not)):
         return None  # not a ranking question; the backend's own path handles these
     match = MatchExpression(compiler.fields or compiler.FTS_TABLE_FIELDS,
