@@ -63,6 +63,19 @@ def test_leads_filter_by_source_and_topic(admin_client, leads, site):
     assert PRESS_RELEASE.title in by_topic and LUPUS.title not in by_topic
 
 
+def test_editors_search_leads_by_words(admin_client, leads):
+    found = text(admin_client.get("/admin/leads/?q=lupus+remission"))
+    assert LUPUS.title in found and PUBMED.title not in found
+    assert PUBMED.title in text(admin_client.get("/admin/leads/?q=" + "%22large+B-cell%22"))
+    for odd in ['"', "AND OR (", "\x00", "x" * 10_000]:
+        assert admin_client.get("/admin/leads/", {"q": odd}).status_code == 200
+
+
+def test_search_page_offers_editors_the_matching_leads(admin_client, client, leads):
+    assert "/admin/leads/?q=lupus" in admin_client.get("/search/?q=lupus").content.decode()
+    assert "/admin/leads/" not in client.get("/search/?q=lupus").content.decode()
+
+
 def test_create_draft_makes_a_prefilled_news_draft_and_opens_it(admin_client, leads, site):
     from epitope.articles.models import ArticlePage
 

@@ -10,7 +10,7 @@ import html
 import re
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator, slugify
 
@@ -30,10 +30,11 @@ class NoArticleIndex(Exception):
     """There is no article index page to create a draft under."""
 
 
-def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only=False):
+def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only=False, words=()):
     """Return clusters with at least one new item, matching the filters, in the given order.
 
     `relevant_only` keeps the clusters the classifier judged relevant (their best item's score).
+    `words` keeps clusters with a new item whose title or summary contains every word.
     """
     from epitope.topics.listing import topic_tree
 
@@ -44,6 +45,8 @@ def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only
         new = new.filter(source_id=source_id)
     if topic_id:
         new = new.filter(source__topic_id__in=topic_tree().descendants(int(topic_id)))
+    for word in words:
+        new = new.filter(Q(title__icontains=word) | Q(summary__icontains=word))
     items = Item.objects.select_related("source").order_by("-published", "-pk")
     clusters = Cluster.objects.filter(Exists(new))
     if relevant_only:

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
+from epitope.search.query import sanitise
+
 from . import lead_tags, leads
 from .models import Cluster, Item, Source
 
@@ -40,7 +42,9 @@ def index(request):
     topic_id = _int_or_none(request.GET.get("topic"))
     order = request.GET.get("order") if request.GET.get("order") in leads.ORDERS else "relevant"
     relevant_only = request.GET.get("relevant") == "1"
-    page = CappedPaginator(leads.lead_clusters(source_id, topic_id, order, relevant_only), PER_PAGE).get_page(
+    terms = sanitise(request.GET.get("q", ""))
+    words = terms.all_words()
+    page = CappedPaginator(leads.lead_clusters(source_id, topic_id, order, relevant_only, words), PER_PAGE).get_page(
         request.GET.get("p"))
     lead_tags.attach_tags(page.object_list)
     query = request.GET.copy()
@@ -53,6 +57,7 @@ def index(request):
         "topic_id": topic_id,
         "order": order,
         "relevant_only": relevant_only,
+        "search_query": terms.as_text(),
         "item_content_type_id": ContentType.objects.get_for_model(Item).pk,
         "query": query.urlencode(),
         "header_icon": "bell",
