@@ -21,9 +21,12 @@ syndicated copies score 0.6–1.0 — and about 10⁻⁵ per stored item for unr
 estimate over all 64 bins, so banding only decides what gets compared.
 
 Clusters are found through `ClusterKey` rows: one 63-bit integer per identifier, link and LSH
-band of an item (about 12 per item), so a later item finds its story with one `key IN (…)`
-query, however many items are stored. Identifier keys are below 2⁵⁸; band b's keys carry
-b + 1 in the top bits, so a key says by itself whether matching it needs the text check.
+band (about 13 per item), so a later item finds its story with one `key IN (…)` query, however
+many items are stored. A story holds each key once: an item joining a cluster stores only the
+keys the cluster lacks, so syndicated copies add rows only for what they add, and a lookup
+reads one row per cluster, not per copy (a deleted item hands its keys to another member).
+Identifier keys are below 2⁵⁸; band b's keys carry b + 1 in the top bits, so a key says by
+itself whether matching it needs the text check.
 """
 
 from __future__ import annotations
@@ -199,8 +202,9 @@ def plan_keys(title, summary, link, identifiers):
     """Return (signature, integer keys to store, integer keys to look up) for one new item."""
     sig = signature(f"{title}\n{summary}")
     stored, lookup = text_keys(title, summary, link, identifiers)
+    ids = {text: key_id(text) for text in stored | lookup}
     bands = band_keys(sig)
-    return sig, set(map(key_id, stored)) | bands, set(map(key_id, lookup)) | bands
+    return sig, {ids[k] for k in stored} | bands, {ids[k] for k in lookup} | bands
 
 
 # -- assigning clusters ----------------------------------------------------------------------

@@ -3,7 +3,12 @@
 Records are stored in small batches, each in its own transaction with the clusters it forms:
 a crash or kill loses at most the batch in flight, and a rerun, finding the earlier batches
 already stored, completes the rest. The unique constraint on `Item.identity` is the last word
-on "once", whatever runs concurrently.
+on "once", whatever runs concurrently: new items go in with INSERT … ON CONFLICT (identity)
+DO NOTHING, so one another writer stored since our lookup counts as a duplicate, not an error.
+
+Each batch costs a fixed handful of statements whatever its size (`storage.py`: plain SQL, no
+model instance per item): one lookup of stored identities and tombstones, one of cluster keys,
+one multi-row INSERT of items, one executemany each for keys, cluster counts and updates.
 """
 
 from __future__ import annotations
