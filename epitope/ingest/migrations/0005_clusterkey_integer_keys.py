@@ -9,25 +9,10 @@ def clear_keys(apps, schema_editor):
 
 
 def rekey(apps, schema_editor):
-    # Uses the live dedupe functions on purpose: keys must be what the pipeline computes today.
+    # The live dedupe code on purpose: keys must be what the pipeline computes today.
     from epitope.ingest import dedupe
 
-    Item = apps.get_model("ingest", "Item")
-    ClusterKey = apps.get_model("ingest", "ClusterKey")
-    last = 0
-    while True:
-        items = list(Item.objects.filter(pk__gt=last).order_by("pk")
-                     .only("pk", "title", "summary", "link", "identifiers")[:2000])
-        if not items:
-            return
-        keys = []
-        for item in items:
-            sig, stored, _lookup = dedupe.plan_keys(item.title, item.summary, item.link, item.identifiers)
-            item.minhash = dedupe.pack(sig)
-            keys += [ClusterKey(key=key, item_id=item.pk) for key in stored]
-        Item.objects.bulk_update(items, ["minhash"], batch_size=500)
-        ClusterKey.objects.bulk_create(keys, batch_size=2000)
-        last = items[-1].pk
+    dedupe.rekey(apps.get_model("ingest", "Item"), apps.get_model("ingest", "ClusterKey"))
 
 
 class Migration(migrations.Migration):
