@@ -212,6 +212,9 @@ def plan_keys(title, summary, link, identifiers):
 
 # -- assigning clusters ----------------------------------------------------------------------
 
+_BY_ID = object()  # a candidate cluster shares an identifier: no text check
+
+
 class _UnionFind:
     """Nodes: 0…n-1 for the batch's items, ~cluster_id (negative) for stored clusters."""
 
@@ -254,10 +257,10 @@ def assign_clusters(rows, plans, now):
         holders[key].append((cluster_id, blob))
     unpacked = {}
 
-    def near_stored(sig, blob):  # most holders need no check (already joined): unpack lazily, once
+    def unpacked_sig(blob):  # most holders need no check (already joined): unpack lazily, once
         if blob not in unpacked:
             unpacked[blob] = unpack(blob)
-        return _near(sig, unpacked[blob])
+        return unpacked[blob]
 
     batch_holders = defaultdict(list)  # key -> [index in this batch]
     for i, plan in enumerate(plans):
@@ -266,20 +269,32 @@ def assign_clusters(rows, plans, now):
 
     uf = _UnionFind()
     find = uf.find
-    alone = [0]
     for i, (sig, _keys, lookup) in enumerate(plans):
-        alone[0] = i
+        # Candidates first (node -> _BY_ID if an identifier matched, else what to compare texts
+        # with: a stored holder's packed signature, or the batch index), then one check and one
+        # union per candidate, not per shared key.
+        candidates = {}
         for key in lookup:
             stored_here, batch_here = holders.get(key), batch_holders.get(key)
-            if not stored_here and (not batch_here or batch_here == alone):
+            if not stored_here and (batch_here is None or batch_here == [i]):
                 continue  # most keys: nobody else has them
             lsh = key >= LSH_BASE
-            for cluster_id, other in stored_here or ():
-                if find(i) != find(~cluster_id) and (not lsh or near_stored(sig, other)):
-                    uf.union(i, ~cluster_id)
+            for cluster_id, blob in stored_here or ():
+                if not lsh:
+                    candidates[~cluster_id] = _BY_ID
+                elif ~cluster_id not in candidates:
+                    candidates[~cluster_id] = blob
             for j in batch_here or ():
-                if j != i and find(i) != find(j) and (not lsh or _near(sig, plans[j][0])):
-                    uf.union(i, j)
+                if j != i:
+                    if not lsh:
+                        candidates[j] = _BY_ID
+                    elif j not in candidates:
+                        candidates[j] = j
+        for node, evidence in candidates.items():
+            if find(i) == find(node):
+                continue
+            if evidence is _BY_ID or _near(sig, plans[node][0] if node >= 0 else unpacked_sig(evidence)):
+                uf.union(i, node)
 
     members, stored = defaultdict(list), defaultdict(list)
     for i in range(len(rows)):
