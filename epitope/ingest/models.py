@@ -1,6 +1,6 @@
 """What ingestion stores: sources, the items they yield, story clusters and run logs.
 
-Thin models; the logic lives in `pipeline.py` (storing), `dedupe.py` (clusters),
+Thin models; the logic lives in `pipeline.py` (storing), `dedupe.py` and `clusters.py` (story clusters),
 `scheduling.py` (when a source runs) and `leads.py` (what editors do with items).
 """
 

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import dedupe, storage
+from . import clusters, dedupe, storage
 from .models import Cluster, Item, Tombstone
 from .records import IngestError, Record
 
@@ -236,21 +236,21 @@ def _write(source, prepared, summary):
             plans.append(dedupe.plan_keys(row["title"], row["summary"], row["link"], row["identifiers"]))
     storage.update(Item, changed, [*_FIELDS, "updated_at"], now=now)
     if new_rows:
-        keys, grown, merged = dedupe.assign_clusters(new_rows, plans, now)
+        keys, grown, merged = clusters.assign_clusters(new_rows, plans, now)
         written = dict(storage.insert(Item, new_rows, returning=("identity", "id"), conflict="identity", now=now))
         holder = {row["cluster_id"]: written[row["identity"]] for row in new_rows if row["identity"] in written}
         # A row that raced hands the keys it was to hold for its story to a row that was written.
-        dedupe.store_keys([(written.get(row["identity"]) or holder.get(row["cluster_id"]), row_keys)
+        clusters.store_keys([(written.get(row["identity"]) or holder.get(row["cluster_id"]), row_keys)
                            for row, row_keys in zip(new_rows, keys)
                            if row["identity"] in written or row["cluster_id"] in holder])
-        dedupe.grow_clusters(grown, source_id, now)
-        dedupe.refresh_clusters(merged)
+        clusters.grow_clusters(grown, source_id, now)
+        clusters.refresh_clusters(merged)
         raced = [row for row in new_rows if row["identity"] not in written]
         if raced:  # another writer stored these since we looked: theirs stand, ours were repeats
             counts["new"] -= len(raced)
             counts["duplicates"] += len(raced)
             lost = {row["cluster_id"] for row in raced}
-            dedupe.refresh_clusters(lost)
+            clusters.refresh_clusters(lost)
             Cluster.objects.filter(pk__in=lost, size=0).delete()
         for row in new_rows:
             row["id"] = written.get(row["identity"])

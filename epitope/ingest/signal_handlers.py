@@ -8,7 +8,7 @@ from .models import Item, Tombstone
 
 @receiver(pre_delete, sender=Item, dispatch_uid="epitope_ingest_hand_over_keys")
 def hand_over_cluster_keys(sender, instance, **kwargs):
-    from .dedupe import hand_over_keys
+    from .clusters import hand_over_keys
 
     hand_over_keys(instance)
 
@@ -17,7 +17,7 @@ def hand_over_cluster_keys(sender, instance, **kwargs):
 def tombstone_deleted_item(sender, instance, **kwargs):
     Tombstone.objects.get_or_create(identity=instance.identity, defaults={"title": instance.title[:1000]})
     if instance.cluster_id:
-        from .dedupe import refresh_clusters
+        from .clusters import refresh_clusters
 
         refresh_clusters([instance.cluster_id])
 

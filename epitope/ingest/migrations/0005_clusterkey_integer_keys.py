@@ -10,9 +10,9 @@ def clear_keys(apps, schema_editor):
 
 def rekey(apps, schema_editor):
     # The live dedupe code on purpose: keys must be what the pipeline computes today.
-    from epitope.ingest import dedupe
+    from epitope.ingest import clusters
 
-    dedupe.rekey(apps.get_model("ingest", "Item"), apps.get_model("ingest", "ClusterKey"))
+    clusters.rekey(apps.get_model("ingest", "Item"), apps.get_model("ingest", "ClusterKey"))
 
 
 class Migration(migrations.Migration):

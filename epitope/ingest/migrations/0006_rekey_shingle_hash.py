@@ -5,9 +5,9 @@ from django.db import migrations
 
 
 def rekey(apps, schema_editor):
-    from epitope.ingest import dedupe
+    from epitope.ingest import clusters
 
-    dedupe.rekey(apps.get_model("ingest", "Item"), apps.get_model("ingest", "ClusterKey"))
+    clusters.rekey(apps.get_model("ingest", "Item"), apps.get_model("ingest", "ClusterKey"))
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,265 @@
+"""Put new items into story clusters and keep the clusters' keys and counts in the database.
+
+What makes two items one story — identifiers, links, MinHash/LSH keys — is `dedupe.py`; this
+module decides, per batch, which stored story each new item joins (or which new one it starts),
+in a fixed number of queries whatever the batch's size or the stories' number of copies.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import Count, F, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from . import storage
+from .dedupe import LSH_BASE, THRESHOLD, pack, plan_keys, similarity, unpack
+
+_BY_ID = object()  # a candidate cluster shares an identifier: no text check
+
+
+class _UnionFind:
+    """Nodes: 0…n-1 for the batch's items, ~cluster_id (negative) for stored clusters."""
+
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, x):
+        parent = self.parent
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:  # a stored cluster (negative) stays the root
+            self.parent.setdefault(min(ra, rb), min(ra, rb))
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def assign_clusters(rows, plans, now):
+    """Put new, not yet stored, item rows into story clusters; return (keys, grown, merged).
+
+    `grown` is {stored cluster id: rows joining it}, `merged` the clusters that absorbed others.
+
+    `plans[i]` is `plan_keys` of `rows[i]`. Sets each row's `cluster_id` and `minhash`,
+    creating clusters for new stories (sized here) and merging stored ones an item bridges.
+    `keys[i]` is what row i must store: its keys but those its cluster already holds, so a
+    story holds each key once however many copies it has, and finding it stays one row per
+    cluster. Call inside the transaction that stores the rows, then `store_keys`,
+    `grow_clusters(grown, …)` and `refresh_clusters(merged)` once they are written: keys, clusters
+    and items commit (or vanish) together, so a killed run never leaves an item without its cluster.
+    """
+    from .models import Cluster, Item
+
+    for row, plan in zip(rows, plans):
+        row["minhash"] = pack(plan[0])
+    holders = defaultdict(list)  # key -> [(stored cluster id, a holder's packed signature if a band)]
+    for key, cluster_id, blob in _holders(set().union(*(plan[2] for plan in plans))):
+        holders[key].append((cluster_id, blob))
+    unpacked = {}
+
+    def unpacked_sig(blob):  # most holders need no check (already joined): unpack lazily, once
+        if blob not in unpacked:
+            unpacked[blob] = unpack(blob)
+        return unpacked[blob]
+
+    batch_holders = defaultdict(list)  # key -> [index in this batch]
+    for i, plan in enumerate(plans):
+        for key in plan[1]:
+            batch_holders[key].append(i)
+
+    uf = _UnionFind()
+    find = uf.find
+    for i, (sig, _keys, lookup) in enumerate(plans):
+        # Candidates first (node -> _BY_ID if an identifier matched, else what to compare texts
+        # with: a stored holder's packed signature, or the batch index), then one check and one
+        # union per candidate, not per shared key.
+        candidates = {}
+        for key in lookup:
+            stored_here, batch_here = holders.get(key), batch_holders.get(key)
+            if not stored_here and (batch_here is None or batch_here == [i]):
+                continue  # most keys: nobody else has them
+            lsh = key >= LSH_BASE
+            for cluster_id, blob in stored_here or ():
+                if not lsh:
+                    candidates[~cluster_id] = _BY_ID
+                elif ~cluster_id not in candidates:
+                    candidates[~cluster_id] = blob
+            for j in batch_here or ():
+                if j != i:
+                    if not lsh:
+                        candidates[j] = _BY_ID
+                    elif j not in candidates:
+                        candidates[j] = j
+        for node, evidence in candidates.items():
+            if find(i) == find(node):
+                continue
+            if evidence is _BY_ID or _near(sig, plans[node][0] if node >= 0 else unpacked_sig(evidence)):
+                uf.union(i, node)
+
+    members, stored = defaultdict(list), defaultdict(list)
+    for i in range(len(rows)):
+        members[find(i)].append(i)
+    for node in list(uf.parent):
+        if node < 0:
+            stored[find(node)].append(~node)
+    held = defaultdict(set)  # root -> keys its stored clusters hold already
+    for key, holding in holders.items():
+        for cluster_id, _blob in holding:
+            held[find(~cluster_id)].add(key)
+    keys, grown, merged, fresh = [None] * len(rows), {}, set(), []
+    for root, batch in members.items():
+        have = held.get(root, set())
+        for i in batch:
+            keys[i] = plans[i][1] - have
+            have = have | keys[i]
+        cluster_ids = sorted(stored.get(root, ()))
+        if not cluster_ids:
+            fresh.append(batch)
+            continue
+        target = cluster_ids[0]
+        if len(cluster_ids) > 1:  # this item bridges stories we had kept apart
+            Item.objects.filter(cluster_id__in=cluster_ids[1:]).update(cluster_id=target)
+            Cluster.objects.filter(pk__in=cluster_ids[1:]).delete()
+            merged.add(target)
+        for i in batch:
+            rows[i]["cluster_id"] = target
+        grown[target] = grown.get(target, 0) + len(batch)
+    # New stories are counted here; only clusters that already had items need recounting in SQL.
+    created = storage.insert(Cluster, [
+        {"title": rows[batch[0]]["title"][:1000], "size": len(batch), "first_seen": now, "last_seen": now,
+         "source_count": len({rows[i]["source_id"] for i in batch if rows[i]["source_id"]})}
+        for batch in fresh
+    ], now=now)
+    for (cluster_id,), batch in zip(created, fresh, strict=True):
+        for i in batch:
+            rows[i]["cluster_id"] = cluster_id
+    return keys, {pk: n for pk, n in grown.items() if pk not in merged}, merged
+
+
+def _holders(keys):
+    """Yield (key, cluster id, signature blob or None) for each cluster holding any of the keys.
+
+    One item per cluster is enough to decide whether to join it, and keeps the answer linear in
+    clusters, not copies; its signature comes along only for band keys, which need the text check.
+    """
+    from .models import ClusterKey, Item
+
+    qn = connection.ops.quote_name
+    key, item_id, cluster_id, id_ = qn("key"), qn("item_id"), qn("cluster_id"), qn("id")
+    items = storage.table(Item)
+    sql = (
+        f"SELECT g.{key}, g.{cluster_id}, CASE WHEN g.{key} >= {LSH_BASE} THEN i.{qn('minhash')} END FROM ("
+        f"SELECT k.{key} AS {key}, i.{cluster_id} AS {cluster_id}, MIN(k.{item_id}) AS {item_id} "
+        f"FROM {storage.table(ClusterKey)} k JOIN {items} i ON i.{id_} = k.{item_id} "
+        f"WHERE k.{key} IN ({{marks}}) AND i.{cluster_id} IS NOT NULL GROUP BY k.{key}, i.{cluster_id}"
+        f") g JOIN {items} i ON i.{id_} = g.{item_id}"
+    )
+    return storage.select_in(sql, keys) if keys else []
+
+
+def _near(a, b):
+    return bool(a and b) and similarity(a, b) >= THRESHOLD
+
+
+def store_keys(pairs):
+    """Save cluster keys: `pairs` is [(item id, integer keys)] of items now stored."""
+    from .models import ClusterKey
+
+    rows = [(key, item_id) for item_id, keys in pairs for key in keys]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {storage.table(ClusterKey)} ({qn('key')}, {qn('item_id')}) VALUES (%s, %s) "
+                           "ON CONFLICT DO NOTHING", rows)
+
+
+def rekey(Item, ClusterKey):
+    """Recompute every stored item's signature and cluster keys (after a change to how they are made).
+
+    Takes the models (a migration's historical ones); clusters themselves are left as they are.
+    """
+    ClusterKey.objects.all().delete()
+    last = 0
+    while True:
+        items = list(Item.objects.filter(pk__gt=last).order_by("pk")
+                     .only("pk", "title", "summary", "link", "identifiers")[:2000])
+        if not items:
+            return
+        keys = []
+        for item in items:
+            sig, stored, _lookup = plan_keys(item.title, item.summary, item.link, item.identifiers)
+            item.minhash = pack(sig)
+            keys += [ClusterKey(key=key, item_id=item.pk) for key in stored]
+        Item.objects.bulk_update(items, ["minhash"], batch_size=500)
+        ClusterKey.objects.bulk_create(keys, batch_size=2000)
+        last = items[-1].pk
+
+
+def hand_over_keys(item):
+    """Give the keys a deleted item held for its story to another item of its cluster.
+
+    A story holds each key once (`assign_clusters`); without this, deleting the item that holds
+    them would leave its later near-duplicates unable to find the story.
+    """
+    from .models import ClusterKey, Item
+
+    if not item.cluster_id:
+        return
+    heir = Item.objects.filter(cluster_id=item.cluster_id).exclude(pk=item.pk).values_list("pk", flat=True).first()
+    if heir is None:
+        return
+    qn = connection.ops.quote_name
+    table = storage.table(ClusterKey)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({qn('key')}, {qn('item_id')}) SELECT {qn('key')}, %s FROM {table} "
+                       f"WHERE {qn('item_id')} = %s ON CONFLICT DO NOTHING", [heir, item.pk])
+
+
+def grow_clusters(added, source_id, now):
+    """Count items stored `now` from `source_id` into clusters that had items: `added` is {cluster id: n}.
+
+    Incremental (size + n; one more source unless an earlier item came from it), so the cost
+    does not grow with the number of copies a story has.
+    """
+    from .models import Cluster, Item
+
+    if not added:
+        return
+    qn = connection.ops.quote_name
+    clusters = storage.table(Cluster)
+    at = connection.ops.adapt_datetimefield_value(now)
+    if source_id is None:
+        new_source, params = "0", [[n, at, pk] for pk, n in sorted(added.items())]
+    else:
+        new_source = (
+            f"CASE WHEN EXISTS (SELECT 1 FROM {storage.table(Item)} i WHERE i.{qn('cluster_id')} = {clusters}.{qn('id')} "
+            f"AND COALESCE(i.{qn('source_id')}, 0) = %s AND i.{qn('created_at')} < %s) THEN 0 ELSE 1 END"
+        )  # COALESCE keeps the planner on the cluster's index: a source's own index may hold millions
+        params = [[n, source_id, at, at, pk] for pk, n in sorted(added.items())]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {clusters} SET {qn('size')} = {qn('size')} + %s, "
+            f"{qn('source_count')} = {qn('source_count')} + {new_source}, {qn('last_seen')} = %s "
+            f"WHERE {qn('id')} = %s",
+            params,
+        )
+
+
+def refresh_clusters(cluster_ids):
+    """Recount size, distinct sources and dates of the given clusters, in one UPDATE per chunk."""
+    from .models import Cluster, Item
+
+    def per_cluster(aggregate):
+        rows = Item.objects.filter(cluster_id=OuterRef("pk")).order_by().values("cluster_id")
+        return Subquery(rows.annotate(value=aggregate).values("value")[:1])
+
+    for chunk in storage.chunks(cluster_ids):
+        Cluster.objects.filter(pk__in=chunk).update(
+            size=Coalesce(per_cluster(Count("id")), 0),
+            source_count=Coalesce(per_cluster(Count("source", distinct=True)), 0),
+            first_seen=Coalesce(per_cluster(Min("created_at")), F("first_seen")),
+            last_seen=Coalesce(per_cluster(Max("created_at")), F("last_seen")),
+        )
