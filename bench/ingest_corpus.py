@@ -1,6 +1,7 @@
 """Whole ingestion (parse, normalise, sanitise, dedupe, store) beside feedparser's parse alone.
 
 Usage: .venv/bin/python bench/ingest_corpus.py [--copies 40] [--broken 4] [--keep-db]
+                                             [--database-url postgres://…/an_empty_database]
 
 The corpus is every real feed under tests/testdata/ingest/feeds (RSS 2.0, RSS 1.0/RDF, Atom,
 with the encoding traps), replicated `--copies` times with each copy's GUIDs, ids, links and
@@ -65,8 +66,8 @@ def rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def setup_django(db_path):
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+def setup_django(db_path, url=None):
+    os.environ["DATABASE_URL"] = url or f"sqlite:///{db_path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "epitope.settings.test")
     import django
 
@@ -168,11 +169,15 @@ def main():
     parser.add_argument("--copies", type=int, default=40, help="replicas of the real feeds (default 40)")
     parser.add_argument("--broken", type=int, default=4, help="truncated feeds added, read by the fallback (default 4)")
     parser.add_argument("--keep-db", action="store_true", help="leave the SQLite file for inspection")
+    parser.add_argument("--database-url", help="run on this (empty, disposable) database instead, e.g. PostgreSQL")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="epitope-bench-")
     db = Path(tmp) / "bench.sqlite3"
-    setup_django(db)
+    setup_django(db, args.database_url)
+    from django.db import connection
+
+    print(f"Database: {connection.vendor}" + ("" if args.database_url else " (a fresh file, WAL)"))
     docs = corpus(args.copies, args.broken)
     size = sum(len(d) for _, d in docs)
     print(f"Corpus: {len(list(FEEDS.glob('*.xml')))} real feeds from {FEEDS.relative_to(ROOT)}, replicated "
@@ -222,7 +227,10 @@ def main():
           f"{fallback.cpu / ingest_cpu:.0%}); the rest hashing, clustering and SQLite writes. "
           f"Classification adds {e_classify.cpu / ingest_cpu:.0%}")
     print(f"Peak RSS: {peak:.0f} MB after ingestion (Django and the corpus loaded: {base_rss:.0f} MB before)")
-    if args.keep_db:
+    if args.database_url:
+        empty_database()
+        os.rmdir(tmp)
+    elif args.keep_db:
         print(f"Database kept at {db}")
     else:
         for suffix in ("", "-wal", "-shm"):

@@ -171,3 +171,15 @@ def test_an_item_another_writer_stored_meanwhile_counts_as_a_duplicate(sources, 
     assert Item.objects.get(identity="guid:raced").title == "theirs"
     assert Item.objects.filter(title=LUPUS.title).exists()
     assert not Cluster.objects.filter(size=0).exists()  # the cluster planned for ours is not left empty
+
+
+def test_a_story_counts_each_source_once_however_many_copies_it_sends(sources):
+    press, news, *_ = sources
+    copies = [Record(title=f"Microproteins as vaccine targets ({n})", link=f"https://a.example/{n}",
+                     summary=SYNDICATED_TEXT) for n in range(3)]
+    ingest_records(press, copies[:1])
+    ingest_records(press, copies[1:])  # more copies from the same source, in a later run
+    ingest_records(news, [Record(title="Microproteins as vaccine targets", link="https://b.example/1",
+                                 summary=SYNDICATED_TEXT)])
+    cluster = Cluster.objects.get()
+    assert (cluster.size, cluster.source_count) == (4, 2)

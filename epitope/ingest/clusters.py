@@ -48,8 +48,8 @@ def assign_clusters(rows, plans, now):
     creating clusters for new stories (sized here) and merging stored ones an item bridges.
     `keys[i]` is what row i must store: its keys but those its cluster already holds, so a
     story holds each key once however many copies it has, and finding it stays one row per
-    cluster. Call inside the transaction that stores the rows, then `store_keys`,
-    `grow_clusters(grown, …)` and `refresh_clusters(merged)` once they are written: keys, clusters
+    cluster. Call inside the transaction that stores the rows, then `grow_clusters(grown, …)`
+    before they are written and `store_keys` and `refresh_clusters(merged)` after: keys, clusters
     and items commit (or vanish) together, so a killed run never leaves an item without its cluster.
     """
     from .models import Cluster, Item
@@ -219,9 +219,10 @@ def hand_over_keys(item):
 
 
 def grow_clusters(added, source_id, now):
-    """Count items stored `now` from `source_id` into clusters that had items: `added` is {cluster id: n}.
+    """Count the items about to be stored `now` from `source_id` into clusters that already had
+    items: `added` is {cluster id: n}. Call before inserting them.
 
-    Incremental (size + n; one more source unless an earlier item came from it), so the cost
+    Incremental (size + n; one more source unless a stored item came from it), so the cost
     does not grow with the number of copies a story has.
     """
     from .models import Cluster, Item
@@ -236,9 +237,9 @@ def grow_clusters(added, source_id, now):
     else:
         new_source = (
             f"CASE WHEN EXISTS (SELECT 1 FROM {storage.table(Item)} i WHERE i.{qn('cluster_id')} = {clusters}.{qn('id')} "
-            f"AND COALESCE(i.{qn('source_id')}, 0) = %s AND i.{qn('created_at')} < %s) THEN 0 ELSE 1 END"
+            f"AND COALESCE(i.{qn('source_id')}, 0) = %s) THEN 0 ELSE 1 END"
         )  # COALESCE keeps the planner on the cluster's index: a source's own index may hold millions
-        params = [[n, source_id, at, at, pk] for pk, n in sorted(added.items())]
+        params = [[n, source_id, at, pk] for pk, n in sorted(added.items())]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {clusters} SET {qn('size')} = {qn('size')} + %s, "

@@ -237,13 +237,13 @@ def _write(source, prepared, summary):
     storage.update(Item, changed, [*_FIELDS, "updated_at"], now=now)
     if new_rows:
         keys, grown, merged = clusters.assign_clusters(new_rows, plans, now)
+        clusters.grow_clusters(grown, source_id, now)  # before the insert: "a new source?" asks stored items
         written = dict(storage.insert(Item, new_rows, returning=("identity", "id"), conflict="identity", now=now))
         holder = {row["cluster_id"]: written[row["identity"]] for row in new_rows if row["identity"] in written}
         # A row that raced hands the keys it was to hold for its story to a row that was written.
         clusters.store_keys([(written.get(row["identity"]) or holder.get(row["cluster_id"]), row_keys)
-                           for row, row_keys in zip(new_rows, keys)
-                           if row["identity"] in written or row["cluster_id"] in holder])
-        clusters.grow_clusters(grown, source_id, now)
+                             for row, row_keys in zip(new_rows, keys)
+                             if row["identity"] in written or row["cluster_id"] in holder])
         clusters.refresh_clusters(merged)
         raced = [row for row in new_rows if row["identity"] not in written]
         if raced:  # another writer stored these since we looked: theirs stand, ours were repeats
