@@ -135,6 +135,9 @@ def test_sources_command_adds_lists_pauses_resumes_and_removes():
     assert not Source.objects.exists()
 
 
+# The worker closes its database connection between cycles, as a long-running process should;
+# on PostgreSQL that would end a test wrapped in one transaction.
+@pytest.mark.django_db(transaction=True)
 def test_worker_runs_due_sources_through_the_database_task_queue(httpserver, settings):
     from django_tasks_db.models import DBTaskResult
 
