@@ -19,6 +19,23 @@ pytestmark = pytest.mark.django_db
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Keep the raw WSGI handler from closing the test's connection after each request.
+
+    Django's test Client does the same; on PostgreSQL a closed connection ends the test's
+    transaction, and every later request would fail.
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def site():
     site = f.hub_site()

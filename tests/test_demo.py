@@ -40,6 +40,7 @@ def printed_password(output):
     return match.group(1)
 
 
+@pytest.mark.django_db(transaction=True)  # the demo's worker closes its connection
 def test_running_twice_creates_nothing_twice_and_prints_the_same_working_login(settings, tmp_path, client):
     first = run_demo(settings, tmp_path)
     after_first = counts()
@@ -114,6 +115,7 @@ def test_admin_login_keeps_its_password_file_and_never_overwrites_a_changed_pass
     assert get_user_model().objects.get(username="admin").check_password("changed-by-the-developer")
 
 
+@pytest.mark.django_db(transaction=True)  # the demo's worker closes its connection
 def test_demo_on_the_database_task_queue_is_searchable_at_once(settings, tmp_path, client):
     # The embedded default queues search-index updates; `epitope demo` runs them before serving.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
