@@ -43,3 +43,15 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Turn on the page cache (off in the test settings) with an empty store."""
+    from epitope.core import cache
+
+    settings.MIDDLEWARE = ["epitope.core.middleware.PageCacheMiddleware", *settings.MIDDLEWARE]
+    settings.EPITOPE_PAGE_CACHE_TIMEOUT = 600
+    cache.clear()
+    yield
+    cache.clear()

@@ -9,20 +9,12 @@ from epitope.core import cache
 from epitope.core.serving import PageCacheApplication
 from epitope.core.site_setup import ensure_hub
 from tests import factories as f
+from tests.page_cache_support import is_cached
 from tests.privacy_pages import policy_pages, publish_version
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 HUB_VARIANTS = ["/cancer-immunology/", "/cancer-immunology/?page=2", "/cancer-immunology/?type=news"]
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.MIDDLEWARE = ["epitope.core.middleware.PageCacheMiddleware", *settings.MIDDLEWARE]
-    settings.EPITOPE_PAGE_CACHE_TIMEOUT = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -38,10 +30,6 @@ def site():
 
 def fresh(page):
     return type(page).objects.get(pk=page.pk)
-
-
-def is_cached(path):
-    return cache.lookup(RequestFactory().get(path).META) is not None
 
 
 def prime(client, paths):

@@ -5,11 +5,10 @@ import datetime
 import feedparser
 import pytest
 from django.db import connection
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from epitope.core import cache
 from tests import factories as f
+from tests.page_cache_support import is_cached
 
 pytestmark = pytest.mark.django_db
 
@@ -130,19 +129,6 @@ def test_hub_feed_filters_through_the_hub_listing(client, site):
     assert [e.title for e in feed.entries] == [CHECKPOINT["title"]]
     feed = feedparser.parse(client.get("/cancer-immunology/feed/json/?target=cd19&type=news").content)
     assert client.get("/cancer-immunology/feed/atom/?target=nope").status_code == 404
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.MIDDLEWARE = ["epitope.core.middleware.PageCacheMiddleware", *settings.MIDDLEWARE]
-    settings.EPITOPE_PAGE_CACHE_TIMEOUT = 600
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def is_cached(path):
-    return cache.lookup(RequestFactory().get(path).META) is not None
 
 
 def test_filtered_hubs_are_cached(client, site, page_cache):

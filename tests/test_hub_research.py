@@ -4,12 +4,11 @@ import datetime
 import re
 
 import pytest
-from django.test import RequestFactory
 
-from epitope.core import cache
 from epitope.ingest.pipeline import ingest_records
 from epitope.ingest.records import Record
 from tests import factories as f
+from tests.page_cache_support import is_cached
 
 pytestmark = pytest.mark.django_db
 
@@ -113,19 +112,6 @@ def test_links_that_are_not_web_addresses_are_not_linked(client, site):
                    [record(50, ("CAR-T cells in myeloma", "CAR-T cells for myeloma patients."), 0, link="javascript:alert(1)")])
     html = panel(client.get("/cancer-immunology/").content.decode())
     assert "CAR-T cells in myeloma" in html and "javascript:" not in html
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.MIDDLEWARE = ["epitope.core.middleware.PageCacheMiddleware", *settings.MIDDLEWARE]
-    settings.EPITOPE_PAGE_CACHE_TIMEOUT = 600
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def is_cached(path):
-    return cache.lookup(RequestFactory().get(path).META) is not None
 
 
 def test_new_public_research_purges_the_cached_hubs(client, site, page_cache):
