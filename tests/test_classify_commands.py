@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,11 +54,35 @@ def test_eval_prints_per_facet_rows_for_both_sets():
     out = io.StringIO()
     call_command("classify-eval", stdout=out)
     text = out.getvalue()
-    assert "pubmed (tuning set): 171 records, 116 with MeSH labels" in text
-    assert "europepmc (held out)" in text
-    for row in ("relevance", "modality", "cancer_type", "target", "evidence: model system"):
-        assert any(line.startswith(row) for line in text.splitlines()), row
+    assert "tuning: PubMed: 171 records, 116 labelled" in text
+    assert "held out: Europe PMC + ClinicalTrials.gov" in text
+    header = next(line for line in text.splitlines() if line.startswith("facet"))
+    assert header.split() == ["facet", "support", "pred", "hits", "prec", "rec", "F1"]
+    for row in ("relevance", "modality", "cancer_type", "target", "evidence: phase", "evidence: model system",
+                "all facets (pooled)"):
+        assert len(re.findall(rf"^{re.escape(row)} +\d+ ", text, re.M)) == 2, row  # once per set
     assert "targets: relevance F1 >= 0.9" in text
+
+
+def test_eval_by_concept_adds_rows_under_their_facet():
+    out = io.StringIO()
+    call_command("classify-eval", "--by-concept", str(DATA / "europepmc" / "search_cancer_core.json"), stdout=out)
+    lines = out.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("cancer_type"))
+    concept_rows = []
+    for line in lines[start + 1:]:
+        if not line.startswith("  "):
+            break
+        concept_rows.append(line.split())
+    assert concept_rows  # the Europe PMC "cancer" search has cancer types labelled
+    cancer_type = lines[start].split()
+    # The facet's support is the sum of its concepts' supports.
+    assert int(cancer_type[1]) <= sum(int(row[1]) for row in concept_rows)
+
+
+def test_eval_refuses_a_missing_path_clearly(tmp_path):
+    with pytest.raises(CommandError, match="no such file or folder"):
+        call_command("classify-eval", str(tmp_path / "nothing-here"), stdout=io.StringIO())
 
 
 def test_a_trial_registry_record_gets_its_phase_from_the_registry():

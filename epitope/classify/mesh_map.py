@@ -52,15 +52,41 @@ mapping is deliberately conservative: a heading maps only where its meaning is t
 | Publication type Clinical Trial, Phase I … IV | evidence | phase-1 … phase-4 |
 | Publication type Clinical Trial; Randomized Controlled Trial; Controlled Clinical Trial | evidence | human-trial |
 | Publication type Review; Systematic Review; Meta-Analysis | evidence | review |
-| ClinicalTrials.gov phase EARLY_PHASE1, PHASE1 … PHASE4 (signal only, not a MeSH label) | evidence | phase-1 … phase-4 |
+| ClinicalTrials.gov phase EARLY_PHASE1, PHASE1 … PHASE4 (a signal when classifying; a label when evaluating) | evidence | phase-1 … phase-4 |
+| ClinicalTrials.gov study type INTERVENTIONAL (label when evaluating only) | evidence | human-trial |
 
-Relevance (gold): the record has an immunotherapy-type heading — Immunotherapy and its
-descendants (Immunotherapy, Adoptive / Active / Passive), Receptors, Chimeric Antigen, Immune
-Checkpoint Inhibitors, Cancer Vaccines, Oncolytic Virotherapy, Antibodies, Bispecific,
-Immunoconjugates, the checkpoint drugs above, Lymphocytes, Tumor-Infiltrating — AND a neoplasm
-heading (any Neoplasms-tree disease heading: the cancer types above, or a heading naming a
-neoplasm, carcinoma, lymphoma, leukaemia, melanoma, sarcoma, myeloma, glioma or -blastoma, not a
-protein, cell line or drug that merely contains such a word).
+Relevance (gold), decided on what "cancer immunology" means, not on what the classifier does:
+a record is relevant when it has a neoplasm heading AND an immune heading.
+
+- Neoplasm heading: any Neoplasms-tree disease heading — the cancer types above, "Neoplasms",
+  or a heading naming a neoplasm, carcinoma, lymphoma, leukaemia, melanoma, sarcoma, myeloma,
+  glioma or -blastoma — but not a protein, cell line, drug, stage or process that merely
+  contains such a word ("Cell Line, Tumor", "Promyelocytic Leukemia Protein", "Neoplasm Staging").
+- Immune heading, any of:
+  * an immunotherapy heading (what is given): Immunotherapy and its Adoptive / Active / Passive
+    children, Receptors, Chimeric Antigen, Immune Checkpoint Inhibitors and the checkpoint drugs,
+    Cancer Vaccines, mRNA Vaccines, Oncolytic Virotherapy / Viruses, Antibodies, Bispecific,
+    Immunoconjugates (ADCs: a modality the issue lists), Antineoplastic Agents, Immunological,
+    Cytokine Release Syndrome (the toxicity of T-cell-redirecting therapy);
+  * a tumour-immunology heading (what is studied): Lymphocytes, Tumor-Infiltrating; Tumor Escape;
+    Immune Evasion; Tumor-Associated Macrophages; Myeloid-Derived Suppressor Cells; the T-cell
+    headings (T-Lymphocytes and its Cytotoxic / Regulatory / Helper-Inducer, CD4- and
+    CD8-Positive children); Killer Cells, Natural; Natural Killer T-Cells; Dendritic Cells;
+    Antigens, Neoplasm; Antigen Presentation; Immune Checkpoint Proteins; Programmed Cell Death 1
+    Receptor; B7-H1 Antigen; CTLA-4 Antigen; Receptors, Antigen, T-Cell; Immunologic Surveillance;
+    Immunity, Cellular;
+  * a qualified heading, where the source gives qualifiers (PubMed, Europe PMC): a neoplasm
+    heading or Tumor Microenvironment qualified "/immunology" (the indexer's own statement that
+    the paper is about the tumour's immunology), or Antibodies, Monoclonal (Humanized) qualified
+    "/therapeutic use" (antibody therapy, as opposed to an antibody used as a lab reagent).
+
+Generic immune-cell headings without a tumour-immunology meaning (Macrophages, Lymphocytes,
+Immunity, Innate) do not count by themselves; with a neoplasm "/immunology" qualifier they are
+not needed. Headings are written "Descriptor" or "Descriptor/qualifier/qualifier".
+
+ClinicalTrials.gov studies (`derivedSection`) give condition and intervention MeSH terms without
+qualifiers; their phases (designModule.phases) and an INTERVENTIONAL study type ("evidence:
+human-trial") are labels too.
 """
 
 from __future__ import annotations
@@ -193,6 +219,7 @@ HEADING_CONCEPTS: dict[str, tuple[str, ...]] = {
     "PHASE2": ("evidence:phase-2",),
     "PHASE3": ("evidence:phase-3",),
     "PHASE4": ("evidence:phase-4",),
+    "INTERVENTIONAL": ("evidence:human-trial",),
     "Review": ("evidence:review",),
     "Systematic Review": ("evidence:review",),
     "Meta-Analysis": ("evidence:review",),
@@ -200,10 +227,26 @@ HEADING_CONCEPTS: dict[str, tuple[str, ...]] = {
 
 IMMUNOTHERAPY_HEADINGS = frozenset({
     "Immunotherapy", "Immunotherapy, Adoptive", "Immunotherapy, Active", "Immunotherapy, Passive",
-    "Receptors, Chimeric Antigen", "Immune Checkpoint Inhibitors", "Cancer Vaccines",
-    "Oncolytic Virotherapy", "Antibodies, Bispecific", "Immunoconjugates", "Nivolumab",
-    "Pembrolizumab", "Ipilimumab", "Lymphocytes, Tumor-Infiltrating",
+    "Receptors, Chimeric Antigen", "Immune Checkpoint Inhibitors", "Cancer Vaccines", "mRNA Vaccines",
+    "Oncolytic Virotherapy", "Oncolytic Viruses", "Antibodies, Bispecific", "Immunoconjugates",
+    "Ado-Trastuzumab Emtansine", "Nivolumab", "Pembrolizumab", "Ipilimumab",
+    "Antineoplastic Agents, Immunological", "Cytokine Release Syndrome",
 })
+TUMOUR_IMMUNOLOGY_HEADINGS = frozenset({
+    "Lymphocytes, Tumor-Infiltrating", "Tumor Escape", "Immune Evasion", "Tumor-Associated Macrophages",
+    "Myeloid-Derived Suppressor Cells", "T-Lymphocytes", "T-Lymphocytes, Cytotoxic",
+    "T-Lymphocytes, Regulatory", "T-Lymphocytes, Helper-Inducer", "CD4-Positive T-Lymphocytes",
+    "CD8-Positive T-Lymphocytes", "Killer Cells, Natural", "Natural Killer T-Cells", "Dendritic Cells",
+    "Antigens, Neoplasm", "Antigen Presentation", "Immune Checkpoint Proteins",
+    "Programmed Cell Death 1 Receptor", "B7-H1 Antigen", "CTLA-4 Antigen", "Receptors, Antigen, T-Cell",
+    "Immunologic Surveillance", "Immunity, Cellular",
+})
+# Descriptor → qualifiers that make it an immune heading (see the docstring).
+_QUALIFIED_IMMUNE = {
+    "Tumor Microenvironment": {"immunology"},
+    "Antibodies, Monoclonal": {"therapeutic use"},
+    "Antibodies, Monoclonal, Humanized": {"therapeutic use"},
+}
 
 _NEOPLASM_WORDS = re.compile(
     r"neoplasm|carcinoma|lymphoma|leukemia|melanoma|sarcoma|myeloma|glioma|blastoma|mesothelioma|"
@@ -219,6 +262,12 @@ _NOT_A_DISEASE = re.compile(
     re.IGNORECASE,
 )
 _MICE = re.compile(r"^Mice(,|$)")
+
+
+def split_heading(heading: str) -> tuple[str, frozenset[str]]:
+    """Return (descriptor, qualifiers) of "Descriptor/qualifier/qualifier"."""
+    descriptor, *qualifiers = (heading or "").split("/")
+    return descriptor.strip(), frozenset(q.strip().lower() for q in qualifiers if q.strip())
 
 
 def heading_concepts(heading: str) -> tuple[str, ...]:
@@ -244,13 +293,28 @@ def is_immunotherapy_heading(heading: str) -> bool:
     return heading.strip() in IMMUNOTHERAPY_HEADINGS
 
 
+def is_immune_heading(heading: str) -> bool:
+    """True for an immunotherapy or tumour-immunology heading, or an immune-qualified one."""
+    descriptor, qualifiers = split_heading(heading)
+    if descriptor in IMMUNOTHERAPY_HEADINGS or descriptor in TUMOUR_IMMUNOLOGY_HEADINGS:
+        return True
+    if "immunology" in qualifiers and is_neoplasm_heading(descriptor):
+        return True
+    return bool(qualifiers & _QUALIFIED_IMMUNE.get(descriptor, frozenset()))
+
+
 def gold_labels(headings) -> dict:
-    """Return the evaluation labels MeSH headings imply: relevance and {facet: {concepts}}."""
+    """Return the evaluation labels headings imply: relevance and {facet: {concepts}}.
+
+    `headings` are MeSH headings ("Descriptor" or "Descriptor/qualifier…"), publication types
+    and registry phases, as one list.
+    """
     headings = [h.strip() for h in headings if h and h.strip()]
+    descriptors = [split_heading(h)[0] for h in headings]
     facets: dict[str, set[str]] = {}
-    for heading in headings:
-        for ref in heading_concepts(heading):
+    for descriptor in descriptors:
+        for ref in heading_concepts(descriptor):
             facet, _, concept = ref.partition(":")
             facets.setdefault(facet, set()).add(concept)
-    relevant = any(map(is_immunotherapy_heading, headings)) and any(map(is_neoplasm_heading, headings))
+    relevant = any(map(is_immune_heading, headings)) and any(map(is_neoplasm_heading, descriptors))
     return {"relevant": relevant, "facets": facets}

@@ -1,27 +1,35 @@
-"""`epitope classify-eval [PATH...]`: score the classifier against MeSH-derived labels."""
+"""`epitope classify-eval [PATH...]`: score the classifier against labels from the sources' index terms."""
 
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from epitope.classify.evaluate import default_datasets, evaluate, format_table, format_targets, load_records
+from epitope.ingest.records import IngestError
 
 
 class Command(BaseCommand):
-    help = "Print precision, recall and F1 per facet on real PubMed / Europe PMC records (MeSH hidden)."
+    help = ("Print precision, recall, F1 and support per facet on real PubMed, Europe PMC and "
+            "ClinicalTrials.gov records (index terms hidden from the classifier): tuning and held-out sets.")
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="*", help="files or folders of PubMed XML / Europe PMC JSON")
+        parser.add_argument("paths", nargs="*",
+                            help="files or folders of PubMed XML / Europe PMC / ClinicalTrials.gov v2 JSON")
         parser.add_argument("--errors", action="store_true", help="list every miss and false alarm")
+        parser.add_argument("--by-concept", action="store_true", help="add a row per concept under each facet")
 
-    def handle(self, *args, paths=(), errors=False, **options):
+    def handle(self, *args, paths=(), errors=False, by_concept=False, **options):
         datasets = [(", ".join(paths), list(paths))] if paths else default_datasets(Path(settings.BASE_DIR))
         results = []
         for name, files in datasets:
-            result = evaluate(load_records(files), name=name)
+            try:
+                records = load_records(files)
+            except (OSError, IngestError) as exc:
+                raise CommandError(str(exc)) from None
+            result = evaluate(records, name=name)
             results.append(result)
-            self.stdout.write(format_table(result) + "\n")
+            self.stdout.write(format_table(result, by_concept=by_concept) + "\n")
             if errors and result.errors:
                 self.stdout.write("\n".join("  " + e for e in result.errors) + "\n")
             self.stdout.write("\n")
