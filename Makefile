@@ -39,7 +39,7 @@ test: $(STAMP) browser-deps
 test-postgres: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser" --ds=epitope.settings.test_postgres -p no:randomly $(PYTEST_ARGS)
 
-# The production configuration (gunicorn, production settings) over the demo data on loopback.
+# The production configuration (granian, production settings) over the demo data on loopback.
 serve: $(STAMP)
 	$(BIN)/epitope demo --no-serve --port $(PORT)
 	$(BIN)/epitope serve --port $(PORT)

@@ -3,14 +3,14 @@
     .venv/bin/python bench/hub_load.py [--articles 300] [--duration 10] [--connections 16]
 
 Builds its own site under var/bench/ (the demo content plus generated articles, its own SQLite
-file), starts gunicorn exactly as `epitope serve` does (production settings, loopback), warms
+file), starts granian exactly as `epitope serve` does (production settings, loopback), warms
 every rendition, then measures with wrk, in one run:
 
   (a) the Epitope hub page with the page cache off     (b) the same page cached
   (c) an article page, cached and uncached
   (d) a stock Wagtail-style listing of 20 cards (no prefetching; bench/hub_bench/)
   (e) the cached hub HTML as a static file from nginx (python's http.server if nginx is missing)
-  (f) the same HTML from a trivial WSGI app under the same gunicorn: the server's own ceiling
+  (f) the same HTML from a trivial WSGI app under the same granian: the server's own ceiling
 
 and prints requests/s, p50 and p99 beside the issue's targets. No figure here is a test.
 """
@@ -28,10 +28,12 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
+BENCH_DIR = Path(os.environ.get("EPITOPE_BENCH_DIR", ROOT / "var" / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from epitope.core.management.commands.serve import gunicorn_argv, server_environment  # noqa: E402
+from epitope.core.management.commands.serve import (  # noqa: E402
+    default_threads, default_workers, server_argv, server_environment,
+)
 
 HUB = "/cancer-immunology/"
 STOCK = "/bench/stock-listing/"
@@ -63,7 +65,7 @@ def prepare_site(articles):
 
 
 class Server:
-    """gunicorn as `epitope serve` starts it, with the bench settings (production + the stock page)."""
+    """granian as `epitope serve` starts it, with the bench settings (production + the stock page)."""
 
     def __init__(self, page_cache, workers, threads, app=None, health="/"):
         self.port = free_port()
@@ -71,11 +73,9 @@ class Server:
         env["DJANGO_SETTINGS_MODULE"] = "hub_bench.settings"
         env["EPITOPE_PAGE_CACHE_TIMEOUT"] = "3600" if page_cache else "0"
         self.env, self.health = env, health
-        self.argv = gunicorn_argv("127.0.0.1", self.port, workers, threads)
-        name = "cached" if page_cache else "uncached"
-        if app:
-            self.argv[1], name = app, "ceiling"
-        self.log = open(BENCH_DIR / f"gunicorn-{name}.log", "w")
+        name = "ceiling" if app else "cached" if page_cache else "uncached"
+        self.argv = server_argv("127.0.0.1", self.port, workers, threads, **({"app": app} if app else {}))
+        self.log = open(BENCH_DIR / f"server-{name}.log", "w")
 
     def collectstatic(self):
         run([sys.executable, "-m", "epitope.cli", "collectstatic", "--noinput", "--verbosity", "0"], self.env)
@@ -201,8 +201,8 @@ def main():
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--threads", type=int, default=default_threads())
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("bench: wrk is missing (apt-get install wrk)")
@@ -235,13 +235,13 @@ def main():
     ceiling = Server(page_cache=True, workers=args.workers, threads=args.threads, app="hub_bench.static_wsgi:application")
     ceiling.env["EPITOPE_BENCH_HTML"] = str(BENCH_DIR / "static-baseline" / "html" / HUB.strip("/") / "index.html")
     with ceiling as server:
-        measure("(f) gunicorn ceiling: same HTML, trivial WSGI app", server.url(HUB))
+        measure("(f) server ceiling: same HTML, trivial WSGI app", server.url(HUB))
 
     report(results, args, article, (load_before, os.getloadavg()[0]))
 
 
 def report(results, args, article, load):
-    print(f"\nEpitope hub load: wrk -t2 -c{args.connections} -d{args.duration}s, gunicorn {args.workers} workers "
+    print(f"\nEpitope hub load: wrk -t2 -c{args.connections} -d{args.duration}s, granian {args.workers} workers "
           f"x {args.threads} threads, production settings, {args.articles} articles, {os.cpu_count()} cores")
     print(f"hub {HUB}  article {article}")
     print(f"1-minute load average {load[0]:.1f} before, {load[1]:.1f} after (other work on the machine skews every figure)\n")

@@ -1,4 +1,4 @@
-"""`epitope serve` for real: gunicorn with the production settings on a loopback port."""
+"""`epitope serve` for real: granian with the production settings on a loopback port."""
 
 import json
 import os
@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -71,3 +72,23 @@ def test_static_files_are_fingerprinted_compressed_and_cached_for_ever(server):
     assert status == 200
     assert headers["Content-Encoding"] in ("br", "gzip")
     assert "immutable" in headers["Cache-Control"] and "max-age=315360000" in headers["Cache-Control"]
+
+
+def test_cached_pages_come_back_whole_from_the_fast_path_with_head_and_conditional_get(server):
+    get(server["base"] + "/")  # the first anonymous visit stores the page
+    status, headers, body = get(server["base"] + "/")
+    assert status == 200 and headers["X-Epitope-Cache"] == "hit"
+    assert headers["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in headers
+    assert int(headers["Content-Length"]) == len(body) and b"</html>" in body
+
+    request = urllib.request.Request(server["base"] + "/", method="HEAD")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200 and response.read() == b""
+        assert response.headers["ETag"] == headers["ETag"]
+
+    try:
+        get(server["base"] + "/", **{"If-None-Match": headers["ETag"]})
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 304 and exc.read() == b""
+    else:
+        pytest.fail("a visitor whose copy is current should get 304 Not Modified")

@@ -1,4 +1,4 @@
-"""The server's own ceiling: a WSGI app that only returns the cached hub HTML, under the same gunicorn."""
+"""The server's own ceiling: a WSGI app that only returns the cached hub HTML, under the same server."""
 
 import os
 
