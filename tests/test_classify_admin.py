@@ -135,9 +135,10 @@ def test_bulk_ingested_items_are_classified(source):
     assert item.cluster.relevance == round(stored.relevance, 4) > soil.cluster.relevance  # leads rank by it
     # An item that changes is classified again.
     ingest_records(source, [record(2, "CD19 CAR-T cells in children with leukaemia",
-                                  "In mice, TCR-T cells cleared leukaemia and the treated mice lived longer.", 5)])
+                                  "In mice, CAR-T cells given with pembrolizumab cleared leukaemia and the treated "
+                                  "mice lived longer.", 5)])
     stored = stored_for(item)
-    assert "modality:tcr-t" in stored.concepts and "modality:car-t" in stored.concepts  # the title still says CAR-T
+    assert "modality:pd-1-inhibitor" in stored.concepts and "modality:car-t" in stored.concepts
     assert stored.evidence_badge == "Mouse study"
 
 

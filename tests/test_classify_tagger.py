@@ -163,8 +163,55 @@ def test_empty_and_odd_input():
     assert classify("αβγ — ‐ – / ()", "  \n\t").facets["modality"] == []
 
 
-def test_a_review_is_badged_as_a_review_even_when_it_cites_trials():
+def test_a_review_is_badged_as_a_review_and_not_filed_under_the_phases_it_cites():
     result = classify("CAR-T cells in solid tumours: a systematic review",
                       "We review phase I and phase II trials of CAR T cells in glioblastoma.")
     assert result.evidence_badge == "Review"
-    assert {"phase-1", "phase-2", "review"} <= set(tags(result, "evidence"))
+    assert set(tags(result, "evidence")) == {"review"}  # not under ?evidence=phase-1
+
+
+def test_a_car_of_unstated_cell_type_is_car_t_unless_the_record_names_another_car_cell():
+    plain = classify("", "Patients with lymphoma received a CD19-directed chimeric antigen receptor product.")
+    assert set(tags(plain, "modality")) == {"car-t"}
+    assert tags(plain, "modality")["car-t"].spans[0].text == "chimeric antigen receptor"
+    nk = classify("CAR-NK cells from cord blood in lymphoma",
+                  "Natural killer cells engineered with a chimeric antigen receptor (CAR) were infused.")
+    assert set(tags(nk, "modality")) == {"car-nk"}
+
+
+def test_a_rival_modality_named_in_passing_is_a_comparison_not_a_tag():
+    text = ("Bispecific T-cell engagers bind CD3 on T cells and DLL3 on tumour cells. Unlike CAR-T "
+            "therapy, they come off the shelf.")
+    engager = classify("A bispecific T-cell engager extends survival in small-cell lung cancer", text)
+    assert set(tags(engager, "modality")) == {"bispecific"}
+    both = classify("Bispecific antibodies or CAR-T cells after relapse in small-cell lung cancer", text)
+    assert {"bispecific", "car-t"} <= set(tags(both, "modality"))  # the title names both
+    untitled = classify("", text)
+    assert {"bispecific", "car-t"} <= set(tags(untitled, "modality"))  # no title to say which is the subject
+    # Named often, a rival is a subject too; and a non-rival (a checkpoint inhibitor given with it) stays.
+    often = classify("CAR-NK cells in lymphoma", "CAR-T cells, CAR-T toxicity and CAR-T cost are compared; "
+                     "pembrolizumab was added.")
+    assert {"car-nk", "car-t", "pd-1-inhibitor"} <= set(tags(often, "modality"))
+
+
+def test_overlapping_phrases_of_one_facet_keep_the_head_or_the_narrower_concept():
+    adc = classify("", "An anti-HER2 antibody-drug conjugate in gastric cancer.")
+    assert set(tags(adc, "modality")) == {"adc"}  # not also a naked "anti-HER2 antibody"
+    car = classify("", "Chimeric antigen receptor T-cell therapy in lymphoma.")
+    assert set(tags(car, "modality")) == {"car-t"}  # not also the broader "T-cell therapy"
+
+
+def test_a_cancer_named_once_in_passing_is_not_the_records_cancer_type():
+    text = "Eradication cures most infections and lowers the risk of gastric cancer."
+    assert tags(classify("Treatment of Helicobacter pylori infection", text), "cancer_type") == {}
+    assert "gastric" in tags(classify("Helicobacter pylori and gastric cancer", text), "cancer_type")
+    twice = classify("Treatment of Helicobacter pylori infection", text + " Gastric cancer screening is advised.")
+    assert "gastric" in tags(twice, "cancer_type")
+
+
+def test_citing_systematic_reviews_does_not_make_a_record_a_review():
+    guideline = classify("A clinical practice guideline for depression",
+                         "Ten systematic reviews and meta-analyses served as the basis for the guideline.")
+    assert "review" not in tags(guideline, "evidence")
+    review = classify("Depression care", "This systematic review pooled 40 randomised trials.")
+    assert "review" in tags(review, "evidence")

@@ -49,6 +49,10 @@ def test_clashing_synonyms_are_refused(tmp_path):
     ([{"id": "a", "label": "A", "facet": "colour"}], "unknown facet"),
     ([{"id": "a", "label": "A", "facet": "modality", "implies": ["target:nope"]}], "implies unknown"),
     ([{"id": "a", "facet": "modality"}], "lacks label"),
+    ([{"id": "a", "label": "A", "facet": "modality", "resolves_to": "nope"}], "resolves to unknown"),
+    ([{"id": "a", "label": "A", "facet": "modality", "resolves_to": "b", "unless": ["t"]},
+      {"id": "b", "label": "B", "facet": "modality"}, {"id": "t", "label": "T", "facet": "target"}],
+     "resolves to unknown modality concept 't'"),
 ])
 def test_malformed_vocabulary_is_refused_with_a_reason(tmp_path, concepts, message):
     with pytest.raises(VocabularyError, match=message):
@@ -89,3 +93,16 @@ def test_words_shared_between_facets_must_be_declared(tmp_path):
     path = tmp_path / "shared.json"
     path.write_text(json.dumps({"version": "t", "shared_synonyms": ["CART19"], "concepts": concepts}))
     assert set(load_vocabulary(path=path).concepts) == {"a", "b"}
+
+
+def test_rival_modalities_must_name_modality_concepts(tmp_path):
+    path = tmp_path / "rivals.json"
+    path.write_text(json.dumps({"version": "t", "rival_modalities": {"groups": [["a", "nope"]]},
+                                "concepts": [{"id": "a", "label": "A", "facet": "modality"}]}))
+    with pytest.raises(VocabularyError, match="nope"):
+        load_vocabulary(path=path)
+
+
+def test_a_concept_can_refuse_automatic_plurals():
+    keys = {k for k, cid, _f, _c in matching_keys(load_vocabulary()) if cid == "review"}
+    assert "systematic review" in keys and "systematic reviews" not in keys

@@ -148,7 +148,7 @@ def _europepmc_headings(record) -> list[str]:
 
 
 def _trial_headings(record) -> tuple[list[str], list[str]]:
-    """Return (MeSH terms of conditions and interventions, phases and study type)."""
+    """Return (MeSH terms of conditions and interventions, phases, study type and CHILD age group)."""
     study = json.loads(record.raw) if record.raw else {}
     derived = study.get("derivedSection", {})
     meshes = [m.get("term", "") for module in ("conditionBrowseModule", "interventionBrowseModule")
@@ -157,6 +157,8 @@ def _trial_headings(record) -> tuple[list[str], list[str]]:
     design_labels = list(design.get("phases", []))
     if design.get("studyType") == "INTERVENTIONAL":
         design_labels.append("INTERVENTIONAL")
+    if "CHILD" in study.get("protocolSection", {}).get("eligibilityModule", {}).get("stdAges", []):
+        design_labels.append("CHILD")
     return [m for m in meshes if m], design_labels
 
 

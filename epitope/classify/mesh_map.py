@@ -54,6 +54,7 @@ mapping is deliberately conservative: a heading maps only where its meaning is t
 | Publication type Review; Systematic Review; Meta-Analysis | evidence | review |
 | ClinicalTrials.gov phase EARLY_PHASE1, PHASE1 … PHASE4 (a signal when classifying; a label when evaluating) | evidence | phase-1 … phase-4 |
 | ClinicalTrials.gov study type INTERVENTIONAL (label when evaluating only) | evidence | human-trial |
+| ClinicalTrials.gov eligibility age group CHILD (label when evaluating only) | evidence | paediatric |
 
 Relevance (gold), decided on what "cancer immunology" means, not on what the classifier does:
 a record is relevant when it has a neoplasm heading AND an immune heading.
@@ -85,8 +86,9 @@ Immunity, Innate) do not count by themselves; with a neoplasm "/immunology" qual
 not needed. Headings are written "Descriptor" or "Descriptor/qualifier/qualifier".
 
 ClinicalTrials.gov studies (`derivedSection`) give condition and intervention MeSH terms without
-qualifiers; their phases (designModule.phases) and an INTERVENTIONAL study type ("evidence:
-human-trial") are labels too.
+qualifiers; their phases (designModule.phases), an INTERVENTIONAL study type ("evidence:
+human-trial") and the CHILD age group (eligibilityModule.stdAges: "evidence: paediatric") are
+labels too.
 """
 
 from __future__ import annotations
@@ -220,6 +222,7 @@ HEADING_CONCEPTS: dict[str, tuple[str, ...]] = {
     "PHASE3": ("evidence:phase-3",),
     "PHASE4": ("evidence:phase-4",),
     "INTERVENTIONAL": ("evidence:human-trial",),
+    "CHILD": ("evidence:paediatric",),  # eligibilityModule.stdAges: under 18 may enrol
     "Review": ("evidence:review",),
     "Systematic Review": ("evidence:review",),
     "Meta-Analysis": ("evidence:review",),

@@ -55,8 +55,25 @@ class Tagger:
         self._immune_cues = frozenset(
             c.id for c in vocabulary.concepts.values() if c.facet == "cue" and c.side == "immune"
         )
+        # (broad, narrow) concept pairs: ancestors, and a generic concept and what it resolves to.
+        self._narrower = frozenset(
+            {(a, c.id) for c in vocabulary.concepts.values() for a in vocabulary.ancestors(c.id)}
+            | {(c.id, other) for c in vocabulary.concepts.values() for other in
+               filter(None, (c.resolves_to, *c.unless))}
+        )
+        self._cancer_side = frozenset(c.id for c in vocabulary.concepts.values() if c.side == "cancer")
+        self._cancer_cues = frozenset(c.id for c in vocabulary.concepts.values()
+                                      if c.facet == "cue" and c.side == "cancer")
+        self._generic = [c for c in vocabulary.concepts.values() if c.resolves_to]
+        self._rivals = []  # (group, {member: its ancestors and descendants in the group})
+        for group in vocabulary.rival_groups:
+            related = {cid: {o for o in group if o in vocabulary.ancestors(cid) or cid in vocabulary.ancestors(o)}
+                       for cid in group}
+            self._rivals.append((group, related))
         # Methods named once are still the paper's own method when computational ("a Monte
         # Carlo simulation toolkit"); lab and animal words are often background in one mention.
+        # (Populations are not: tried on the tuning set, a second-mention rule for "children"
+        # lost more true paediatric tags than false ones.)
         self._model_systems = frozenset(
             vocabulary.descendants("model-system") - {"model-system", "computational"}
             if "model-system" in vocabulary.concepts else ()
@@ -78,7 +95,7 @@ class Tagger:
             for cid, facet, cased in found:
                 if cased is None or _cased_ok(norm, start, end, cased):
                     append((start, -end, facet, cid))
-        return norm, _resolve_overlaps(raw, self._immune_cues)
+        return norm, _resolve_overlaps(raw, self._immune_cues, self._narrower)
 
     # -- classification ---------------------------------------------------------------------
     def classify(self, title: str = "", text: str = "", subjects=()) -> Classification:
@@ -114,6 +131,9 @@ class Tagger:
         norm, hits = self.hits(joined)
         title_end = norm.title_end(len(title))
         nouns = []
+        cancer_types: list[tuple[int, int]] = []  # normalised ranges of cancer-type hits
+        cancer_cues: list[int] = []  # normalised starts of "cancer", "tumour" … hits
+        cancer_cue_ids = self._cancer_cues
         for start, end, facet, cid in hits:
             if facet == "count":
                 # Only a noun with a number just before it can state a count; most have none,
@@ -127,7 +147,13 @@ class Tagger:
                 cues.add(cid)
                 if end <= title_end:
                     in_title.add(cid)
+                if cid in cancer_cue_ids:
+                    cancer_cues.append(start)
                 continue
+            if facet == "cancer_type":
+                cancer_types.append((start, end))
+            elif cid in cancer_cue_ids:
+                cancer_cues.append(start)
             o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
             field_name, f_start, f_end = locate(o_start, o_end)
             if field_name is None:
@@ -148,6 +174,14 @@ class Tagger:
                 field_name, f_start, f_end = locate(span.start, span.end)
                 if field_name:
                     add("evidence", f"phase-{phase}", Span(f_start, f_end, span.text, field_name), "text")
+        self._resolve_generic(found, mentions, in_title)
+        self._drop_rivals(found, in_title)
+        if title.strip() and cancer_types and not any(cid in in_title for cid in self._cancer_side):
+            self._drop_passing_cancer_type(found, cancer_types, cancer_cues)
+        if ("evidence", "review") in found:
+            # A review's evidence is the review: the phases it cites are other papers' trials.
+            for key in [k for k, tag in found.items() if k[1].startswith("phase-") and tag.source == "text"]:
+                del found[key]
         for cid in self._model_systems:
             tag = found.get(("evidence", cid))
             if tag and tag.source == "text" and len(tag.spans) < 2 and cid not in in_title:
@@ -180,6 +214,56 @@ class Tagger:
                     from_subject.add(cid)
 
         return self._assemble(found, cues, mentions, in_title, from_subject, patients)
+
+    def _resolve_generic(self, found, mentions, in_title) -> None:
+        """Give a generic concept's words to the specific concept they stand for (see Concept)."""
+        for generic in self._generic:
+            tag = found.pop((generic.facet, generic.id), None)
+            if tag is None:
+                continue
+            if any((generic.facet, other) in found for other in generic.unless):
+                continue  # "a chimeric antigen receptor" in a CAR-NK paper is the NK cells' CAR
+            target = found.get((generic.facet, generic.resolves_to))
+            if target is None:
+                target = found[(generic.facet, generic.resolves_to)] = Tag(
+                    generic.resolves_to, self.vocabulary.label(generic.resolves_to), [], tag.source)
+            target.spans = sorted(target.spans + tag.spans, key=lambda s: (s.field != "title", s.start))
+            mentions[generic.resolves_to] += mentions.pop(generic.id, 0)
+            if generic.id in in_title:
+                in_title.add(generic.resolves_to)
+
+    def _drop_rivals(self, found, in_title) -> None:
+        """Drop a rival modality the title does not name and the text names only in passing.
+
+        When a title names one of a group of rival modalities (a CAR-NK story, a T-cell engager
+        story), another of the group that the text names once or twice is the comparison
+        ("unlike CAR-T therapy, …"), not what the record is about.
+        """
+        limit = self.vocabulary.rival_max_mentions
+        for group, related in self._rivals:
+            named = {cid for cid in group if cid in in_title and ("modality", cid) in found}
+            if not named:
+                continue
+            for cid in group - named:
+                tag = found.get(("modality", cid))
+                if (tag is not None and tag.source == "text" and not related[cid] & named
+                        and len(tag.spans) <= limit):
+                    del found[("modality", cid)]
+
+    def _drop_passing_cancer_type(self, found, cancer_types, cancer_cues) -> None:
+        """Drop a cancer type named once in a titled record that says nothing else about cancer.
+
+        "… raises the risk of gastric cancer" in a Helicobacter guideline is not a gastric
+        cancer paper; a cancer paper names its cancer in the title, twice, or beside other
+        cancer words.
+        """
+        if len(cancer_types) > 1:
+            return
+        (start, end), = cancer_types
+        if any(not start <= cue < end for cue in cancer_cues):
+            return
+        for key in [k for k, tag in found.items() if k[0] == "cancer_type" and tag.source == "text"]:
+            del found[key]
 
     def _assemble(self, found, cues, mentions, in_title, from_subject, patients) -> Classification:
         vocab = self.vocabulary
@@ -226,11 +310,19 @@ def _cased_ok(norm: Normalised, start: int, end: int, cased: str) -> bool:
 _NO_HIT = dict.fromkeys(("cue", "modality", "cancer_type", "target", "indication", "evidence", "count"), -1)
 
 
-def _resolve_overlaps(raw, immune_cues=frozenset()):
-    """Drop blocked and contained hits; `raw` holds (start, -end, facet, concept) tuples."""
+def _resolve_overlaps(raw, immune_cues=frozenset(), narrower=frozenset()):
+    """Drop blocked and contained hits; `raw` holds (start, -end, facet, concept) tuples.
+
+    Within one facet, of two hits that overlap without one containing the other, one stays:
+    the narrower concept when one is broader than the other ("chimeric antigen receptor T-cell
+    therapy" is CAR-T, not only a T-cell therapy; `narrower` holds (broad, narrow) pairs), else
+    the later, since an English noun phrase ends on its head ("anti-HER2 antibody–drug
+    conjugate" is an ADC, not also an "anti-HER2 antibody").
+    """
     raw.sort()  # by start, then longest first: a plain tuple sort, no key function
     blocks = [(s, -e) for s, e, facet, _ in raw if facet == "block"]
     furthest = dict(_NO_HIT)
+    last: dict[str, int] = {}  # facet → index in `out` of its furthest-reaching hit
     out = []
     for start, neg_end, facet, cid in raw:
         end = -neg_end
@@ -238,13 +330,20 @@ def _resolve_overlaps(raw, immune_cues=frozenset()):
             continue
         if blocks and any(bs <= start and end <= be for bs, be in blocks):
             continue
-        if furthest.get(facet, -1) >= end:
+        reach = furthest.get(facet, -1)
+        if reach >= end:
             continue  # inside a longer hit of the same facet
         if cid in immune_cues and (furthest["modality"] >= end or furthest["target"] >= end):
             continue  # "immune" inside "immune checkpoint inhibitor" is the same evidence
+        if start < reach and facet in last:
+            previous = out[last[facet]]
+            if (cid, previous[3]) in narrower:
+                continue  # the earlier, overlapping hit is the narrower concept: it stays
+            out[last[facet]] = None
         furthest[facet] = end
+        last[facet] = len(out)
         out.append((start, end, facet, cid))
-    return out
+    return [hit for hit in out if hit is not None]
 
 
 # -- module-level cache -----------------------------------------------------------------------

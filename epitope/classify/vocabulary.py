@@ -39,6 +39,12 @@ class Concept:
     implies: tuple[str, ...] = ()  # "facet:concept" tags proved by the same words
     synonyms: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
+    # A generic concept ("chimeric antigen receptor", cell type unstated) is never shown: it
+    # becomes `resolves_to` (CAR-T, what an unqualified CAR nearly always is), unless one of
+    # `unless` (CAR-NK, CAR macrophages) is named in the same record, which it then belongs to.
+    resolves_to: str | None = None
+    unless: tuple[str, ...] = ()
+    plurals: bool = True  # False: "systematic reviews" names others' work, not this record
 
 
 @dataclass
@@ -46,6 +52,10 @@ class Vocabulary:
     version: str
     concepts: dict[str, Concept] = field(default_factory=dict)
     shared_synonyms: frozenset[str] = frozenset()  # normalised words two facets may both claim
+    # Modalities a story is usually about one of and compares with the others ("unlike CAR-T
+    # therapy, engagers come off the shelf"): see `Tagger.classify`.
+    rival_groups: tuple[frozenset[str], ...] = ()
+    rival_max_mentions: int = 2
 
     def ancestors(self, concept_id: str) -> list[str]:
         """Return the parent chain of `concept_id`, nearest first."""
@@ -91,6 +101,9 @@ def _concept_from_dict(raw: dict, where: str) -> Concept:
         implies=tuple(raw.get("implies", ())),
         synonyms=tuple(raw.get("synonyms", ())),
         abbreviations=tuple(raw.get("abbreviations", ())),
+        resolves_to=raw.get("resolves_to") or None,
+        unless=tuple(raw.get("unless", ())),
+        plurals=bool(raw.get("plurals", True)),
     )
 
 
@@ -104,6 +117,8 @@ def load_vocabulary(extra_terms=(), path: Path = VOCABULARY_FILE) -> Vocabulary:
     vocab = Vocabulary(
         version=str(data.get("version") or ""),
         shared_synonyms=frozenset(normalise(s) for s in data.get("shared_synonyms", ())),
+        rival_groups=tuple(frozenset(group) for group in data.get("rival_modalities", {}).get("groups", ())),
+        rival_max_mentions=int(data.get("rival_modalities", {}).get("max_mentions", 2)),
     )
     if not vocab.version:
         raise VocabularyError("vocabulary: the file has no version string")
@@ -176,6 +191,14 @@ def validate(vocab: Vocabulary) -> None:
             facet, _, target = ref.partition(":")
             if vocab.concepts.get(target) is None or vocab.concepts[target].facet != facet:
                 raise VocabularyError(f"vocabulary: {c.id!r} implies unknown {ref!r}")
+        for other in filter(None, (c.resolves_to, *c.unless)):
+            if vocab.concepts.get(other) is None or vocab.concepts[other].facet != c.facet:
+                raise VocabularyError(f"vocabulary: {c.id!r} resolves to unknown {c.facet} concept {other!r}")
+    for group in vocab.rival_groups:
+        unknown = sorted(cid for cid in group if vocab.concepts.get(cid) is None
+                         or vocab.concepts[cid].facet != "modality")
+        if unknown:
+            raise VocabularyError(f"vocabulary: rival modalities name unknown modality concept(s) {unknown}")
     clashes = synonym_clashes(vocab)
     if clashes:
         key, ids = next(iter(clashes.items()))
@@ -237,13 +260,13 @@ def _plural(word: str) -> str | None:
     return word + "s"
 
 
-def _key_forms(key: str) -> set[str]:
+def _key_forms(key: str, plurals: bool = True) -> set[str]:
     forms = set()
     for form in _spelling_variants(key):
         forms.add(form)
         joined = _LETTER_DIGIT.sub("", form)  # "pd 1" → "pd1", "il 2" → "il2"
         forms.add(joined)
-    for form in list(forms):
+    for form in list(forms) if plurals else ():
         head, _, last = form.rpartition(" ")
         plural = _plural(last)
         if plural:
@@ -258,7 +281,7 @@ def matching_keys(vocab: Vocabulary):
             base = normalise(synonym)
             if not base:
                 continue
-            for key in _key_forms(base):
+            for key in _key_forms(base, c.plurals):
                 yield key, c.id, c.facet, None
         for abbreviation in c.abbreviations:
             cased = normalise_keep_case(abbreviation)
