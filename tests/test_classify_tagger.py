@@ -177,6 +177,8 @@ def test_a_car_of_unstated_cell_type_is_car_t_unless_the_record_names_another_ca
     nk = classify("CAR-NK cells from cord blood in lymphoma",
                   "Natural killer cells engineered with a chimeric antigen receptor (CAR) were infused.")
     assert set(tags(nk, "modality")) == {"car-nk"}
+    registry = classify("A study in lymphoma", "", subjects=["CD19 CAR", "Lymphoma"])  # a trial's intervention
+    assert set(tags(registry, "modality")) == {"car-t"} and tags(registry, "modality")["car-t"].source == "subject"
 
 
 def test_a_rival_modality_named_in_passing_is_a_comparison_not_a_tag():

@@ -213,9 +213,10 @@ class Tagger:
                     add(facet, cid, span, "subject")
                     from_subject.add(cid)
 
+        self._resolve_generic(found, mentions, in_title, from_subject)  # a trial's intervention "CD19 CAR" too
         return self._assemble(found, cues, mentions, in_title, from_subject, patients)
 
-    def _resolve_generic(self, found, mentions, in_title) -> None:
+    def _resolve_generic(self, found, mentions, in_title, from_subject=()) -> None:
         """Give a generic concept's words to the specific concept they stand for (see Concept)."""
         for generic in self._generic:
             tag = found.pop((generic.facet, generic.id), None)
@@ -231,6 +232,8 @@ class Tagger:
             mentions[generic.resolves_to] += mentions.pop(generic.id, 0)
             if generic.id in in_title:
                 in_title.add(generic.resolves_to)
+            if generic.id in from_subject:
+                from_subject.add(generic.resolves_to)
 
     def _drop_rivals(self, found, in_title) -> None:
         """Drop a rival modality the title does not name and the text names only in passing.
