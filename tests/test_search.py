@@ -178,3 +178,23 @@ def test_classification_facets_count_and_filter(client, site):
     assert counts["modality"].get("car-t") == 1 and counts["cancer_type"].get("lymphoma") == 1
     assert titles(client.get("/search/?q=trial&cancer_type=lymphoma")) == ["CAR-T cells clear lymphoma in trial"]
     assert titles(client.get("/search/?q=trial&cancer_type=melanoma")) == []
+
+
+def test_a_broad_query_ranks_its_newest_matches_on_postgres(client, site, monkeypatch):
+    """PostgreSQL ranks at most MAX_MATCHES matches, the newest: an older match waits for a narrower query."""
+    from django.db import connection
+
+    from epitope.search import results
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite ranks every match in one FTS5 query")
+    f.article(site["index"], "Melanoma answers", [site["cancer"]], hero=False,
+              standfirst="Melanoma melanoma responses.", date=datetime.date(2020, 1, 1))
+    f.article(site["index"], "Gut bacteria and immunotherapy", [site["cancer"]], hero=False,
+              standfirst="Responses in melanoma differ.", date=datetime.date(2026, 10, 1))
+    monkeypatch.setattr(results, "MAX_MATCHES", 2)
+    response = client.get("/search/?q=melanoma")
+    # The two newest matches, the title match first; the count says there are more.
+    assert titles(response) == ["Personalised mRNA vaccine for melanoma", "Gut bacteria and immunotherapy"]
+    assert "2+ results" in response.content.decode()
+    assert titles(client.get("/search/?q=melanoma+answers")) == ["Melanoma answers"]

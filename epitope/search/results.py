@@ -48,7 +48,7 @@ def ranked_ids(base, terms):
         return []
     from wagtail.search.backends import get_search_backend
 
-    from . import sqlite_ranking
+    from . import postgres_ranking, sqlite_ranking
 
     backend = get_search_backend()
     if sqlite_ranking.applies(backend):  # the backend's own ranking is quadratic on SQLite
@@ -56,6 +56,10 @@ def ranked_ids(base, terms):
         if ids is not None:
             allowed = set(base.filter(pk__in=ids).values_list("pk", flat=True))
             return [pk for pk in ids if pk in allowed]
+    if postgres_ranking.applies(backend):  # the backend's own ranks every match on PostgreSQL
+        ids = postgres_ranking.ranked_object_ids(backend, base, query, MAX_MATCHES)
+        if ids is not None:
+            return ids
     results = base.only("pk").search(query, order_by_relevance=True)
     return [page.pk for page in results[:MAX_MATCHES]]
 
