@@ -209,6 +209,9 @@ def test_a_cancer_named_once_in_passing_is_not_the_records_cancer_type():
     assert "gastric" in tags(classify("Helicobacter pylori and gastric cancer", text), "cancer_type")
     twice = classify("Treatment of Helicobacter pylori infection", text + " Gastric cancer screening is advised.")
     assert "gastric" in tags(twice, "cancer_type")
+    # The indication of a cancer therapy is the record's cancer, named once or not.
+    car_t = classify("CAR-T study", "CAR-T cells for lymphoma patients in a trial.")
+    assert "lymphoma" in tags(car_t, "cancer_type") and car_t.relevant
 
 
 def test_citing_systematic_reviews_does_not_make_a_record_a_review():

@@ -177,7 +177,7 @@ class Tagger:
         self._resolve_generic(found, mentions, in_title)
         self._drop_rivals(found, in_title)
         if title.strip() and cancer_types and not any(cid in in_title for cid in self._cancer_side):
-            self._drop_passing_cancer_type(found, cancer_types, cancer_cues)
+            self._drop_passing_cancer_type(found, cues, cancer_types, cancer_cues)
         if ("evidence", "review") in found:
             # A review's evidence is the review: the phases it cites are other papers' trials.
             for key in [k for k, tag in found.items() if k[1].startswith("phase-") and tag.source == "text"]:
@@ -253,20 +253,22 @@ class Tagger:
                         and len(tag.spans) <= limit):
                     del found[("modality", cid)]
 
-    def _drop_passing_cancer_type(self, found, cancer_types, cancer_cues) -> None:
+    def _drop_passing_cancer_type(self, found, cues, cancer_types, cancer_cues) -> None:
         """Drop a cancer type named once in a titled record that says nothing else about cancer.
 
         "… raises the risk of gastric cancer" in a Helicobacter guideline is not a gastric
-        cancer paper; a cancer paper names its cancer in the title, twice, or beside other
-        cancer words.
+        cancer paper; a cancer paper names its cancer in the title, twice, beside other cancer
+        words, or as the indication of a cancer therapy ("CAR-T cells for lymphoma patients").
+        The word still counts towards relevance, as a cue does.
         """
-        if len(cancer_types) > 1:
+        if len(cancer_types) > 1 or any(facet == "modality" for facet, _cid in found):
             return
         (start, end), = cancer_types
         if any(not start <= cue < end for cue in cancer_cues):
             return
         for key in [k for k, tag in found.items() if k[0] == "cancer_type" and tag.source == "text"]:
             del found[key]
+            cues.add(key[1])
 
     def _assemble(self, found, cues, mentions, in_title, from_subject, patients) -> Classification:
         vocab = self.vocabulary
