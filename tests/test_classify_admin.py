@@ -70,6 +70,10 @@ def test_a_correction_naming_an_unknown_concept_is_refused(editor, site):
     response = editor.post(url, {"action": "add", "facet": "modality", "concept": "melanoma"})
     assert response.status_code == 200
     assert "The vocabulary has no concept “melanoma” in this facet" in response.content.decode()
+    # A generic concept is never shown on its own, so an editor is sent to the specific ones.
+    response = editor.post(url, {"action": "add", "facet": "modality", "concept": "car"})
+    assert response.status_code == 200
+    assert "stands for “car-t” unless the record names car-nk, car-macrophage" in response.content.decode()
 
 
 def test_only_editors_may_correct(client, site, django_user_model):

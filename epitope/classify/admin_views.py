@@ -35,6 +35,10 @@ class CorrectionForm(forms.ModelForm):
             if known is None or known.facet != facet:
                 self.add_error("concept", f"The vocabulary has no concept “{concept}” in this facet. "
                                           "Add it as a vocabulary term first.")
+            elif known.resolves_to:
+                # Never shown on its own: a correction to it would show a tag readers never see.
+                self.add_error("concept", f"“{concept}” stands for “{known.resolves_to}” unless the record "
+                                          f"names {', '.join(known.unless)}: choose one of those.")
         return data
 
 
