@@ -466,6 +466,28 @@ def test_relative_links_resolve_against_the_item_or_go():
     assert clean_html('<a href="/x">x</a>') == '<a rel="noopener noreferrer">x</a>'
 
 
+def test_a_relative_link_beside_absolute_ones_still_resolves():
+    # Items without relative links share one sanitiser; any relative one must still find its base.
+    base = "https://a.example/b/c"
+    mixed = '<a href="https://ex.org/a">a</a> <A HREF = \'rel/x\'>r</A> <a href="&#104;ttps://ex.org/e">e</a>'
+    assert clean_html(mixed, base_url=base) == (
+        '<a href="https://ex.org/a" rel="noopener noreferrer">a</a> '
+        '<a href="https://a.example/b/rel/x" rel="noopener noreferrer">r</a> '
+        '<a href="https://ex.org/e" rel="noopener noreferrer">e</a>'
+    )
+    assert clean_html('<a href="https://ex.org/a">a</a>', base_url=base) == (
+        '<a href="https://ex.org/a" rel="noopener noreferrer">a</a>'
+    )
+
+
+def test_summaries_without_markup_come_out_as_they_went_in_or_escaped():
+    # Plain text skips the sanitiser; anything it would rewrite still goes through it.
+    assert clean_html('  Plain "quoted" text, ünïcode — and\nlines  ') == 'Plain "quoted" text, ünïcode — and\nlines'
+    assert clean_html("a > b") == "a &gt; b"
+    assert clean_html("AT&T\r\nnext") == "AT&amp;T\nnext"
+    assert clean_html("no\xa0break") == "no&nbsp;break"
+
+
 def test_plain_text():
     assert plain_text("<p>A &amp; B</p><script>x()</script>\n  <i>C</i>") == "A & B C"
     assert plain_text("AT&T  rocks") == "AT&T rocks"

@@ -56,48 +56,50 @@ def assign_clusters(rows, plans, now):
 
     for row, plan in zip(rows, plans):
         row["minhash"] = pack(plan[0])
-    holders = defaultdict(list)  # key -> [(stored cluster id, a holder's packed signature if a band)]
-    for key, cluster_id, blob in _holders(set().union(*(plan[2] for plan in plans))):
-        holders[key].append((cluster_id, blob))
-    unpacked = {}
-
-    def unpacked_sig(blob):  # most holders need no check (already joined): unpack lazily, once
-        if blob not in unpacked:
-            unpacked[blob] = unpack(blob)
-        return unpacked[blob]
+    holders = defaultdict(list)  # key -> [(stored cluster id, a holder's item id)]
+    for key, cluster_id, item_id in _holders(set().union(*(plan[2] for plan in plans))):
+        holders[key].append((cluster_id, item_id))
 
     batch_holders = defaultdict(list)  # key -> [index in this batch]
     for i, plan in enumerate(plans):
         for key in plan[1]:
             batch_holders[key].append(i)
 
-    uf = _UnionFind()
-    find = uf.find
-    for i, (sig, _keys, lookup) in enumerate(plans):
-        # Candidates first (node -> _BY_ID if an identifier matched, else what to compare texts
-        # with: a stored holder's packed signature, or the batch index), then one check and one
-        # union per candidate, not per shared key.
+    # Candidates first (node -> _BY_ID if an identifier matched, else what to compare texts with:
+    # a stored holder's item id, or the batch index), then one check and one union per
+    # candidate, not per shared key.
+    every_candidate, to_compare = [], set()
+    for i, (_sig, _keys, lookup) in enumerate(plans):
         candidates = {}
         for key in lookup:
             stored_here, batch_here = holders.get(key), batch_holders.get(key)
             if not stored_here and (batch_here is None or batch_here == [i]):
                 continue  # most keys: nobody else has them
             lsh = key >= LSH_BASE
-            for cluster_id, blob in stored_here or ():
+            for cluster_id, item_id in stored_here or ():
                 if not lsh:
                     candidates[~cluster_id] = _BY_ID
                 elif ~cluster_id not in candidates:
-                    candidates[~cluster_id] = blob
+                    candidates[~cluster_id] = item_id
             for j in batch_here or ():
                 if j != i:
                     if not lsh:
                         candidates[j] = _BY_ID
                     elif j not in candidates:
                         candidates[j] = j
+        every_candidate.append(candidates)
+        to_compare.update(evidence for node, evidence in candidates.items() if node < 0 and evidence is not _BY_ID)
+    # The stored signatures to compare with, read once: holders name them, most need none.
+    stored_sigs = dict(_signatures(to_compare))
+
+    uf = _UnionFind()
+    find = uf.find
+    for i, candidates in enumerate(every_candidate):
+        sig = plans[i][0]
         for node, evidence in candidates.items():
             if find(i) == find(node):
                 continue
-            if evidence is _BY_ID or _near(sig, plans[node][0] if node >= 0 else unpacked_sig(evidence)):
+            if evidence is _BY_ID or _near(sig, plans[node][0] if node >= 0 else stored_sigs.get(evidence)):
                 uf.union(i, node)
 
     members, stored = defaultdict(list), defaultdict(list)
@@ -108,7 +110,7 @@ def assign_clusters(rows, plans, now):
             stored[find(node)].append(~node)
     held = defaultdict(set)  # root -> keys its stored clusters hold already
     for key, holding in holders.items():
-        for cluster_id, _blob in holding:
+        for cluster_id, _item_id in holding:
             held[find(~cluster_id)].add(key)
     keys, grown, merged, fresh = [None] * len(rows), {}, set(), []
     for root, batch in members.items():
@@ -141,24 +143,34 @@ def assign_clusters(rows, plans, now):
 
 
 def _holders(keys):
-    """Yield (key, cluster id, signature blob or None) for each cluster holding any of the keys.
+    """Yield (key, cluster id, item id) for each cluster holding any of the keys.
 
     One item per cluster is enough to decide whether to join it, and keeps the answer linear in
-    clusters, not copies; its signature comes along only for band keys, which need the text check.
+    clusters, not copies; its signature is read apart (`_signatures`), only where a band key
+    needs the text check, rather than once per row here.
     """
     from .models import ClusterKey, Item
 
     qn = connection.ops.quote_name
     key, item_id, cluster_id, id_ = qn("key"), qn("item_id"), qn("cluster_id"), qn("id")
-    items = storage.table(Item)
     sql = (
-        f"SELECT g.{key}, g.{cluster_id}, CASE WHEN g.{key} >= {LSH_BASE} THEN i.{qn('minhash')} END FROM ("
-        f"SELECT k.{key} AS {key}, i.{cluster_id} AS {cluster_id}, MIN(k.{item_id}) AS {item_id} "
-        f"FROM {storage.table(ClusterKey)} k JOIN {items} i ON i.{id_} = k.{item_id} "
+        f"SELECT k.{key}, i.{cluster_id}, MIN(k.{item_id}) "
+        f"FROM {storage.table(ClusterKey)} k JOIN {storage.table(Item)} i ON i.{id_} = k.{item_id} "
         f"WHERE k.{key} IN ({{marks}}) AND i.{cluster_id} IS NOT NULL GROUP BY k.{key}, i.{cluster_id}"
-        f") g JOIN {items} i ON i.{id_} = g.{item_id}"
     )
     return storage.select_in(sql, keys) if keys else []
+
+
+def _signatures(item_ids):
+    """Yield (item id, unpacked MinHash signature) of stored items."""
+    from .models import Item
+
+    if not item_ids:
+        return
+    qn = connection.ops.quote_name
+    sql = f"SELECT {qn('id')}, {qn('minhash')} FROM {storage.table(Item)} WHERE {qn('id')} IN ({{marks}})"
+    for item_id, blob in storage.select_in(sql, list(item_ids)):
+        yield item_id, unpack(blob)
 
 
 def _near(a, b):

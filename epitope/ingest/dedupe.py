@@ -57,6 +57,10 @@ _PMID = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|\bPMID:?\s*)(\d{1,9})\b", r
 _PMCID = re.compile(r"\bPMC\d{4,9}\b", re.I)
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
 _TAG = re.compile(r"<[^>]+>")
+# A plain http(s) address, split as urlsplit would (ASCII, no bracketed host, nothing it strips
+# or rejects): the common case, read in one match; anything else goes through urlsplit.
+_PLAIN_URL = re.compile(r"(?:https?)://([^/?#\[\]]+)([^?#]*)(?:\?([^#]*))?(?:#.*)?", re.S)
+_URL_UNSAFE = re.compile(r"[^\x21-\x7e]")
 
 
 # -- identifiers and links -------------------------------------------------------------------
@@ -86,20 +90,27 @@ def mentioned_identifiers(*texts):
 
 def normalise_url(url):
     """Return a comparable form of a web address ('' if it is not one worth matching on)."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return ""
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return ""
-    host = parts.netloc.lower().removeprefix("www.")
+    url = url.strip()
+    match = None if _URL_UNSAFE.search(url) else _PLAIN_URL.fullmatch(url)
+    if match:  # the same parts urlsplit returns, at a tenth of its cost
+        netloc, path, query = match.group(1), match.group(2), match.group(3) or ""
+    else:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return ""
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return ""
+        netloc, path, query = parts.netloc, parts.path, parts.query
+    host = netloc.lower().removeprefix("www.")
     if host in ("doi.org", "dx.doi.org"):
         return ""  # matched as a DOI instead
-    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith("utm_"))
-    path = parts.path.rstrip("/") or "/"
+    if query:
+        query = "&".join(p for p in query.split("&") if p and not p.lower().startswith("utm_"))
+    path = path.rstrip("/") or "/"
     if path == "/" and not query:
         return ""  # a home page is not a story
-    return urlunsplit(("", host, path, query, ""))[2:]
+    return f"{host}{path}?{query}" if query else host + path
 
 
 def item_keys(item):
@@ -143,8 +154,7 @@ def _words(text):
 
 def shingle_hashes(text):
     """Return the set of 32-bit hashes of the text's word 3-shingles."""
-    words = _words(text)
-    w = list(map(crc32, map(str.encode, words)))
+    w = list(map(crc32, map(str.encode, _words(text))))
     return {(a ^ b << 1 ^ c << 2) & 0xFFFFFFFF for a, b, c in zip(w, w[1:], w[2:])}
 
 
@@ -155,7 +165,7 @@ def signature(text):
         return None
     # Walking the hashes from largest to smallest, the last value written to a bin is its minimum.
     mins = {h & (BINS - 1): h >> 6 for h in sorted(grams, reverse=True)}
-    sig = [mins.get(b) for b in range(BINS)]
+    sig = list(map(mins.get, range(BINS)))
     if len(mins) < BINS:
         # Rotation densification: an empty bin borrows the next filled bin's value, offset by the
         # distance so that borrowed values stay distinguishable from genuine ones.

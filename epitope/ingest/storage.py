@@ -38,29 +38,36 @@ def chunks(seq, size=500):
         yield seq[i:i + size]
 
 
-def _json(field, vendor):
-    def adapt(value):
-        if not value and vendor == "sqlite" and isinstance(value, (list, dict)):  # most are empty in a feed
-            return "[]" if isinstance(value, list) else "{}"
-        return connection.ops.adapt_json_value(value, field.encoder)
-    return adapt
+def _adapter(kind, encoder, ops, vendor):
+    """Return the function adapting one value of a column of `kind` ("json", "datetime") for the driver.
+
+    Bound to this connection's `ops` once per statement: `connection.ops` goes through Django's
+    per-thread connection proxy, which costs more than the adapting itself, per value.
+    """
+    if kind == "datetime":
+        return ops.adapt_datetimefield_value
+    adapt_json = ops.adapt_json_value
+    if vendor == "sqlite":
+        def adapt(value):
+            if not value and isinstance(value, (list, dict)):  # most are empty in a feed
+                return "[]" if isinstance(value, list) else "{}"
+            return adapt_json(value, encoder)
+        return adapt
+    return lambda value: adapt_json(value, encoder)
 
 
-def _datetime(value):
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _adapter(field, vendor):
+def _kind(field):
     if isinstance(field, models.JSONField):
-        return _json(field, vendor)
+        return "json"
     if isinstance(field, models.DateTimeField):
-        return _datetime
+        return "datetime"
     return None
 
 
 @functools.cache
 def _columns_of(model, vendor):
-    """Return [(attname, column, adapter, default)] of the model's stored fields but its id.
+    """Return [(attname, column, (adapter kind, JSON encoder) or None, default)] of the model's
+    stored fields but its id.
 
     `default` is a callable for fields whose value is only known at write time (auto_now,
     callable defaults), else the constant default.
@@ -75,15 +82,18 @@ def _columns_of(model, vendor):
             default = field.default
         else:
             default = field.get_default()
-        cols.append((field.attname, _quote(field.column), _adapter(field, vendor), default))
+        kind = _kind(field)
+        cols.append((field.attname, _quote(field.column), kind and (kind, getattr(field, "encoder", None)), default))
     return cols
 
 
 def _encoder(cols, now):
     """Return a function turning one row dict into the values for `cols`, adapted for the driver."""
-    at = connection.ops.adapt_datetimefield_value(now)
+    ops, vendor = connection.ops, connection.vendor
+    at = ops.adapt_datetimefield_value(now)
     base, adapters = [], []
-    for k, (_attname, _column, adapt, default) in enumerate(cols):
+    for k, (_attname, _column, how, default) in enumerate(cols):
+        adapt = _adapter(*how, ops, vendor) if how else None
         value = now if default is timezone.now else default() if callable(default) else default
         base.append(at if value is now else adapt(value) if adapt is not None and value is not None else value)
         if adapt is not None:
