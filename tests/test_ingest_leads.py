@@ -8,6 +8,7 @@ from django.test import Client
 
 from epitope.ingest.models import Cluster, Item, Source, Tombstone
 from epitope.ingest.pipeline import ingest_records
+from epitope.ingest.records import Record
 from tests import factories
 from tests.test_ingest_store_clusters import LUPUS, NEWS, PRESS_RELEASE, PUBMED
 
@@ -54,6 +55,29 @@ def test_leads_inbox_lists_clusters_most_covered_first(admin_client, leads):
     assert covered.index(PUBMED.title) < covered.index(LUPUS.title)
     assert "3 sources, 3 items" in covered
     assert "NCT04049513" in covered
+
+
+def count_queries(get):
+    from django.db import connection
+
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        get()
+    return len(queries)
+
+
+def test_leads_inbox_queries_do_not_grow_with_the_items_listed(admin_client, leads):
+    """The inbox reads only the item fields it shows: one more lead on the page costs no query."""
+    admin_client.get("/admin/leads/")  # the session and the vocabulary are read once
+    before = count_queries(lambda: admin_client.get("/admin/leads/"))
+    source = Source.objects.create(name="Another feed", url="https://another.example/rss")
+    ingest_records(source, [Record(
+        title="Tumour-infiltrating lymphocytes in sarcoma", link="https://another.example/til-sarcoma",
+        summary="<p>Lymphocytes inside sarcomas predicted response.</p>", identifiers={"pmid": "4242"},
+    )])
+    page = text(admin_client.get("/admin/leads/"))
+    assert "Tumour-infiltrating lymphocytes in sarcoma" in page and "PMID 4242" in page and "Another feed" in page
+    assert count_queries(lambda: admin_client.get("/admin/leads/")) == before
 
 
 def test_leads_filter_by_source_and_topic(admin_client, leads, site):

@@ -21,6 +21,8 @@ ORDERS = {
     "newest": ("-last_seen", "-source_count", "-size", "-pk"),
     "covered": ("-source_count", "-size", "-last_seen", "-pk"),
 }
+# The item fields the inbox lists (templates/ingest/leads.html).
+LISTED_ITEM_FIELDS = ("cluster", "source", "title", "link", "kind", "published", "doi", "pmid", "nct", "status")
 # Which item gives a draft its headline: a press release or news story reads best, then a preprint
 # or paper title, and a trial record's official title last.
 _HEADLINE_PREFERENCE = {"news": 0, "preprint": 1, "paper": 2, "trial": 3}
@@ -47,7 +49,13 @@ def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only
         new = new.filter(source__topic_id__in=topic_tree().descendants(int(topic_id)))
     for word in words:
         new = new.filter(Q(title__icontains=word) | Q(summary__icontains=word))
-    items = Item.objects.select_related("source").order_by("-published", "-pk")
+    # Only what the inbox shows: a page lists ~170 items, whose JSON, raw record, MinHash and
+    # source scheduling columns would otherwise be read (over the wire on PostgreSQL) and decoded.
+    items = (
+        Item.objects.select_related("source")
+        .only(*LISTED_ITEM_FIELDS, "source__name")
+        .order_by("-published", "-pk")
+    )
     clusters = Cluster.objects.filter(Exists(new))
     if relevant_only:
         from .lead_tags import relevance_threshold

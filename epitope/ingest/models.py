@@ -119,8 +119,9 @@ class Item(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        # "Has this story a new item?", asked per cluster by the leads inbox, from the index alone.
-        indexes = [models.Index(fields=["cluster", "status"], name="ingest_item_cluster_status")]
+        # "Has this story a new item (from this source)?", asked per cluster by the leads inbox,
+        # answered from the index alone.
+        indexes = [models.Index(fields=["cluster", "status", "source"], name="ingest_item_cluster_status_src")]
 
     def __str__(self):
         return self.title[:80]
