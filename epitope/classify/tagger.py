@@ -176,7 +176,7 @@ class Tagger:
                     add("evidence", f"phase-{phase}", Span(f_start, f_end, span.text, field_name), "text")
         self._resolve_generic(found, mentions, in_title)
         self._drop_rivals(found, in_title)
-        if title.strip() and cancer_types and not any(cid in in_title for cid in self._cancer_side):
+        if cancer_types and len(cancer_types) == 1 and title.strip() and in_title.isdisjoint(self._cancer_side):
             self._drop_passing_cancer_type(found, cues, cancer_types, cancer_cues)
         if ("evidence", "review") in found:
             # A review's evidence is the review: the phases it cites are other papers' trials.
@@ -244,7 +244,9 @@ class Tagger:
         """
         limit = self.vocabulary.rival_max_mentions
         for group, related in self._rivals:
-            named = {cid for cid in group if cid in in_title and ("modality", cid) in found}
+            if in_title.isdisjoint(group):
+                continue  # most records: the title names none of the group
+            named = {cid for cid in group & in_title if ("modality", cid) in found}
             if not named:
                 continue
             for cid in group - named:
@@ -329,6 +331,7 @@ def _resolve_overlaps(raw, immune_cues=frozenset(), narrower=frozenset()):
     furthest = dict(_NO_HIT)
     last: dict[str, int] = {}  # facet → index in `out` of its furthest-reaching hit
     out = []
+    replaced = False
     for start, neg_end, facet, cid in raw:
         end = -neg_end
         if facet == "block":
@@ -345,10 +348,11 @@ def _resolve_overlaps(raw, immune_cues=frozenset(), narrower=frozenset()):
             if (cid, previous[3]) in narrower:
                 continue  # the earlier, overlapping hit is the narrower concept: it stays
             out[last[facet]] = None
+            replaced = True
         furthest[facet] = end
         last[facet] = len(out)
         out.append((start, end, facet, cid))
-    return [hit for hit in out if hit is not None]
+    return [hit for hit in out if hit is not None] if replaced else out
 
 
 # -- module-level cache -----------------------------------------------------------------------
