@@ -61,7 +61,7 @@ def test_a_trial_is_labelled_from_its_registry_entry():
     assert "nct:NCT03453554" not in examples
 
 
-def test_evaluation_counts_a_false_alarm_and_a_miss():
+def test_evaluation_counts_predictions_against_the_labels():
     records = load_records([DATA / "pubmed" / "38704912.xml", DATA / "pubmed" / "33474827.xml"])
     result = evaluate(records, name="two")
     assert result.labelled == 2 and result.relevant_gold == 1
