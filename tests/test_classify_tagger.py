@@ -220,3 +220,24 @@ def test_citing_systematic_reviews_does_not_make_a_record_a_review():
     assert "review" not in tags(guideline, "evidence")
     review = classify("Depression care", "This systematic review pooled 40 randomised trials.")
     assert "review" in tags(review, "evidence")
+
+
+def test_an_abbreviation_the_text_defines_as_something_else_is_not_the_concept():
+    scaling = classify("Protein model quality", "We use multidimensional scaling (MDS) to cluster models; MDS helps.")
+    assert tags(scaling, "cancer_type") == {}
+    mds = classify("Azacitidine in MDS", "Patients with myelodysplastic syndromes (MDS) received azacitidine.")
+    assert set(tags(mds, "cancer_type")) == {"mds"}
+    assert len(tags(mds, "cancer_type")["mds"].spans) == 3  # title, long form, and the defined abbreviation
+    undefined = classify("", "Children with ALL received blinatumomab.")  # never spelt out: kept
+    assert "all" in tags(undefined, "cancer_type")
+
+
+def test_myeloproliferative_neoplasms_are_not_myelodysplastic_syndromes():
+    result = classify("Ruxolitinib in polycythemia vera", "Polycythemia vera is a myeloproliferative neoplasm (MPN).")
+    assert set(tags(result, "cancer_type")) == {"mpn"}
+
+
+def test_the_abscopal_effect_is_tumour_immunology():
+    result = classify("Abscopal response in hepatocellular carcinoma after radiotherapy",
+                      "Distant lesions regressed after radiotherapy of one lesion, an abscopal effect.")
+    assert result.relevant

@@ -30,6 +30,7 @@ mapping is deliberately conservative: a heading maps only where its meaning is t
 | Leukemia; Precursor Cell Lymphoblastic Leukemia-Lymphoma | cancer_type | leukaemia; all |
 | Leukemia, Lymphocytic, Chronic, B-Cell; Leukemia, Myeloid, Acute | cancer_type | cll; aml |
 | Multiple Myeloma; Hematologic Neoplasms; Myelodysplastic Syndromes | cancer_type | multiple-myeloma; haematological; mds |
+| Myeloproliferative Disorders; Polycythemia Vera; Primary Myelofibrosis; Thrombocythemia, Essential | cancer_type | mpn |
 | Liver Neoplasms; Carcinoma, Hepatocellular | cancer_type | liver; hcc |
 | Pancreatic Neoplasms; Carcinoma, Pancreatic Ductal | cancer_type | pancreatic |
 | Lung Neoplasms; Carcinoma, Non-Small-Cell Lung; Small Cell Lung Carcinoma | cancer_type | lung; nsclc; sclc |
@@ -141,7 +142,10 @@ HEADING_CONCEPTS: dict[str, tuple[str, ...]] = {
     "Leukemia, Myelogenous, Chronic, BCR-ABL Positive": ("cancer_type:cml",),
     "Multiple Myeloma": ("cancer_type:multiple-myeloma",),
     "Myelodysplastic Syndromes": ("cancer_type:mds",),
-    "Polycythemia Vera": ("cancer_type:mds",),
+    "Myeloproliferative Disorders": ("cancer_type:mpn",),
+    "Polycythemia Vera": ("cancer_type:mpn",),
+    "Primary Myelofibrosis": ("cancer_type:mpn",),
+    "Thrombocythemia, Essential": ("cancer_type:mpn",),
     "Liver Neoplasms": ("cancer_type:liver",),
     "Carcinoma, Hepatocellular": ("cancer_type:hcc",),
     "Cholangiocarcinoma": ("cancer_type:biliary",),

@@ -87,15 +87,22 @@ class Tagger:
         n = len(hay)
         raw = []
         append = raw.append
+        abbreviations = []  # (start, end, concept) of the hits that are abbreviations
         for last, (length, found) in self.automaton.iter(hay):
             end = last + 1
             start = end - length
             if (start and hay[start - 1] != " ") or (end < n and hay[end] != " "):
                 continue
             for cid, facet, cased in found:
-                if cased is None or _cased_ok(norm, start, end, cased):
+                if cased is None:
                     append((start, -end, facet, cid))
-        return norm, _resolve_overlaps(raw, self._immune_cues, self._narrower)
+                elif _cased_ok(norm, start, end, cased):
+                    append((start, -end, facet, cid))
+                    abbreviations.append((start, end, cid))
+        hits = _resolve_overlaps(raw, self._immune_cues, self._narrower)
+        if abbreviations:
+            hits = _drop_redefined(norm, hits, abbreviations)
+        return norm, hits
 
     # -- classification ---------------------------------------------------------------------
     def classify(self, title: str = "", text: str = "", subjects=()) -> Classification:
@@ -312,6 +319,34 @@ def _cased_ok(norm: Normalised, start: int, end: int, cased: str) -> bool:
         return False
     window = norm.original[max(0, o_start - _SHOUT_WINDOW):o_end + _SHOUT_WINDOW]
     return window != window.upper()  # some lower-case letter nearby: not ALL-CAPS text
+
+
+_DEFINITION_REACH = 40  # normalised characters between a long form and its "(ABBR)"
+
+
+def _drop_redefined(norm: Normalised, hits, abbreviations):
+    """Drop an abbreviation's hits where the text defines it as something else.
+
+    "multidimensional scaling (MDS)" makes every MDS in that text mean the scaling, not
+    myelodysplastic syndromes; "myelodysplastic syndromes (MDS)" (a hit of the same concept just
+    before the bracket) confirms it. A text that never spells the abbreviation out keeps it.
+    """
+    text = norm.original
+    ends: dict[str, list[int]] = {}
+    for _start, end, _facet, cid in hits:
+        ends.setdefault(cid, []).append(end)
+    redefined = set()
+    for start, end, cid in abbreviations:
+        o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
+        if not (o_start and text[o_start - 1] == "(" and text[o_end:o_end + 1] in (")", "s", ";", ",")):
+            continue  # not "long form (ABBR)"
+        # The long form is this concept when one of its own hits ends just before the bracket.
+        if not any(start - _DEFINITION_REACH <= e < start for e in ends.get(cid, ()) if e != end):
+            redefined.add(cid)
+    if not redefined:
+        return hits
+    drop = {(s, e, c) for s, e, c in abbreviations if c in redefined}
+    return [h for h in hits if (h[0], h[1], h[3]) not in drop]
 
 
 _NO_HIT = dict.fromkeys(("cue", "modality", "cancer_type", "target", "indication", "evidence", "count"), -1)
