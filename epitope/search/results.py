@@ -42,7 +42,7 @@ class SearchOutcome:
 
 
 def ranked_ids(base, terms):
-    """Return the ids of articles in `base` matching `terms`, most relevant first."""
+    """Return the ids of articles in `base` (and only those) matching `terms`, most relevant first."""
     query = to_backend_query(terms)
     if query is None:
         return []
@@ -79,9 +79,14 @@ def run_search(params):
     base = ArticlePage.objects.live().public()
     ids = ranked_ids(base, terms)
     outcome.capped = len(ids) >= MAX_MATCHES
-    matches = facets.apply_dates(base.filter(pk__in=ids), outcome.start, outcome.end)
-    keep = set(facets.apply_all(matches, outcome.chosen).values_list("pk", flat=True))
-    ordered = [pk for pk in ids if pk in keep]
+    # The ranked ids are all live and public already: the facet queries below need not join the
+    # page table again, and with no filter chosen there is nothing to narrow.
+    matches = facets.apply_dates(ArticlePage.objects.filter(pk__in=ids), outcome.start, outcome.end)
+    if outcome.chosen or outcome.start or outcome.end:
+        keep = set(facets.apply_all(matches, outcome.chosen).values_list("pk", flat=True))
+        ordered = [pk for pk in ids if pk in keep]
+    else:
+        ordered = ids
     outcome.total = len(ordered)
     outcome.facet_counts = _facet_counts(matches, outcome.chosen) if ids else []
 
