@@ -2,12 +2,16 @@
 
     .venv/bin/python bench/scale.py                       # both backends, all three levels
     .venv/bin/python bench/scale.py --levels 10000,100000 --backends sqlite
+    .venv/bin/python bench/scale.py --levels 1000000 --keep     # then, after a change:
+    .venv/bin/python bench/scale.py --reuse                     # measure the kept databases again
 
 For each backend a throwaway database is made (var/bench/scale.sqlite3, or `epitope_bench` on
 the PostgreSQL server at 127.0.0.1:5432, dropped afterwards), filled by `epitope generate-data`
 up to each level in turn (articles = items / 100), and each URL is requested warm through
 Django's test Client in a fresh process: uncached, as a page-cache miss sees it. Prints
-p50/p95 per URL and level, and whether p95 is under the target.
+p50/p95 per URL and level, and whether p95 is under the target. `--reuse` measures databases
+kept by an earlier `--keep` run as they are (after applying new migrations), without
+generating anything: a million items take 5-20 minutes to generate.
 """
 
 import argparse
@@ -97,7 +101,7 @@ def measure_here(requests):
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from epitope.ingest.models import Source
+    from epitope.ingest.models import Item, Source
 
     setup_test_environment()  # ALLOWED_HOSTS for the test Client; templates render as usual
     from epitope.core.synthetic import refresh_planner_statistics
@@ -125,6 +129,7 @@ def measure_here(requests):
         # CPU time of this process (SQLite's work included, PostgreSQL's not): a figure that a
         # machine busy with other work inflates far less than the wall clock.
         results[f"{label} (cpu)"] = [*percentiles(cpu), status]
+    results["_items"] = Item.objects.count()
     print(json.dumps(results))
 
 
@@ -171,6 +176,7 @@ def main():
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--reuse", action="store_true", help="measure the databases an earlier --keep run left")
     parser.add_argument("--table", nargs="+", metavar="LOG", help="print the table of earlier runs' output")
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -180,6 +186,14 @@ def main():
         return table(rows_from_logs(args.table))
     levels = sorted(int(n) for n in args.levels.split(","))
     rows = []
+    if args.reuse:
+        for backend in args.backends.split(","):
+            run([BIN / "epitope", "migrate", "-v0"], env_for(backend))
+            results = measure(backend, args.requests)
+            level = results.pop("_items")
+            rows.append((backend, level, 0, results))
+            print(f"{backend} {level:,} items: generated in 0s; " + json.dumps(results), flush=True)
+        return table(rows)
     for backend in args.backends.split(","):
         fresh_database(backend)
         have = 0
@@ -188,6 +202,7 @@ def main():
                 gen = grow(backend, have, level, seed=n)
                 have = level
                 results = measure(backend, args.requests)
+                results.pop("_items", None)
                 rows.append((backend, level, gen, results))
                 print(f"{backend} {level:,} items: generated in {gen:.0f}s; " + json.dumps(results), flush=True)
         finally:

@@ -19,6 +19,8 @@ from django.db.models import F, IntegerField
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
 
+from .idlists import among
+
 
 def applies(backend):
     if connection.vendor != "postgresql":  # the PostgreSQL backend's module needs psycopg's types
@@ -54,7 +56,7 @@ def ranked_object_ids(backend, queryset, query, limit):
         return []
     rank = compiler._build_rank_expression([(F("title"), F("title_norm")), (F("body"), 1.0)], config)
     scores = dict(
-        entries.filter(object_id__in=[str(pk) for pk in newest])
+        among(entries, [str(pk) for pk in newest], field="object_id")
         .annotate(score=rank)
         .values_list("object_id", "score")
     )

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 
 from . import facets
 from .highlight import highlight
+from .idlists import among
 from .query import sanitise, to_backend_query
 
 logger = logging.getLogger("epitope.search")
@@ -81,7 +82,7 @@ def run_search(params):
     outcome.capped = len(ids) >= MAX_MATCHES
     # The ranked ids are all live and public already: the facet queries below need not join the
     # page table again, and with no filter chosen there is nothing to narrow.
-    matches = facets.apply_dates(ArticlePage.objects.filter(pk__in=ids), outcome.start, outcome.end)
+    matches = facets.apply_dates(among(ArticlePage.objects.all(), ids), outcome.start, outcome.end)
     if outcome.chosen or outcome.start or outcome.end:
         keep = set(facets.apply_all(matches, outcome.chosen).values_list("pk", flat=True))
         ordered = [pk for pk in ids if pk in keep]
