@@ -109,9 +109,13 @@ def assign_clusters(rows, plans, now):
         if node < 0:
             stored[find(node)].append(~node)
     held = defaultdict(set)  # root -> keys its stored clusters hold already
+    root_of = {}
     for key, holding in holders.items():
         for cluster_id, _item_id in holding:
-            held[find(~cluster_id)].add(key)
+            root = root_of.get(cluster_id)
+            if root is None:
+                root = root_of[cluster_id] = find(~cluster_id)
+            held[root].add(key)
     keys, grown, merged, fresh = [None] * len(rows), {}, set(), []
     for root, batch in members.items():
         have = held.get(root, set())

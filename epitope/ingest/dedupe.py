@@ -165,17 +165,24 @@ def signature(text):
         return None
     # Walking the hashes from largest to smallest, the last value written to a bin is its minimum.
     mins = {h & (BINS - 1): h >> 6 for h in sorted(grams, reverse=True)}
-    sig = list(map(mins.get, range(BINS)))
-    if len(mins) < BINS:
-        # Rotation densification: an empty bin borrows the next filled bin's value, offset by the
-        # distance so that borrowed values stay distinguishable from genuine ones.
-        first = min(mins)
-        j, value = first + BINS, mins[first]
-        for i in range(BINS - 1, -1, -1):
-            if sig[i] is None:
-                sig[i] = value + ((j - i) << 26)
-            else:
-                j, value = i, sig[i]
+    if len(mins) == BINS:
+        return tuple(map(mins.__getitem__, range(BINS)))
+    # Rotation densification: an empty bin borrows the next filled bin's value (cyclically),
+    # offset by the distance so that borrowed values stay distinguishable from genuine ones.
+    # Filled gap by gap, from the last filled bin to the first, rather than bin by bin.
+    filled = sorted(mins)
+    sig = [0] * BINS
+    following = filled[0] + BINS  # the first filled bin, seen from past the end
+    for b in reversed(filled):
+        value = mins[following % BINS]
+        if following - b > 1:
+            gap = range(b + 1, min(following, BINS))
+            sig[gap.start:gap.stop] = [value + ((following - i) << 26) for i in gap]
+        sig[b] = mins[b]
+        following = b
+    if filled[0] > 0:  # bins before the first filled one borrow from it
+        value = mins[filled[0]]
+        sig[:filled[0]] = [value + ((filled[0] - i) << 26) for i in range(filled[0])]
     return tuple(sig)
 
 
@@ -196,12 +203,14 @@ def band_keys(sig):
     """Return the LSH band keys of a signature (none for a text too short to have one)."""
     if not sig:
         return set()
-    keys = set()
-    for band in range(BANDS):
-        a, b, c = sig[band * ROWS:(band + 1) * ROWS]
-        mixed = ((a | b << 32) * 0x9E3779B97F4A7C15 + c * 0xC2B2AE3D27D4EB4F) & 0xFFFFFFFFFFFFFFFF
-        keys.add((band + 1) * LSH_BASE | (mixed ^ mixed >> 29) & _MASK58)
-    return keys
+    rows = sig[:BANDS * ROWS]
+    return {
+        (band + 1) * LSH_BASE | (mixed ^ mixed >> 29) & _MASK58
+        for band, mixed in enumerate(
+            ((a | b << 32) * 0x9E3779B97F4A7C15 + c * 0xC2B2AE3D27D4EB4F) & 0xFFFFFFFFFFFFFFFF
+            for a, b, c in zip(rows[0::ROWS], rows[1::ROWS], rows[2::ROWS])
+        )
+    }
 
 
 def plan_keys(title, summary, link, identifiers):

@@ -22,14 +22,13 @@ URL_SCHEMES = {"http", "https", "mailto"}
 DROPPED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "noscript"}
 
 _SPACES = re.compile(r"\s+")
-_HREF = re.compile("href", re.I)
 # The only characters the sanitiser rewrites in text without markup (escaped, dropped or
 # normalised; checked against nh3 over the Unicode range): without them, text comes out as it went in.
 _NOT_VERBATIM = re.compile("[<>&\x00\r\xa0\ufeff]")
 # An href whose value starts with a scheme is absolute: the base URL cannot change it. (Spaces
 # as the URL standard strips them; an entity-encoded scheme does not match, so it takes the
 # careful path.)
-_ABSOLUTE_HREF = re.compile(r"""href[ \t\n\r\f]*=[ \t\n\r\f]*["']?[ \t\n\r\f]*[a-z][a-z0-9+.-]*:""", re.I)
+_ABSOLUTE_HREF = re.compile(r"""href[ \t\n\r\f]*=[ \t\n\r\f]*["']?[ \t\n\r\f]*[a-z][a-z0-9+.-]*:""")  # on lower-cased text
 
 
 @lru_cache(maxsize=64)
@@ -74,8 +73,9 @@ def _needs_base(html: str) -> bool:
     Erring towards True costs time only; a wrong False would drop a relative link, never keep
     an unsafe one (the base-less cleaner denies relative links).
     """
-    hrefs = len(_HREF.findall(html))
-    return hrefs > 0 and len(_ABSOLUTE_HREF.findall(html)) < hrefs
+    low = html.lower()
+    hrefs = low.count("href")
+    return hrefs > 0 and len(_ABSOLUTE_HREF.findall(low)) < hrefs
 
 
 def plain_text(html: str) -> str:
