@@ -132,3 +132,13 @@ def test_filter_by_classification_facets(client, site):
     get(client, "/api/articles?modality=no-such-modality", status=404)
     by_param = {f["param"]: {v["value"]: v["count"] for v in f["values"]} for f in get(client, "/api/facets")}
     assert by_param["modality"]["car-t"] == 2 and by_param["cancer_type"]["lymphoma"] == 1
+
+
+def test_a_car_of_unstated_cell_type_is_offered_and_found_as_car_t(client, site):
+    # "A CD19 CAR" names no cell type; the classifier files it under CAR-T and never stores the
+    # generic concept, so no filter may offer it (it would always find nothing).
+    f.article(site["index"], "A CD19 CAR for refractory lymphoma", [site["cell"]], hero=False,
+              standfirst="A CD19 chimeric antigen receptor therapy put most lymphoma patients in remission.")
+    assert "A CD19 CAR for refractory lymphoma" in titles(get(client, "/api/articles?modality=car-t"))
+    offered = {f["param"]: {v["value"] for v in f["values"]} for f in get(client, "/api/facets")}
+    assert "car-t" in offered["modality"] and "car" not in offered["modality"]

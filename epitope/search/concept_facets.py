@@ -19,7 +19,9 @@ class ConceptFacet(Facet):
         return editorial_tagger().vocabulary
 
     def choices(self):
-        concepts = [c for c in self._vocabulary().concepts.values() if c.facet == self.facet]
+        # A generic concept (a CAR of unstated cell type) is never stored as a tag: offering it
+        # as a filter would always find nothing.
+        concepts = [c for c in self._vocabulary().concepts.values() if c.facet == self.facet and not c.resolves_to]
         return sorted(((c.id, c.label) for c in concepts), key=lambda pair: pair[1].lower())
 
     def apply(self, qs, value):
