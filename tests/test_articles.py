@@ -117,3 +117,26 @@ def test_moderation_workflow_is_available_to_editors(admin_client):
     assert response.status_code == 302
     page.refresh_from_db()
     assert page.current_workflow_state is not None
+
+
+def test_a_page_routed_before_is_not_served_once_unpublished_renamed_or_restricted(client):
+    from wagtail.models import PageViewRestriction
+
+    site = f.hub_site()
+    page = f.article(site["index"], "Routed story", [site["cell"]], hero=False)
+    url = page.url
+    assert client.get(url).status_code == 200 and client.get(url).status_code == 200
+
+    page.slug = "renamed-story"
+    page.save_revision().publish()
+    assert client.get(url).status_code == 404
+    url = ArticlePage.objects.get(pk=page.pk).url
+    assert client.get(url).status_code == 200
+
+    PageViewRestriction.objects.create(page=site["index"], restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(url).status_code == 302  # to the login page
+    PageViewRestriction.objects.all().delete()
+    assert client.get(url).status_code == 200
+
+    ArticlePage.objects.get(pk=page.pk).unpublish()
+    assert client.get(url).status_code == 404

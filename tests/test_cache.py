@@ -198,14 +198,15 @@ def test_processes_sharing_a_generation_file_see_each_others_purges(client, site
 
 def test_editing_an_image_updates_the_cards_and_pages_showing_it(client, site):
     article = f.article(site["index"], "Pictured", [site["vaccines"]], alt="Old alt text")
-    prime(client, ["/cancer-vaccines/", "/cell-therapy/"])
+    prime(client, ["/cancer-vaccines/", "/cell-therapy/", article.url])
     assert 'alt="Old alt text"' in client.get("/cancer-vaccines/").content.decode()
     image = article.hero_image
     image.description = "New alt text"
     image.save()
-    assert not is_cached("/cancer-vaccines/") and is_cached("/cell-therapy/")
-    html = client.get("/cancer-vaccines/").content.decode()
-    assert 'alt="New alt text"' in html and "Old alt text" not in html
+    assert not is_cached("/cancer-vaccines/") and not is_cached(article.url) and is_cached("/cell-therapy/")
+    for path in ("/cancer-vaccines/", article.url):  # the card and the article's hero picture
+        html = client.get(path).content.decode()
+        assert 'alt="New alt text"' in html and "Old alt text" not in html, path
 
 
 def test_purge_pages_command_forgets_every_page(client, site):
@@ -214,3 +215,28 @@ def test_purge_pages_command_forgets_every_page(client, site):
     prime(client, ["/", "/cancer-vaccines/"])
     call_command("purge_pages", verbosity=0)
     assert not is_cached("/") and not is_cached("/cancer-vaccines/")
+
+
+def test_memo_keeps_a_value_until_one_of_its_tags_is_bumped():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert cache.memo("test-memo", ["topics", "sites"], compute) == 1
+    assert cache.memo("test-memo", ["topics", "sites"], compute) == 1
+    cache.bump({"latest"})  # another tag: still kept
+    assert cache.memo("test-memo", ["topics", "sites"], compute) == 1
+    cache.bump({"sites"})
+    assert cache.memo("test-memo", ["topics", "sites"], compute) == 2
+
+
+def test_file_cache_stays_near_its_size_while_counting_the_folder_rarely(tmp_path):
+    from epitope.core.filecache import FileCache
+
+    store = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": 3}})
+    for n in range(300):
+        store.set(f"key-{n}", n)
+    assert len(list(tmp_path.glob("*.djcache"))) <= 30 + FileCache.CULL_EVERY
+    assert store.get("key-299") == 299

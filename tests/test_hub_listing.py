@@ -79,7 +79,7 @@ def _hub_queries(client):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/cancer-immunology/").status_code == 200
     rendition_queries = [q for q in ctx.captured_queries if "epitoperendition" in q["sql"]]
-    assert len(rendition_queries) == 1, "renditions come from one prefetch, none are regenerated"
+    assert rendition_queries == [], "card pictures come from the fragment cache, no rendition is regenerated"
     return len(ctx.captured_queries)
 
 
@@ -98,3 +98,51 @@ def test_hub_query_count_does_not_grow_with_articles(client):
     with_300 = _hub_queries(client)
     assert ArticlePage.objects.live().count() == 300
     assert with_300 == with_12, f"{with_12} queries with 12 articles, {with_300} with 300"
+
+
+def test_cards_escape_what_editors_type_and_show_no_picture_without_an_image(client):
+    site = f.hub_site()
+    f.article(site["index"], "T cells <b>&</b> tumours", [site["cancer"]], hero=False,
+              standfirst='A "quoted" <script>x</script> standfirst', date=datetime.date(2026, 3, 7))
+    html = client.get("/cancer-immunology/").content.decode()
+    card = html.split('<article class="card">')[1].split("</article>")[0]
+    assert "T cells &lt;b&gt;&amp;&lt;/b&gt; tumours</a></h2>" in card
+    assert "A &quot;quoted&quot; &lt;script&gt;x&lt;/script&gt; standfirst" in card
+    assert '<time datetime="2026-03-07">7 March 2026</time>' in card
+    assert "<picture" not in card and 'class="card-type">News<' in card
+
+
+def test_first_card_picture_loads_eagerly_and_the_others_lazily(client):
+    site = f.hub_site()
+    for n in range(3):
+        f.article(site["index"], f"Pictured {n}", [site["cancer"]], date=datetime.date(2026, 1, n + 1))
+    for _ in range(2):  # rendered, then from the fragment cache
+        cards = client.get("/cancer-immunology/").content.decode().split('<article class="card">')[1:]
+        assert 'fetchpriority="high"' in cards[0] and 'loading="lazy"' not in cards[0]
+        assert all('loading="lazy"' in card and "fetchpriority" not in card for card in cards[1:])
+
+
+def test_subtopic_links_and_breadcrumbs_follow_hub_and_topic_changes(client):
+    from epitope.core.site_setup import ensure_hub
+
+    site = f.hub_site()
+    story = f.article(site["index"], "Vaccine story", [site["vaccines"]], hero=False)
+
+    def subtopics():
+        html = client.get("/cancer-immunology/").content.decode()
+        return html.split('aria-label="Subtopics"')[1].split("</nav>")[0] if 'aria-label="Subtopics"' in html else ""
+
+    assert 'href="/cell-therapy/">Cell therapy<' in subtopics() and "Cancer vaccines" not in subtopics()
+    crumbs = client.get(story.url).content.decode().split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
+    assert "Cancer vaccines" not in crumbs
+
+    ensure_hub(site["home"], site["vaccines"])  # a new hub shows at once, in name order
+    assert subtopics().index("Cancer vaccines") < subtopics().index("Cell therapy")
+    crumbs = client.get(story.url).content.decode().split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
+    assert 'href="/cancer-vaccines/"' in crumbs
+
+    site["cell"].name = "Cellular therapy"
+    site["cell"].save()
+    assert ">Cellular therapy<" in subtopics()
+    site["cell_hub"].unpublish()
+    assert "Cellular therapy" not in subtopics()

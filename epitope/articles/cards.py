@@ -1,11 +1,168 @@
-"""Rendition specs shared by the card template and the listing prefetch.
+"""Story cards: the rendition specs the listings prefetch, and the card's HTML written in Python.
 
-The card template's {% picture %} tag asks for exactly these, so a listing that prefetches
-them renders with no per-card rendition query.
+A hub, the home page and /articles/ show up to a dozen cards, and the template engine spent
+more on them than on the rest of the page; `render_card` writes exactly what
+`includes/card.html` used to (that template now calls it too).
 """
+
+import functools
+
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
+from django.template import Context, Template
+from django.utils.dateformat import format as format_date
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 CARD_SIZES = ("fill-400x225", "fill-800x450")
 CARD_FORMATS = ("avif", "webp", "jpeg")
 # Wagtail writes the format first in the spec it builds from the tag ("format-avif|fill-400x225");
 # a prefetch under any other spelling misses, and Wagtail then regenerates the files on every request.
 CARD_RENDITIONS = tuple(f"format-{fmt}|{size}" for size in CARD_SIZES for fmt in CARD_FORMATS)
+
+# The card picture depends on the image alone, so it is kept for a day in the template-fragment
+# cache under the key {% cache 86400 card_picture <image id> <eager|lazy> %} would use;
+# epitope.core.signal_handlers.forget_card_pictures forgets it when the image is edited.
+PICTURE_TIMEOUT = 86400
+_PICTURE = (
+    '{% load wagtailimages_tags %}{% picture image format-{avif,webp,jpeg} fill-{400x225,800x450} '
+    'sizes="(min-width: 960px) 400px, 100vw" alt=image.alt_text class="card-image" '
+)
+PICTURE_ATTRS = {"eager": 'fetchpriority="high" %}', "lazy": 'loading="lazy" decoding="async" %}'}
+
+
+def fragment_cache():
+    from django.conf import settings
+
+    return caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
+
+
+def picture_key(image_id, how):
+    return make_template_fragment_key("card_picture", [image_id, how])
+
+
+def image_tag(image_id):
+    """The page-cache tag an image edit bumps (epitope.core.signal_handlers.on_image_saved)."""
+    return f"image:{image_id}"
+
+
+MAX_LOCAL_PICTURES = 2000
+_local_pictures = {}  # fragment key -> (image tag token, HTML): this process's copies
+
+
+def card_pictures(articles, eager_first=False):
+    """Return {article pk: picture HTML} for the articles with a hero image.
+
+    From this process's memory while the image's tag is unchanged (no I/O), else from the
+    shared fragment cache (one read for all), else rendered (loading the image and renditions).
+    """
+    from epitope.core import cache
+
+    wanted = {}
+    for n, article in enumerate(articles):
+        if article.hero_image_id:
+            how = "eager" if eager_first and n == 0 else "lazy"
+            wanted[article.pk] = (picture_key(article.hero_image_id, how), article, how)
+    if not wanted:
+        return {}
+    tags = sorted({image_tag(article.hero_image_id) for _, article, _ in wanted.values()})
+    tokens = dict(zip(tags, cache._tokens(tags)))
+    pictures, missing = {}, {}
+    for pk, (key, article, how) in wanted.items():
+        token = tokens[image_tag(article.hero_image_id)]
+        held = _local_pictures.get(key)
+        if held is not None and held[0] == token:
+            pictures[pk] = held[1]
+        else:
+            missing[pk] = (key, article, how, token)
+    if missing:
+        store = fragment_cache()
+        found = store.get_many([key for key, _, _, _ in missing.values()])
+        if len(_local_pictures) + len(missing) > MAX_LOCAL_PICTURES:
+            _local_pictures.clear()
+        for pk, (key, article, how, token) in missing.items():
+            html = found.get(key)
+            if html is None:
+                html = Template(_PICTURE + PICTURE_ATTRS[how]).render(Context({"image": article.hero_image}))
+                store.set(key, html, PICTURE_TIMEOUT)
+            _local_pictures[key] = (token, html)
+            pictures[pk] = html
+    return pictures
+
+
+class UrlCache:
+    """Holds Wagtail's site root paths for one rendering (what `page.url` reads on every call).
+
+    Wagtail keeps them in the shared cache; this process keeps its copy until a site changes or
+    a page moves (which may be a site's root).
+    """
+
+    def __init__(self):
+        from wagtail.models import Site
+
+        from epitope.core import cache
+
+        self._wagtail_cached_site_root_paths = cache.memo(
+            "site-root-paths", [cache.SITES, cache.GLOBAL], lambda: tuple(Site.get_site_root_paths())
+        )
+
+
+MAX_URLS = 20_000
+_urls = {}  # (url_path, site root paths, script prefix) -> what `article.url` returns
+
+
+def card_url(article, url_cache):
+    """Return `article.url` (relative on a single site), reversing each URL once per process."""
+    from django.urls import get_script_prefix
+
+    roots = url_cache._wagtail_cached_site_root_paths
+    key = (article.url_path, roots, get_script_prefix())
+    url = _urls.get(key, _urls)
+    if url is _urls:
+        parts = article.get_url_parts(request=url_cache)
+        if parts is None or parts[1] is None and parts[2] is None:
+            url = None
+        else:
+            _, root_url, page_path = parts
+            url = page_path if len({root[0] for root in roots}) == 1 else root_url + page_path
+        if len(_urls) >= MAX_URLS:
+            _urls.clear()
+        _urls[key] = url
+    return url
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(value, fmt, language):
+    return format_date(value, fmt)
+
+
+def card_date(value, fmt):
+    # Month names depend on the active language, so it is part of the key.
+    return _date(value, fmt, get_language())
+
+
+def render_card(article, picture="", level=2, url_cache=None):
+    """Return a card's HTML: picture, type, evidence badge, date, linked title, standfirst."""
+    esc = conditional_escape
+    level = level or 2
+    badge = getattr(article, "evidence_badge", None)
+    head = f'\n  {picture}\n  ' if article.hero_image_id else ""
+    return mark_safe(
+        f'<article class="card">\n  {head}\n  <div class="card-body">\n'
+        f'    <p class="card-meta"><span class="card-type">{esc(article.get_article_type_display())}</span>'
+        + (f' · <span class="card-badge">{esc(badge)}</span>' if badge else "")
+        + f' · <time datetime="{card_date(article.date, "Y-m-d")}">{card_date(article.date, "j F Y")}</time></p>\n'
+        f'    <h{level} class="card-title"><a href="{esc(card_url(article, url_cache or UrlCache()))}">'
+        f'{esc(article.title)}</a></h{level}>\n'
+        f'    <p class="card-standfirst">{esc(article.standfirst)}</p>\n'
+        f'  </div>\n</article>\n'
+    )
+
+
+def render_cards(articles, eager_first=False, level=2, url_cache=None):
+    """Return the cards of a listing, the first one's picture loaded eagerly if asked."""
+    articles = list(articles)
+    pictures = card_pictures(articles, eager_first)
+    url_cache = url_cache or UrlCache()
+    return [render_card(a, pictures.get(a.pk, ""), level, url_cache) for a in articles]

@@ -33,7 +33,9 @@ class ArticleIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         try:
             article_type = listing.resolve_type(request.GET.get("type"))
-            qs = ArticlePage.objects.live().public().order_by(*NEWEST_FIRST)
+            from epitope.core.routes import public
+
+            qs = public(ArticlePage.objects.live()).order_by(*NEWEST_FIRST)
             if article_type:
                 qs = qs.filter(article_type=article_type)
             context["cards"] = listing.paginate(listing.card_queryset(qs), request.GET.get("page"))
@@ -83,6 +85,11 @@ class ArticlePage(Page):
         index.RelatedFields("topics", [index.SearchField("name")]),
     ]
 
+    def get_view_restrictions(self):
+        from epitope.core.routes import view_restrictions
+
+        return view_restrictions(self, super().get_view_restrictions)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         topics = self.topics_with_hubs()
@@ -92,7 +99,16 @@ class ArticlePage(Page):
         return context
 
     def topics_with_hubs(self):
-        return sorted(self.topics.all().select_related("page"), key=lambda t: t.pk)
+        """Return the article's topics with their hubs, by id; `self.topics.all()` then costs no query.
+
+        The page's meta tags and structured data read the topics and their hubs again.
+        """
+        from django.db.models import Prefetch, prefetch_related_objects
+
+        from epitope.topics.models import Topic
+
+        prefetch_related_objects([self], Prefetch("topics", queryset=Topic.objects.select_related("page")))
+        return sorted(self.topics.all(), key=lambda t: t.pk)
 
     def related_articles(self, topics, limit=3):
         from epitope.topics.listing import articles_in_topics, card_queryset
@@ -103,13 +119,20 @@ class ArticlePage(Page):
 
     def breadcrumbs(self, topics):
         """Return (title, url) pairs: home, then the main topic's ancestors and hub."""
+        from epitope.topics.listing import topic_links, topic_tree
+
         crumbs = [("Home", "/")]
         topic = topics[0] if topics else None
         if topic is not None:
-            for node in [*topic.ancestors(), topic]:
-                hub = node.hub
-                if hub is not None:
-                    crumbs.append((hub.display_title if node is topic else node.name, hub.url))
+            links, tree = topic_links(), topic_tree()
+            chain, node = [], tree.parents.get(topic.pk)
+            while node is not None and node not in chain:
+                chain.append(node)
+                node = tree.parents.get(node)
+            for pk in [*reversed(chain), topic.pk]:
+                link = links.get(pk)
+                if link is not None and link.has_hub:
+                    crumbs.append((link.hub_title if pk == topic.pk else link.name, link.url))
         return crumbs
 
 

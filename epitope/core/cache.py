@@ -28,6 +28,13 @@ logger = logging.getLogger("epitope.cache")
 
 GLOBAL = "global"
 LATEST = "latest"
+# Tags of what rendering reads on every request and hardly ever changes; `memo` keeps it in
+# process memory until one is bumped (epitope.core.signal_handlers bumps them).
+SITES = "sites"  # Wagtail sites: host names, root pages
+RESTRICTIONS = "restrictions"  # page view restrictions (login, password, groups)
+TOPICS = "topics"  # the topic tree
+HUBS = "hubs"  # hub pages saved or deleted, published or not (their titles, URLs, live state)
+VOCABULARY = "vocabulary"  # editors' vocabulary terms (classify.VocabularyTerm)
 
 # Query parameters a public listing understands; any other parameter (tracking tags, cache
 # busters) makes the request uncacheable, so nobody can fill the cache with junk variants.
@@ -182,9 +189,38 @@ _entries = {}  # this process's copies of stored pages: key -> (expires, version
 MAX_LOCAL_ENTRIES = 500
 
 
+def memo(name, tags, compute):
+    """Return compute()'s value, kept in this process until any of `tags` is bumped.
+
+    The tag versions are read before computing, so a bump that lands during the computation
+    leaves the kept value already outdated; `bump` runs again after the commit for the same
+    reason. Costs one stat() of the generation file (or one read of the shared store).
+    """
+    tokens = _tokens(tags)
+    held = _memos.get(name)
+    if held is not None and held[0] == tokens:
+        return held[1]
+    value = compute()
+    _memos[name] = (tokens, value)
+    return value
+
+
+def _tokens(tags):
+    current, keyed = _versions.get(tags)
+    names = [_version_key(tag) if keyed else tag for tag in tags]
+    if any(name not in current for name in names):
+        created = current_versions(tags)
+        return tuple(created[tag] for tag in tags)
+    return tuple(current[name] for name in names)
+
+
+_memos = {}  # name -> (tag tokens, value)
+
+
 def clear():
     """Forget every stored page, here and in the shared store."""
     _entries.clear()
+    _memos.clear()
     _versions.tokens, _versions.signature = {}, None
     store().clear()
 

@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -63,7 +63,29 @@ def on_page_deleted(sender, instance, **kwargs):
 
 
 def on_page_moved(sender, instance, **kwargs):
-    purge({cache.GLOBAL}, tasks.purge_cdn_everything)
+    # A moved page takes any view restriction on it to new paths (epitope.core.routes).
+    purge({cache.GLOBAL, cache.RESTRICTIONS}, tasks.purge_cdn_everything)
+
+
+def on_topic_tree_changed(sender, instance, **kwargs):
+    purge({cache.TOPICS})  # the process-wide topic tree (topics.listing.topic_tree)
+
+
+def on_site_changed(sender, instance, **kwargs):
+    purge({cache.SITES})  # remembered routes (epitope.core.routes)
+
+
+def on_hub_saved(sender, instance, **kwargs):
+    # Publishing bumps "global" too; a hub created or changed by code (site_setup) does not publish.
+    purge({cache.HUBS})  # hub links kept per process (navigation, subtopics, breadcrumbs)
+
+
+def on_vocabulary_changed(sender, instance, **kwargs):
+    purge({cache.VOCABULARY})  # the vocabulary hubs keep (topics.listing.vocabulary)
+
+
+def on_view_restriction_changed(sender, instance, **kwargs):
+    purge({cache.RESTRICTIONS})  # the restricted paths epitope.core.routes skips queries with
 
 
 def remember_article_topics(sender, instance, **kwargs):
@@ -128,19 +150,40 @@ def on_classification_changed(sender, objects, **kwargs):
 
 
 def forget_card_pictures(image_id):
-    """Forget the card pictures rendered from this image (includes/card.html caches them)."""
+    """Forget the pictures rendered from this image (cards and article heroes keep them a day)."""
     from django.core.cache import caches
     from django.core.cache.utils import make_template_fragment_key
 
     fragments = caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
-    fragments.delete_many([make_template_fragment_key("card_picture", [image_id, how]) for how in ("eager", "lazy")])
+    from epitope.articles.cards import image_tag
+
+    keys = [make_template_fragment_key("card_picture", [image_id, how]) for how in ("eager", "lazy")]
+    fragments.delete_many([*keys, make_template_fragment_key("article_hero", [image_id])])
+    purge({image_tag(image_id)})  # each process's copies of the card pictures
 
 
 def register():
     from wagtail.images import get_image_model
+    from wagtail.models import PageViewRestriction, Site
 
     from epitope.articles.models import ArticlePage
     from epitope.topics.models import Topic
+
+    # First, so the purges below already see the new tree.
+    post_save.connect(on_topic_tree_changed, sender=Topic, dispatch_uid="epitope-memo-topic-saved")
+    post_delete.connect(on_topic_tree_changed, sender=Topic, dispatch_uid="epitope-memo-topic-deleted")
+    from epitope.classify.models import VocabularyTerm
+    from epitope.topics.models import TopicPage
+
+    post_save.connect(on_hub_saved, sender=TopicPage, dispatch_uid="epitope-memo-hub-saved")
+    post_delete.connect(on_hub_saved, sender=TopicPage, dispatch_uid="epitope-memo-hub-deleted")
+
+    post_save.connect(on_vocabulary_changed, sender=VocabularyTerm, dispatch_uid="epitope-memo-vocabulary-saved")
+    post_delete.connect(on_vocabulary_changed, sender=VocabularyTerm, dispatch_uid="epitope-memo-vocabulary-deleted")
+    for model in (Site, PageViewRestriction):
+        handler = on_site_changed if model is Site else on_view_restriction_changed
+        post_save.connect(handler, sender=model, dispatch_uid=f"epitope-memo-{model.__name__}-saved")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"epitope-memo-{model.__name__}-deleted")
 
     page_published.connect(on_page_published, dispatch_uid="epitope-cache-published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="epitope-cache-unpublished")

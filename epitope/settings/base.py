@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "epitope.core.routes.RouteMiddleware",  # remembered page routes: fewer queries per page
 ]
 
 ROOT_URLCONF = "epitope.urls"

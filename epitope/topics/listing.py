@@ -44,6 +44,16 @@ class TopicTree:
 
 
 def topic_tree():
+    """Return the whole topic tree, kept in process memory until a topic is saved or deleted.
+
+    Callers only read it; it is shared between requests.
+    """
+    from epitope.core import cache
+
+    return cache.memo("topic-tree", [cache.TOPICS], _load_topic_tree)
+
+
+def _load_topic_tree():
     from .models import Topic
 
     tree = TopicTree()
@@ -51,6 +61,54 @@ def topic_tree():
         tree.parents[pk] = parent_id
         tree.names[pk] = name
     return tree
+
+
+@dataclass(frozen=True)
+class TopicLink:
+    """A topic as links show it: its name and its live hub (title, URL), if it has one."""
+
+    id: int
+    parent_id: int | None
+    name: str
+    has_hub: bool
+    hub_title: str = ""
+    url: str | None = None  # None without a live hub
+
+
+def topic_links():
+    """Return {topic id: TopicLink} for every topic, in name order.
+
+    Kept per process until a topic or a hub page is saved or deleted, a page is published,
+    moved or unpublished (the "global" tag) or a site changes (the URLs).
+    """
+    from epitope.core import cache
+
+    return cache.memo("topic-links", [cache.TOPICS, cache.HUBS, cache.GLOBAL, cache.SITES], _load_topic_links)
+
+
+def _load_topic_links():
+    from .models import Topic
+
+    links = {}
+    for topic in Topic.objects.select_related("page"):  # ordered by name, as the database collates
+        hub = topic.hub
+        if hub is None:
+            links[topic.pk] = TopicLink(topic.pk, topic.parent_id, topic.name, False)
+        else:
+            links[topic.pk] = TopicLink(topic.pk, topic.parent_id, topic.name, True, hub.display_title, hub.url)
+    return links
+
+
+def subtopic_links(topic_id):
+    """Return a hub's subtopics, by name, each with its live hub's URL if it has one."""
+    return [link for link in topic_links().values() if link.parent_id == topic_id]
+
+
+def vocabulary():
+    """Return the classifier's vocabulary (file plus editors' terms), kept until a term changes."""
+    from epitope.core import cache
+
+    return cache.memo("vocabulary", [cache.VOCABULARY], facet_filters.vocabulary)
 
 
 def articles_in_topics(topic_ids, article_type=None, filters=None):
@@ -61,9 +119,10 @@ def articles_in_topics(topic_ids, article_type=None, filters=None):
     the ordering index can be used.
     """
     from epitope.articles.models import NEWEST_FIRST, ArticlePage
+    from epitope.core.routes import public
 
     through = ArticlePage.topics.through
-    qs = ArticlePage.objects.live().public().filter(
+    qs = public(ArticlePage.objects.live()).filter(
         pk__in=through.objects.filter(topic_id__in=topic_ids).values("articlepage_id")
     )
     if article_type:
@@ -74,27 +133,24 @@ def articles_in_topics(topic_ids, article_type=None, filters=None):
 
 
 def card_queryset(qs):
-    """Load what a card shows in a fixed number of queries, whatever the page size.
+    """Load what a card shows in one query, whatever the page size.
 
     The evidence badge ("Phase 1 trial", "Mouse study") comes from the stored classification
-    as a subquery of the card query itself, so it costs no query of its own.
+    as a subquery of the card query itself. The picture comes from the fragment cache
+    (`articles.cards.card_pictures`), so images and renditions are loaded only for a picture
+    not rendered yet.
     """
     from django.contrib.contenttypes.models import ContentType
-    from django.db.models import CharField, OuterRef, Prefetch, Subquery
+    from django.db.models import CharField, OuterRef, Subquery
     from django.db.models.functions import Cast
-    from wagtail.images import get_image_model
 
-    from epitope.articles.cards import CARD_RENDITIONS
     from epitope.classify.models import StoredClassification
 
-    Image = get_image_model()
     badge = StoredClassification.objects.filter(
         content_type=ContentType.objects.get_for_model(qs.model),
         object_id=Cast(OuterRef("pk"), output_field=CharField()),
     ).values("evidence_badge")[:1]
-    return qs.defer_streamfields().annotate(evidence_badge=Subquery(badge)).prefetch_related(
-        Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(*CARD_RENDITIONS))
-    )
+    return qs.defer_streamfields().annotate(evidence_badge=Subquery(badge))
 
 
 def paginate(qs, page_number, per_page=CARDS_PER_PAGE):
@@ -134,7 +190,7 @@ def hub_listing(topic, params):
     from . import research
 
     article_type = resolve_type(params.get("type"))
-    vocab = facet_filters.vocabulary()
+    vocab = vocabulary()
     chosen = resolve_filters(params, vocab)
     ids = topic_tree().descendants(topic.pk)
     base = articles_in_topics(ids, article_type)
@@ -143,7 +199,7 @@ def hub_listing(topic, params):
         "cards": page,
         "article_type": article_type,
         "type_choices": ArticlePage.ARTICLE_TYPES,
-        "subtopics": list(topic.children.all().select_related("page")),
+        "subtopics": subtopic_links(topic.pk),
         "filter_groups": facet_filters.filter_bar(base, chosen, article_type, vocab),
         "active_filters": facet_filters.active(chosen, article_type, vocab),
         "filter_query": facet_filters.query_string(article_type, chosen),

@@ -70,6 +70,12 @@ class TopicPage(Page):
     subpage_types = []
 
     template = "topics/topic_page.html"
+    route_select_related = ("topic",)  # loaded with the page when routed (epitope.core.routes)
+
+    def get_view_restrictions(self):
+        from epitope.core.routes import view_restrictions
+
+        return view_restrictions(self, super().get_view_restrictions)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -65,8 +65,13 @@ def with_badges(items):
 
 
 def latest_for_topic(topic_ids, filters=None, limit=PANEL_SIZE):
-    """Return the few newest research items a hub's panel shows (two queries)."""
-    return with_badges(research_items(topic_ids, filters)[:limit])
+    """Return the few newest research items a hub's panel shows (two queries).
+
+    Only the columns the panel shows: an item row also holds the raw record as fetched, its
+    abstract and its dedupe signatures, which cost a hub page more to load than to render.
+    """
+    shown = ("title", "link", "published", "kind", "source__name")
+    return with_badges(research_items(topic_ids, filters).only(*shown)[:limit])
 
 
 def research_listing(topic, params):

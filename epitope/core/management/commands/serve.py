@@ -75,7 +75,8 @@ def server_argv(host, port, workers, threads, access_log=False, app="epitope.cor
         "--blocking-threads", str(threads),
         "--http", "1",  # a TLS proxy or CDN in front speaks HTTP/2 to browsers
         "--no-ws",
-        "--respawn-failed-workers",
+        # No --respawn-failed-workers: a stop signal sent to the whole process group (systemd's
+        # default, the tests) reached the workers first and the master respawned one, then hung.
         "--workers-kill-timeout", "30",  # as gunicorn's graceful timeout: a stuck request cannot hold a stop
         "--log-level", "warning",
     ]

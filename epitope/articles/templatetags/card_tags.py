@@ -1,0 +1,27 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from epitope.articles.cards import UrlCache, card_pictures, render_card, render_cards
+
+register = template.Library()
+
+
+def _url_cache(context):
+    # One per request, so every card of a page reads Wagtail's site root paths once.
+    request = context.get("request")
+    if request is None:
+        return UrlCache()
+    return request.__dict__.setdefault("_epitope_url_cache", UrlCache())
+
+
+@register.simple_tag(takes_context=True)
+def cards(context, articles, eager_first=False, level=2):
+    """All the cards of a listing: `{% cards page.object_list eager_first=True %}`."""
+    return mark_safe("".join(render_cards(articles, eager_first, level, _url_cache(context))))
+
+
+@register.simple_tag(takes_context=True)
+def card(context, article, eager=False, level=2):
+    """One card, as includes/card.html renders it."""
+    picture = card_pictures([article], eager_first=bool(eager)).get(article.pk, "")
+    return render_card(article, picture, level, _url_cache(context))
