@@ -198,3 +198,4 @@ def test_a_broad_query_ranks_its_newest_matches_on_postgres(client, site, monkey
     assert titles(response) == ["Personalised mRNA vaccine for melanoma", "Gut bacteria and immunotherapy"]
     assert "2+ results" in response.content.decode()
     assert titles(client.get("/search/?q=melanoma+answers")) == ["Melanoma answers"]
+    assert titles(client.get("/search/?q=melanoma&to=2020-12-31")) == ["Melanoma answers"]

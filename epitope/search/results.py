@@ -78,12 +78,14 @@ def run_search(params):
         end=facets.parse_date(params.get("to")),
     )
     base = ArticlePage.objects.live().public()
-    ids = ranked_ids(base, terms)
+    # Dates narrow what is ranked, not what ranking kept: ranking keeps at most MAX_MATCHES (on
+    # PostgreSQL the newest), and a range in the past must still find its matches.
+    ids = ranked_ids(facets.apply_dates(base, outcome.start, outcome.end), terms)
     outcome.capped = len(ids) >= MAX_MATCHES
-    # The ranked ids are all live and public already: the facet queries below need not join the
-    # page table again, and with no filter chosen there is nothing to narrow.
-    matches = facets.apply_dates(among(ArticlePage.objects.all(), ids), outcome.start, outcome.end)
-    if outcome.chosen or outcome.start or outcome.end:
+    # The ranked ids are all live, public and in the date range already: the facet queries below
+    # need not join the page table again, and with no facet chosen there is nothing to narrow.
+    matches = among(ArticlePage.objects.all(), ids)
+    if outcome.chosen:
         keep = set(facets.apply_all(matches, outcome.chosen).values_list("pk", flat=True))
         ordered = [pk for pk in ids if pk in keep]
     else:
