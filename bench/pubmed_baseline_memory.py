@@ -7,7 +7,13 @@ Builds var/bench/pubmed-baseline-<N>mb.xml from the real PubMed records in
 tests/testdata/ingest/pubmed/ (their XML structure as NLM ships it), each copy with its own
 PMID, DOI, title and abstract so every record is a new item, as in a real baseline file. Then
 runs `epitope ingest-file` on it in a subprocess over a fresh SQLite database, samples its RSS
-from /proc every 0.2 s and prints the peak (VmHWM) beside the file size.
+from /proc every 0.2 s and prints the peak (VmHWM) beside the file size, and RSS against the
+number of records stored so far (does memory creep with the file?).
+
+    .venv/bin/python bench/pubmed_baseline_memory.py --size-mb 50 --baseline DIR
+
+--baseline DIR runs the same file through the code in DIR (e.g. `git archive <commit>` unpacked)
+first, with this checkout's venv, so before/after come from the same session.
 """
 
 import argparse
@@ -81,30 +87,71 @@ def status_kb(pid, field):
     return None
 
 
-def ingest(path, var_dir, limit=None):
-    """Run `epitope ingest-file` on `path`; return (seconds, peak RSS MB, first RSS MB, output tail)."""
+def stored_count(db_path):
+    """Items stored so far, or None while the writer holds the database."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=0.05) as db:
+            return db.execute("SELECT COUNT(*) FROM ingest_item").fetchone()[0]
+    except sqlite3.Error:
+        return None
+
+
+def ingest(path, var_dir, limit=None, code=None):
+    """Run `epitope ingest-file` on `path` (with the code in `code`, else this checkout's).
+
+    Return (seconds, peak RSS MB, first RSS MB, output tail, [(records stored, RSS MB)]).
+    """
     # Production settings, as a worker runs: DEBUG's query log alone would hold thousands of
     # bulk INSERTs (raw XML included) and swamp the figure.
     env = {"EPITOPE_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "epitope.settings.production",
            "EPITOPE_SECRET_KEY": "bench-only-" + "x" * 40, "EPITOPE_ALLOWED_HOSTS": "localhost",
            "EPITOPE_INSECURE_HTTP": "1", "EPITOPE_PAGE_CACHE_TIMEOUT": "0", "PATH": "/usr/bin:/bin"}
+    cwd = ROOT
+    if code:  # PYTHONPATH comes before the venv's editable install of this checkout
+        env["PYTHONPATH"] = cwd = str(Path(code).resolve())
     epitope = ROOT / ".venv" / "bin" / "epitope"
-    subprocess.run([epitope, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([epitope, "migrate", "-v0"], env=env, check=True, cwd=cwd)
     started = time.monotonic()
-    proc = subprocess.Popen([epitope, "ingest-file", str(path), "--json"], env=env, cwd=ROOT,
+    proc = subprocess.Popen([epitope, "ingest-file", str(path), "--json"], env=env, cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     peak = first = 0
+    timeline, next_sample = [], started + 2
     while proc.poll() is None:
         rss, hwm = status_kb(proc.pid, "VmRSS"), status_kb(proc.pid, "VmHWM")
         if rss and time.monotonic() - started > 5 and not first:
             first = rss  # after Django has started and the first batches are in
         peak = max(peak, hwm or 0, rss or 0)
+        if rss and time.monotonic() >= next_sample:
+            count = stored_count(var_dir / "epitope.sqlite3")
+            if count is not None:
+                timeline.append((count, rss / 1024))
+                next_sample = time.monotonic() + 2
         if limit and time.monotonic() - started > limit:
             proc.terminate()
             break
         time.sleep(0.2)
     out = proc.communicate()[0].decode(errors="replace")
-    return time.monotonic() - started, peak / 1024, first / 1024, out[-600:]
+    return time.monotonic() - started, peak / 1024, first / 1024, out[-600:], timeline
+
+
+def report(label, size, records, var_dir, result, limit):
+    seconds, peak, first, tail, timeline = result
+    stopped = ""
+    if limit and seconds >= limit:
+        stopped = f" (stopped at the time limit, {stored_count(var_dir / 'epitope.sqlite3')} records stored)"
+    print(f"\n{label}")
+    print(f"{'file MB':>8} {'records':>9} {'ingest s':>9} {'RSS after 5 s MB':>17} {'peak RSS MB':>12}")
+    print(f"{size:8,.0f} {records:9,} {seconds:9.0f} {first:17.0f} {peak:12.0f}{stopped}")
+    # RSS against records stored: the highest RSS seen in each tenth of the run's records.
+    step, rows = max(records // 10, 1), {}
+    for count, rss in timeline:
+        rows[count // step] = max(rows.get(count // step, 0), rss)
+    print("RSS MB by records stored: " + ", ".join(f"{k * step:,}+: {v:.0f}" for k, v in sorted(rows.items())))
+    print(f"load average: {Path('/proc/loadavg').read_text().split()[0:3]}")
+    said = tail.strip()
+    print("epitope ingest-file said:", " ".join(said[said.rfind('"totals"'):].split()) if '"totals"' in said else said[-400:])
 
 
 def main():
@@ -112,6 +159,7 @@ def main():
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--limit-seconds", type=float, help="stop the ingest after this long (peak so far)")
     parser.add_argument("--keep", action="store_true", help="keep the file and database")
+    parser.add_argument("--baseline", metavar="DIR", help="first run the code in DIR on the same file")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"pubmed-baseline-{args.size_mb}mb.xml"
@@ -123,20 +171,15 @@ def main():
     size = path.stat().st_size / 1024 / 1024
     print(f"wrote {path.name}: {size:,.0f} MB, {records:,} records in {time.monotonic() - started:.0f}s", flush=True)
     try:
-        seconds, peak, first, tail = ingest(path, var_dir, args.limit_seconds)
+        runs = [("baseline: " + args.baseline, args.baseline)] if args.baseline else []
+        for label, code in runs + [("this checkout", None)]:
+            shutil.rmtree(var_dir, ignore_errors=True)
+            var_dir.mkdir()
+            result = ingest(path, var_dir, args.limit_seconds, code)
+            report(label, size, records, var_dir, result, args.limit_seconds)
     finally:
         if not args.keep:
             path.unlink(missing_ok=True)
-    stopped = ""
-    if args.limit_seconds and seconds >= args.limit_seconds:
-        import sqlite3
-
-        with sqlite3.connect(var_dir / "epitope.sqlite3") as db:
-            stored = db.execute("SELECT COUNT(*) FROM ingest_item").fetchone()[0]
-        stopped = f" (stopped at the time limit, {stored:,} records stored)"
-    print(f"\n{'file MB':>8} {'records':>9} {'ingest s':>9} {'RSS after 5 s MB':>17} {'peak RSS MB':>12}")
-    print(f"{size:8,.0f} {records:9,} {seconds:9.0f} {first:17.0f} {peak:12.0f}{stopped}")
-    print("\nepitope ingest-file said:", tail.strip()[-400:])
     if not args.keep:
         shutil.rmtree(var_dir, ignore_errors=True)
 
