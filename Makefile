@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test test-postgres serve bench venv browser-deps clean
 
 $(STAMP): requirements.txt pyproject.toml
-	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	# A venv cut short (no pip yet) is made again rather than half-used.
+	[ -x $(BIN)/pip ] || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
