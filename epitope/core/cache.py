@@ -123,6 +123,10 @@ def current_versions(tags):
         for key in missing:
             cache.add(key, _new_token(), timeout=None)
         found.update(cache.get_many(missing))
+        for key in missing:
+            if key not in found:  # evicted or flushed between add and read (a full Redis)
+                found[key] = _new_token()
+                cache.set(key, found[key], timeout=None)
     return {keys[key]: token for key, token in found.items()}
 
 
