@@ -51,11 +51,11 @@ def records_of(path, format=None):
 def _after_batch(progress):
     """Report progress after each stored batch, dropping the SQLite connection first.
 
-    Python's sqlite3 keeps up to 128 prepared statements per connection, and a batch's SQL
-    differs with its size (IN lists of its identities and band keys, one VALUES group per new
-    item): over a baseline file's tens of thousands of records the cache fills with large
-    statements and RSS creeps with the number of records (bench/pubmed_baseline_memory.py, 400 MB
-    file: peak 249 -> 230 MB, creep over 16.5k records 61 -> 48 MB). Reconnecting costs a few
+    Over a baseline file's tens of thousands of records RSS creeps with per-connection memory,
+    most likely Python sqlite3's cache of up to 128 prepared statements, which fills because a
+    batch's SQL differs with its size (IN lists of its identities and band keys, one VALUES group
+    per new item). bench/pubmed_baseline_memory.py, 400 MB file: peak 249 -> 230 MB, creep over
+    16.5k records 61 -> 48 MB (malloc_trim after each batch: no change). Reconnecting costs a few
     PRAGMAs per 500 records. Never inside a caller's transaction (tests, an atomic block).
     """
     def after(summary):
