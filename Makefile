@@ -8,8 +8,8 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test test-postgres serve bench venv browser-deps clean
 
+# A venv cut short (no pip yet) is made again rather than half-used.
 $(STAMP): requirements.txt pyproject.toml
-	# A venv cut short (no pip yet) is made again rather than half-used.
 	[ -x $(BIN)/pip ] || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt

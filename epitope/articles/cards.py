@@ -67,7 +67,7 @@ def card_pictures(articles, eager_first=False):
     if not wanted:
         return {}
     tags = sorted({image_tag(article.hero_image_id) for _, article, _ in wanted.values()})
-    tokens = dict(zip(tags, cache._tokens(tags)))
+    tokens = dict(zip(tags, cache.tag_tokens(tags)))
     pictures, missing = {}, {}
     for pk, (key, article, how) in wanted.items():
         token = tokens[image_tag(article.hero_image_id)]

@@ -200,7 +200,7 @@ def memo(name, tags, compute):
     leaves the kept value already outdated; `bump` runs again after the commit for the same
     reason. Costs one stat() of the generation file (or one read of the shared store).
     """
-    tokens = _tokens(tags)
+    tokens = tag_tokens(tags)
     held = _memos.get(name)
     if held is not None and held[0] == tokens:
         return held[1]
@@ -209,7 +209,8 @@ def memo(name, tags, compute):
     return value
 
 
-def _tokens(tags):
+def tag_tokens(tags):
+    """Return the current version token of each of `tags`, in order (what memos are keyed by)."""
     current, keyed = _versions.get(tags)
     names = [_version_key(tag) if keyed else tag for tag in tags]
     if any(name not in current for name in names):

@@ -26,7 +26,7 @@ def _key(request):
 
 
 def _version():
-    return cache._tokens([cache.SITES])
+    return cache.tag_tokens([cache.SITES])
 
 
 def prime(request):
