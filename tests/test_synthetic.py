@@ -107,3 +107,22 @@ def test_a_huge_inbox_counts_leads_only_up_to_a_cap(admin_client, monkeypatch):
     page = admin_client.get("/admin/leads/")
     assert "Page 1 of 2+" in " ".join(page.content.decode().split())
     assert admin_client.get("/admin/leads/", {"p": "2"}).context["page"].has_next() is False
+
+
+def test_articles_and_the_newest_items_are_classified_so_facet_filters_find_them(generated, client):
+    from django.contrib.contenttypes.models import ContentType
+
+    from epitope.articles.models import ArticlePage
+    from epitope.classify.models import ClassifiedConcept, StoredClassification
+    from epitope.ingest.models import Cluster, Item
+
+    pages = ContentType.objects.get_for_model(ArticlePage)
+    assert StoredClassification.objects.filter(content_type=pages).count() == 60
+    car_t = set(ClassifiedConcept.objects.filter(content_type=pages, facet="modality", concept="car-t")
+                .values_list("object_id", flat=True))
+    assert 0 < len(car_t) < 60  # a filter that finds some articles, not all
+    shown = client.get("/immunology/", {"modality": "car-t"}).content.decode()
+    assert any(ArticlePage.objects.get(pk=pk).title in shown for pk in car_t)
+    items = ContentType.objects.get_for_model(Item)
+    assert StoredClassification.objects.filter(content_type=items).count() == 400  # under CLASSIFIED_ITEMS
+    assert Cluster.objects.filter(relevance__gt=0).exists()  # the inbox's default order has scores to go by

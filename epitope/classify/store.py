@@ -44,11 +44,11 @@ def _fields(result: Classification, rows) -> dict:
     }
 
 
-def _store(objects) -> dict:
+def _store(objects, announce=True) -> dict:
     """Classify and save objects of one model in a fixed number of queries; return {pk: stored}.
 
     Sends `signals.classification_changed` with the objects whose concepts, badge or relevance
-    changed, so the pages showing them can be purged.
+    changed, so the pages showing them can be purged (unless `announce` is false).
     """
     from .editorial import apply_corrections, editorial_tagger
     from .models import ClassifiedConcept, StoredClassification, TagCorrection
@@ -86,7 +86,7 @@ def _store(objects) -> dict:
             ClassifiedConcept.objects.filter(content_type=content_type, object_id__in=[o.pk for o in objects]).delete()
         created = StoredClassification.objects.bulk_create(stored)
         ClassifiedConcept.objects.bulk_create(concepts, batch_size=2000)
-    if changed:
+    if changed and announce:
         scores = {obj.pk: row.relevance for obj, row in zip(objects, stored, strict=True)}
         classification_changed.send(sender=model, objects=changed, relevance=scores)
     return {obj.pk: row for obj, row in zip(objects, created, strict=True)}
@@ -112,17 +112,20 @@ def facet_filter(queryset, facet: str, concept: str):
     return queryset.filter(pk__in=matching)
 
 
-def store_classifications(objects, batch_size=500) -> int:
+def store_classifications(objects, batch_size=500, announce=True) -> int:
     """Classify many objects (e.g. items an ingest run bulk-created, which fires no signals).
 
     A few queries per batch of one model, not several per object; return how many were stored.
+    `announce=False` sends no `classification_changed`: for a bulk load (`generate-data`) that
+    no page shows yet, where purging each article's pages would cost more than classifying it;
+    the caller then refreshes what the signal's receivers keep (clusters' relevance).
     """
     done, batch = 0, []
     for obj in objects:
         if batch and (type(obj) is not type(batch[0]) or len(batch) >= batch_size):
-            done += len(_store(batch))
+            done += len(_store(batch, announce))
             batch = []
         batch.append(obj)
     if batch:
-        done += len(_store(batch))
+        done += len(_store(batch, announce))
     return done

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from epitope.classify.store import store_classifications
+
 from . import synthetic_words as words
 
 log = logging.getLogger("epitope.core")
@@ -36,6 +38,10 @@ KIND_WEIGHTS = (("paper", 55), ("preprint", 15), ("trial", 12), ("news", 18))
 KIND_FORMATS = {"paper": "pubmed", "preprint": "biorxiv", "trial": "ctgov", "news": "rss"}
 # Most leads stay unread; editors dismiss some and draft a few.
 STATUS_WEIGHTS = (("new", 80), ("dismissed", 17), ("drafted", 3))
+# How many of the newest items get a stored classification, as ingestion gives every item. All
+# of a million would double the time and size of the load (a classification row with its
+# evidence and ~7 concept rows per item); the newest are what the leads inbox shows first.
+CLASSIFIED_ITEMS = 20_000
 
 
 @dataclass
@@ -62,6 +68,7 @@ def generate(articles=1000, items=10000, clusters_ratio=0.7, seed=1, end=None, p
         sources = ensure_sources(topics)
         done.sources = len(sources)
         done.clusters, done.items = insert_items(sources, items, clusters_ratio, rng, end, say)
+        classify_newest_items(min(items, CLASSIFIED_ITEMS), say)
     refresh_planner_statistics()
     return done
 
@@ -147,7 +154,9 @@ def insert_articles(index, topics, images, count, rng, end, say):
             through.objects.bulk_create(
                 [through(articlepage_id=p.pk, topic_id=t.pk) for p, picked in zip(pages, links) for t in picked]
             )
-            _index_for_search(ArticlePage, [p.pk for p in pages])
+            stored = _index_for_search(ArticlePage, [p.pk for p in pages])
+            # Hubs filter by stored concepts (`?modality=car-t`): classify as publishing would.
+            store_classifications(stored, announce=False)
         made += n
         say(f"articles: {made}/{count}")
     Page.objects.filter(pk=index.pk).update(numchild=index.numchild + count)
@@ -174,10 +183,27 @@ def _article_page(index, step, content_type, images, rng, end):
 
 
 def _index_for_search(model, pks):
+    """Index the objects for search; return them."""
     from wagtail.search.backends import get_search_backend
 
     objs = list(model.objects.filter(pk__in=pks))
     get_search_backend().add_bulk(model, objs)
+    return objs
+
+
+def classify_newest_items(count, say):
+    """Store the classifier's tags of the `count` items inserted last, and their clusters' relevance."""
+    from epitope.ingest.lead_tags import refresh_relevance
+    from epitope.ingest.models import Item
+
+    if not count:
+        return
+    items = list(Item.objects.only("pk", "title", "summary", "subjects", "extra", "cluster", "source")
+                 .order_by("-pk")[:count])
+    for start in range(0, len(items), BATCH):
+        store_classifications(items[start:start + BATCH], announce=False)
+        say(f"classified items: {min(start + BATCH, len(items))}/{len(items)}")
+    refresh_relevance(item.cluster_id for item in items)
 
 
 def ensure_sources(topics):
