@@ -6,6 +6,8 @@ its ancestors (two queries). For a public page whose URL has been routed once, `
 the page by its id in one query and hands Wagtail the result through the request attributes
 Wagtail itself caches it in (`_wagtail_site`, `_wagtail_route_for_request`).
 
+The page is loaded by a query compiled once per page and server thread (`prepared`).
+
 Nothing here needs invalidating to stay correct: a remembered route is used only if the page
 loaded is still live and still has the url_path it had, i.e. Wagtail would route the URL to it
 again (a moved, renamed or unpublished page falls back to Wagtail's routing). Sites change
@@ -15,7 +17,7 @@ the host → root mapping itself, so they bump `cache.SITES`; view restrictions 
 
 from django.apps import apps
 
-from . import cache
+from . import cache, prepared
 
 MAX_ROUTES = 5000
 _routes = {}  # (host, port, path) -> (site, model label, page id, url_path)
@@ -42,7 +44,11 @@ def prime(request):
         return None
     _, site, label, page_id, url_path = held
     model = apps.get_model(label)
-    page = model.objects.filter(pk=page_id).select_related(*getattr(model, "route_select_related", ())).first()
+    found = prepared.fetch(
+        ("route", label, page_id),
+        lambda: model.objects.filter(pk=page_id).select_related(*getattr(model, "route_select_related", ())),
+    )
+    page = found[0] if found else None
     if page is None or not page.live or page.url_path != url_path:
         _routes.pop(key, None)
         return None

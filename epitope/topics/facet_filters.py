@@ -103,39 +103,54 @@ def _shown(concept) -> bool:
     return not (concept.facet == "evidence" and concept.parent is None)
 
 
-def concept_counts(base_qs, chosen: dict[str, str]) -> dict[str, dict[str, int]]:
+def concept_counts(base_qs, chosen: dict[str, str], key=None) -> dict[str, dict[str, int]]:
     """Return {facet: {concept: count}} over `base_qs`, each facet narrowed by the *other* filters.
 
     Counting a facet under its own filter would hide every alternative to the chosen value.
     Facets that share the same other filters share one query: one query with no filter, at
-    most one more per chosen facet, whatever the number of objects.
+    most one more per chosen facet, whatever the number of objects. With a `key`
+    (`core.prepared`: one that names everything `base_qs` was built from), `base_qs` may be a
+    callable returning it, and the counting SQL is compiled once per key.
     """
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Count
-
-    from epitope.classify.models import ClassifiedConcept
-
     groups = defaultdict(list)
     for facet in PARAMS:
         others = tuple(sorted((f, c) for f, c in chosen.items() if f != facet))
         groups[others].append(facet)
-    content_type = ContentType.objects.get_for_model(base_qs.model)
     counts = {facet: {} for facet in PARAMS}
     for others, facets in groups.items():
-        members = narrow(base_qs, dict(others)).order_by().values("pk")
-        rows = (
-            ClassifiedConcept.objects.filter(content_type=content_type, facet__in=facets, object_id__in=members)
-            .values_list("facet", "concept").annotate(n=Count("object_id")).order_by()
-        )
+        if key is None:
+            rows = _counts_query(base_qs, others, facets)
+        else:
+            from epitope.core import prepared
+
+            rows = prepared.fetch((key, others), lambda: _counts_query(base_qs(), others, facets))
         for facet, concept, n in rows:
             counts[facet][concept] = n
     return counts
 
 
-def filter_bar(base_qs, chosen: dict[str, str], article_type: str = "", vocab=None) -> list[Group]:
-    """Return the filter bar of a listing: per facet, the values present with their counts as links."""
+def _counts_query(base_qs, others, facets):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from epitope.classify.models import ClassifiedConcept
+
+    members = narrow(base_qs, dict(others)).order_by().values("pk")
+    return (
+        ClassifiedConcept.objects.filter(
+            content_type=ContentType.objects.get_for_model(base_qs.model), facet__in=facets, object_id__in=members
+        )
+        .values_list("facet", "concept").annotate(n=Count("object_id")).order_by()
+    )
+
+
+def filter_bar(base_qs, chosen: dict[str, str], article_type: str = "", vocab=None, key=None) -> list[Group]:
+    """Return the filter bar of a listing: per facet, the values present with their counts as links.
+
+    `key`: as `concept_counts` takes it.
+    """
     vocab = vocab or vocabulary()
-    counts = concept_counts(base_qs, chosen)
+    counts = concept_counts(base_qs, chosen, key)
     groups = []
     for facet, heading in FACETS:
         options = []

@@ -183,9 +183,31 @@ def resolve_filters(params, vocab=None):
         raise PageNotFound(str(exc)) from exc
 
 
-def hub_listing(topic, params):
-    """Return the template context of a topic hub for the query parameters `params`."""
+def listing_key(topic_ids, article_type="", chosen=None):
+    """Return what a hub listing's SQL depends on, as a `core.prepared` key.
+
+    The topic ids, type and filters asked for, the content type ids the filters and badges
+    read, and whether any view restriction exists (`routes.public` adds its query only then).
+    """
+    from django.contrib.contenttypes.models import ContentType
+
     from epitope.articles.models import ArticlePage
+    from epitope.core.routes import restricted_paths
+
+    return (
+        tuple(topic_ids), article_type or "", tuple(sorted((chosen or {}).items())),
+        ContentType.objects.get_for_model(ArticlePage).pk, restricted_paths(),
+    )
+
+
+def hub_listing(topic, params):
+    """Return the template context of a topic hub for the query parameters `params`.
+
+    Its queries are compiled once per listing key and server thread (`core.prepared`): for a
+    page of twelve cards, building and compiling them cost more than SQLite takes to run them.
+    """
+    from epitope.articles.models import ArticlePage
+    from epitope.core import prepared
 
     from . import research
 
@@ -193,14 +215,19 @@ def hub_listing(topic, params):
     vocab = vocabulary()
     chosen = resolve_filters(params, vocab)
     ids = topic_tree().descendants(topic.pk)
-    base = articles_in_topics(ids, article_type)
-    page = paginate(card_queryset(facet_filters.narrow(base, chosen)), params.get("page"))
+    key = listing_key(ids, article_type, chosen)
+
+    def base():
+        return articles_in_topics(ids, article_type)
+
+    cards = prepared.Listing(("hub-cards", key), lambda: card_queryset(facet_filters.narrow(base(), chosen)))
+    page = paginate(cards, params.get("page"))
     return {
         "cards": page,
         "article_type": article_type,
         "type_choices": ArticlePage.ARTICLE_TYPES,
         "subtopics": subtopic_links(topic.pk),
-        "filter_groups": facet_filters.filter_bar(base, chosen, article_type, vocab),
+        "filter_groups": facet_filters.filter_bar(base, chosen, article_type, vocab, key=("hub-facets", key)),
         "active_filters": facet_filters.active(chosen, article_type, vocab),
         "filter_query": facet_filters.query_string(article_type, chosen),
         "facet_query": facet_filters.query_string("", chosen),

@@ -46,15 +46,21 @@ def with_badges(items):
 
     from epitope.classify.models import StoredClassification
 
+    from epitope.core import prepared
+
     items = list(items)
     if not items:
         return items
     content_type = ContentType.objects.get_for_model(items[0])
+    object_ids = tuple(str(item.pk) for item in items)
     stored = {
         object_id: (badge, data)
-        for object_id, badge, data in StoredClassification.objects.filter(
-            content_type=content_type, object_id__in=[str(item.pk) for item in items]
-        ).values_list("object_id", "evidence_badge", "data")
+        for object_id, badge, data in prepared.fetch(
+            ("research-badges", content_type.pk, object_ids),
+            lambda: StoredClassification.objects.filter(
+                content_type=content_type, object_id__in=object_ids
+            ).values_list("object_id", "evidence_badge", "data"),
+        )
     }
     for item in items:
         badge, data = stored.get(str(item.pk), ("", None))
@@ -65,13 +71,22 @@ def with_badges(items):
 
 
 def latest_for_topic(topic_ids, filters=None, limit=PANEL_SIZE):
-    """Return the few newest research items a hub's panel shows (two queries).
+    """Return the few newest research items a hub's panel shows (two queries, compiled once
+    per topic, filters and server thread: `core.prepared`).
 
     Only the columns the panel shows: an item row also holds the raw record as fetched, its
     abstract and its dedupe signatures, which cost a hub page more to load than to render.
     """
+    from django.contrib.contenttypes.models import ContentType
+
+    from epitope.core import prepared
+    from epitope.ingest.models import Item
+
     shown = ("title", "link", "published", "kind", "source__name")
-    return with_badges(research_items(topic_ids, filters).only(*shown)[:limit])
+    filters = filters or {}
+    key = ("research-panel", tuple(topic_ids), tuple(sorted(filters.items())),
+           ContentType.objects.get_for_model(Item).pk, limit)
+    return with_badges(prepared.fetch(key, lambda: research_items(topic_ids, filters).only(*shown)[:limit]))
 
 
 def research_listing(topic, params):
