@@ -143,3 +143,29 @@ def test_json_ld_about_includes_classification_terms(client, site):
     about = jsonld(soup(client, site["story"].url))["about"]
     terms = {t["termCode"]: t["name"] for t in about if t["@type"] == "DefinedTerm"}
     assert terms.get("car-t") == "CAR-T" and terms.get("lymphoma") == "Lymphoma"
+
+
+def test_share_image_follows_an_edit_of_the_image(client, site):
+    """The share image's facts are kept per process; editing the image must show at once."""
+    page = site["story"]
+    first = soup(client, page.url)
+    image = page.hero_image
+    image.description = "A CAR-T cell binding a lymphoma cell"
+    image.save()
+    second = soup(client, page.url)
+    assert meta(second, "og:image:alt") == "A CAR-T cell binding a lymphoma cell"
+    assert jsonld(second)["image"][0]["url"] == meta(first, "og:image")
+    # Another host asking gets absolute URLs of its own, not the first visitor's.
+    other = BeautifulSoup(client.get(page.url, HTTP_HOST="localhost").content, "html.parser")
+    assert meta(other, "og:image").startswith("http://localhost/")
+
+
+def test_article_topics_follow_an_edit_of_the_article(client, site):
+    page = ArticlePage.objects.get(pk=site["story"].pk)
+    html = soup(client, page.url)
+    assert {t["content"] for t in html.find_all("meta", property="article:tag")} == {"Cell therapy", "Cancer vaccines"}
+    page.topics.set([site["cancer"]])
+    page.save_revision().publish()
+    html = soup(client, page.url)
+    assert {t["content"] for t in html.find_all("meta", property="article:tag")} == {"Cancer immunology"}
+    assert [a.get_text() for a in html.select(".topics a")] == ["Cancer immunology"]

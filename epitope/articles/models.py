@@ -92,30 +92,59 @@ class ArticlePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        self.load_hero_image()
         topics = self.topics_with_hubs()
         context["topics"] = topics
         context["related"] = self.related_articles(topics)
         context["breadcrumbs"] = self.breadcrumbs(topics)
         return context
 
+    def load_hero_image(self):
+        """Load the hero image (its caption and credit are shown) by a query compiled once per image."""
+        from wagtail.images import get_image_model
+
+        from epitope.core import prepared
+
+        image_id = self.hero_image_id
+        if image_id and not ArticlePage.hero_image.is_cached(self):
+            Image = get_image_model()
+            found = prepared.fetch(("image", image_id), lambda: Image.objects.filter(pk=image_id))
+            if found:
+                self.hero_image = found[0]
+
     def topics_with_hubs(self):
         """Return the article's topics with their hubs, by id; `self.topics.all()` then costs no query.
 
-        The page's meta tags and structured data read the topics and their hubs again.
+        The page's meta tags and structured data read the topics and their hubs again. One
+        query, compiled once per article and server thread (`core.prepared`), its rows kept
+        where a prefetch_related would keep them.
         """
-        from django.db.models import Prefetch, prefetch_related_objects
-
+        from epitope.core import prepared
         from epitope.topics.models import Topic
 
-        prefetch_related_objects([self], Prefetch("topics", queryset=Topic.objects.select_related("page")))
-        return sorted(self.topics.all(), key=lambda t: t.pk)
+        if self.pk is None or getattr(self, "_cluster_related_objects", {}).get("topics") is not None:
+            return sorted(self.topics.all(), key=lambda t: t.pk)  # a preview: the form's topics
+        topics = prepared.fetch(
+            ("article-topics", self.pk), lambda: Topic.objects.filter(articles=self.pk).select_related("page")
+        )
+        manager = self.topics.get_live_queryset()  # filtering it further still reads this article's topics
+        manager._result_cache, manager._prefetch_done = list(topics), True
+        if not hasattr(self, "_prefetched_objects_cache"):
+            self._prefetched_objects_cache = {}
+        self._prefetched_objects_cache["topics"] = manager
+        return sorted(topics, key=lambda t: t.pk)
 
     def related_articles(self, topics, limit=3):
-        from epitope.topics.listing import articles_in_topics, card_queryset
+        from epitope.core import prepared
+        from epitope.topics.listing import articles_in_topics, card_queryset, listing_key
 
         if not topics:
             return []
-        return list(card_queryset(articles_in_topics([t.pk for t in topics]).exclude(pk=self.pk))[:limit])
+        ids = [t.pk for t in topics]
+        return prepared.fetch(
+            ("related", self.pk, listing_key(ids), limit),
+            lambda: card_queryset(articles_in_topics(ids).exclude(pk=self.pk))[:limit],
+        )
 
     def breadcrumbs(self, topics):
         """Return (title, url) pairs: home, then the main topic's ancestors and hub."""

@@ -75,6 +75,32 @@ def share_image(image, request=None):
     }
 
 
+MAX_LOCAL_SHARE_IMAGES = 2000
+_local_share_images = {}  # image id -> (image tag token, share_image facts with a relative URL)
+
+
+def page_share_image(page, request=None):
+    """Return share_image() of a page's hero image, kept in this process while the image is unchanged.
+
+    Wagtail looks a rendition up in its cache and writes it back on every read (a file write
+    per page on the file cache); an article page asks for its share image twice.
+    """
+    from epitope.articles.cards import image_tag
+    from epitope.core import cache
+
+    image_id = getattr(page, "hero_image_id", None)
+    if not image_id:
+        return None
+    token = cache.tag_tokens([image_tag(image_id)])[0]
+    held = _local_share_images.get(image_id)
+    if held is None or held[0] != token:
+        if len(_local_share_images) >= MAX_LOCAL_SHARE_IMAGES:
+            _local_share_images.clear()
+        held = _local_share_images[image_id] = (token, share_image(page.hero_image))
+    facts = held[1]
+    return {**facts, "url": absolute(request, facts["url"])} if facts else None
+
+
 def with_share_images(qs):
     """Load articles with their topics and share renditions in a fixed number of queries."""
     from django.db.models import Prefetch

@@ -54,7 +54,7 @@ def news_article(article, request=None):
         "publisher": {**PUBLISHER, "url": request.build_absolute_uri("/") if request else "/"},
         "inLanguage": "en",
     }
-    image = meta.share_image(article.hero_image, request)
+    image = meta.page_share_image(article, request)
     if image:
         data["image"] = [{"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}]
     about = about_terms(article, request)
@@ -77,7 +77,7 @@ def social_meta(page, request=None):
     description = page.search_description or (page.standfirst if is_article else "")
     if not description and getattr(page, "intro", ""):
         description = strip_tags(str(page.intro))
-    image = meta.share_image(getattr(page, "hero_image", None), request)
+    image = meta.page_share_image(page, request)
     out = {
         "type": "article" if is_article else "website",
         "title": page.seo_title or getattr(page, "display_title", None) or page.title,

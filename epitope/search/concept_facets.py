@@ -14,9 +14,9 @@ class ConceptFacet(Facet):
         self.facet, self.param, self.label = facet, param, label
 
     def _vocabulary(self):
-        from epitope.classify.editorial import editorial_tagger
+        from epitope.topics.listing import vocabulary
 
-        return editorial_tagger().vocabulary
+        return vocabulary()  # kept per process until an editor's term changes
 
     def choices(self):
         # A generic concept (a CAR of unstated cell type) is never stored as a tag: offering it
@@ -45,8 +45,14 @@ class ConceptFacet(Facet):
 
     def terms_for(self, article):
         """Return (concept, label) pairs the article carries, for schema.org `about`."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from epitope.core import prepared
+
         vocabulary = self._vocabulary()
-        concepts = self._rows(type(article)).filter(object_id=article.pk).values_list("concept", flat=True)
+        model = type(article)
+        key = ("concept-terms", self.facet, ContentType.objects.get_for_model(model).pk, article.pk)
+        concepts = prepared.fetch(key, lambda: self._rows(model).filter(object_id=article.pk).values_list("concept", flat=True))
         return [(c, vocabulary.label(c)) for c in sorted(concepts)]
 
 
