@@ -57,6 +57,21 @@ def test_leads_inbox_lists_clusters_most_covered_first(admin_client, leads):
     assert "NCT04049513" in covered
 
 
+def test_a_lead_lists_its_newest_items_and_links_to_all_of_them(admin_client, leads, monkeypatch):
+    from epitope.ingest import lead_lines
+
+    monkeypatch.setattr(lead_lines, "ITEMS_SHOWN", 1)
+    trial = leads["trial"]
+    items = list(Item.objects.filter(cluster=trial).order_by("-published", "-pk"))
+    inbox = text(admin_client.get("/admin/leads/?order=covered"))
+    assert [i.title for i in items if f'href="{i.link}"' in inbox] == [items[0].title]
+    assert f'href="?cluster={trial.pk}">+2 more items</a>' in inbox
+    story = text(admin_client.get(f"/admin/leads/?cluster={trial.pk}"))
+    assert all(f'href="{i.link}"' in story for i in items)
+    assert LUPUS.title not in story and "more item" not in story
+    assert "Create draft" in story and "Dismiss" in story  # the whole story, still a lead to act on
+
+
 def count_queries(get):
     from django.db import connection
 

@@ -2,9 +2,11 @@
 
 from wagtail.admin.panels import Panel
 
+from .tag_markup import correction_url_maker, tags_html
+
 
 def tags_context(obj) -> dict:
-    """Return what tags_with_evidence.html shows for a stored object (two queries)."""
+    """Return what the panel shows for a stored object (two queries)."""
     from django.contrib.contenttypes.models import ContentType
 
     from epitope.ingest.lead_tags import tags_with_evidence
@@ -34,4 +36,10 @@ class ClassificationPanel(Panel):
             context = super().get_context_data(parent_context)
             context.update(tags_context(self.instance))
             context["obj"] = self.instance
+            if self.instance is not None and self.instance.pk is not None:
+                stored = context["stored"]
+                context["tags_html"] = tags_html(
+                    context["tags"], stored.relevance if stored else None, stored.relevant if stored else False,
+                    correction_url_maker(context["content_type_id"])(self.instance.pk), self.request.get_full_path(),
+                )
             return context

@@ -75,16 +75,15 @@ def on_items_classified(sender, objects, relevance=None, **kwargs):
     raise_relevance(best)
 
 
-def attach_tags(clusters):
-    """Give every item of these clusters `tags` (see `tags_with_evidence`), `relevance` and
-    `relevant`, from the stored classifications (one query)."""
+def attach_tags(items):
+    """Give each item `tags` (see `tags_with_evidence`), `relevance` and `relevant`, from the
+    stored classifications (one query)."""
     from django.contrib.contenttypes.models import ContentType
 
     from epitope.classify.models import StoredClassification
 
-    items = [item for cluster in clusters for item in cluster.items.all()]
     if not items:
-        return clusters
+        return items
     stored = dict(
         (object_id, (relevance, relevant, data))
         for object_id, relevance, relevant, data in StoredClassification.objects.filter(
@@ -95,7 +94,7 @@ def attach_tags(clusters):
         relevance, relevant, data = stored.get(str(item.pk), (None, False, {}))
         item.relevance, item.relevant = relevance, relevant
         item.tags = tags_with_evidence(data)
-    return clusters
+    return items
 
 
 def tags_with_evidence(data: dict) -> list[tuple[str, str, list[tuple[str, str, str]]]]:

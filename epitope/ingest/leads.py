@@ -32,11 +32,14 @@ class NoArticleIndex(Exception):
     """There is no article index page to create a draft under."""
 
 
-def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only=False, words=()):
+def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only=False, words=(),
+                  cluster_id=None, items_per_lead=None):
     """Return clusters with at least one new item, matching the filters, in the given order.
 
     `relevant_only` keeps the clusters the classifier judged relevant (their best item's score).
     `words` keeps clusters with a new item whose title or summary contains every word.
+    `cluster_id` keeps that one lead. Each cluster's items are prefetched newest first, at
+    most `items_per_lead` of them (all if None), as the list `listed_items`.
     """
     from epitope.topics.listing import topic_tree
 
@@ -49,14 +52,18 @@ def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only
         new = new.filter(source__topic_id__in=topic_tree().descendants(int(topic_id)))
     for word in words:
         new = new.filter(Q(title__icontains=word) | Q(summary__icontains=word))
-    # Only what the inbox shows: a page lists ~170 items, whose JSON, raw record, MinHash and
+    # Only what the inbox shows: up to 100 items a page, whose JSON, raw record, MinHash and
     # source scheduling columns would otherwise be read (over the wire on PostgreSQL) and decoded.
     items = (
         Item.objects.select_related("source")
         .only(*LISTED_ITEM_FIELDS, "source__name")
         .order_by("-published", "-pk")
     )
+    if items_per_lead is not None:
+        items = items[:items_per_lead]  # one query still: a window over the page's clusters
     clusters = Cluster.objects.filter(Exists(new))
+    if cluster_id:
+        clusters = clusters.filter(pk=cluster_id)
     if relevant_only:
         from .lead_tags import relevance_threshold
 
@@ -64,7 +71,7 @@ def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only
     return (
         clusters
         .order_by(*ORDERS.get(order, ORDERS["relevant"]))
-        .prefetch_related(Prefetch("items", queryset=items))
+        .prefetch_related(Prefetch("items", queryset=items, to_attr="listed_items"))  # to_attr: a sliced prefetch needs one
     )
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from epitope.search.query import sanitise
 
-from . import lead_tags, leads
+from . import lead_lines, lead_tags, leads
 from .models import Cluster, Item, Source
 
 PER_PAGE = 25
@@ -39,14 +39,20 @@ def index(request):
     from epitope.topics.models import Topic
 
     source_id = _int_or_none(request.GET.get("source"))
+    cluster_id = _int_or_none(request.GET.get("cluster"))  # one lead with all its items ("+N more")
     topic_id = _int_or_none(request.GET.get("topic"))
     order = request.GET.get("order") if request.GET.get("order") in leads.ORDERS else "relevant"
     relevant_only = request.GET.get("relevant") == "1"
     terms = sanitise(request.GET.get("q", ""))
     words = terms.all_words()
-    page = CappedPaginator(leads.lead_clusters(source_id, topic_id, order, relevant_only, words), PER_PAGE).get_page(
-        request.GET.get("p"))
-    lead_tags.attach_tags(page.object_list)
+    limit = None if cluster_id else lead_lines.ITEMS_SHOWN
+    clusters = leads.lead_clusters(source_id, topic_id, order, relevant_only, words, cluster_id,
+                                   items_per_lead=None if limit is None else limit + 1)
+    page = CappedPaginator(clusters, PER_PAGE).get_page(request.GET.get("p"))
+    lead_lines.show_items(page.object_list, limit)
+    shown = [item for cluster in page.object_list for item in cluster.shown]
+    lead_tags.attach_tags(shown)
+    lead_lines.render_lines(shown, ContentType.objects.get_for_model(Item).pk, request.get_full_path())
     query = request.GET.copy()
     query.pop("p", None)
     return TemplateResponse(request, "ingest/leads.html", {
@@ -54,11 +60,11 @@ def index(request):
         "sources": Source.objects.only("pk", "name"),
         "topics": Topic.objects.only("pk", "name"),
         "source_id": source_id,
+        "cluster_id": cluster_id,
         "topic_id": topic_id,
         "order": order,
         "relevant_only": relevant_only,
         "search_query": terms.as_text(),
-        "item_content_type_id": ContentType.objects.get_for_model(Item).pk,
         "query": query.urlencode(),
         "header_icon": "bell",
     })
