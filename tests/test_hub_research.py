@@ -114,6 +114,15 @@ def test_links_that_are_not_web_addresses_are_not_linked(client, site):
     assert "CAR-T cells in myeloma" in html and "javascript:" not in html
 
 
+def test_titles_and_source_names_are_shown_as_text_not_markup(client, site):
+    ingest_records(source("Journal <b>of</b> Trials", site["cancer"]),
+                   [record(51, ("CAR-T <img src=x onerror=alert(1)> in myeloma", "CAR-T cells for myeloma patients."), 0)])
+    for html in (panel(client.get("/cancer-immunology/").content.decode()),
+                 client.get("/cancer-immunology/research/").content.decode()):
+        assert "CAR-T &lt;img src=x onerror=alert(1)&gt; in myeloma" in html and "<img src=x" not in html
+        assert "Journal &lt;b&gt;of&lt;/b&gt; Trials" in html
+
+
 def test_new_public_research_purges_the_cached_hubs(client, site, page_cache):
     for path in ("/cancer-immunology/", "/immunology/", "/cell-therapy/"):
         client.get(path)

@@ -1,0 +1,24 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from epitope.topics.html import render_filter_bar, render_research_item
+
+register = template.Library()
+
+
+@register.simple_tag
+def research_items(items):
+    """Every item of a research list: `{% research_items latest_research %}`."""
+    return mark_safe("".join(render_research_item(item) for item in items))
+
+
+@register.simple_tag
+def research_item(item):
+    """One item, as topics/includes/research_item.html renders it."""
+    return render_research_item(item)
+
+
+@register.simple_tag(takes_context=True)
+def facet_filter(context, label="Filter stories"):
+    """The facet filter bar of a listing, from the context's filter_groups and active_filters."""
+    return render_filter_bar(context.get("filter_groups"), context.get("active_filters"), label)
