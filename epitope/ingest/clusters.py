@@ -186,10 +186,10 @@ def store_keys(pairs):
     from .models import ClusterKey
 
     rows = [(key, item_id) for item_id, keys in pairs for key in keys]
-    qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {storage.table(ClusterKey)} ({qn('key')}, {qn('item_id')}) VALUES (%s, %s) "
-                           "ON CONFLICT DO NOTHING", rows)
+    qn, mark = connection.ops.quote_name, storage.mark()
+    with storage.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {storage.table(ClusterKey)} ({qn('key')}, {qn('item_id')}) "
+                           f"VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING", rows)
 
 
 def rekey(Item, ClusterKey):
@@ -245,7 +245,7 @@ def grow_clusters(added, source_id, now):
 
     if not added:
         return
-    qn = connection.ops.quote_name
+    qn, mark = connection.ops.quote_name, storage.mark()
     clusters = storage.table(Cluster)
     at = connection.ops.adapt_datetimefield_value(now)
     if source_id is None:
@@ -253,14 +253,14 @@ def grow_clusters(added, source_id, now):
     else:
         new_source = (
             f"CASE WHEN EXISTS (SELECT 1 FROM {storage.table(Item)} i WHERE i.{qn('cluster_id')} = {clusters}.{qn('id')} "
-            f"AND COALESCE(i.{qn('source_id')}, 0) = %s) THEN 0 ELSE 1 END"
+            f"AND COALESCE(i.{qn('source_id')}, 0) = {mark}) THEN 0 ELSE 1 END"
         )  # COALESCE keeps the planner on the cluster's index: a source's own index may hold millions
         params = [[n, source_id, at, pk] for pk, n in sorted(added.items())]
-    with connection.cursor() as cursor:
+    with storage.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {clusters} SET {qn('size')} = {qn('size')} + %s, "
-            f"{qn('source_count')} = {qn('source_count')} + {new_source}, {qn('last_seen')} = %s "
-            f"WHERE {qn('id')} = %s",
+            f"UPDATE {clusters} SET {qn('size')} = {qn('size')} + {mark}, "
+            f"{qn('source_count')} = {qn('source_count')} + {new_source}, {qn('last_seen')} = {mark} "
+            f"WHERE {qn('id')} = {mark}",
             params,
         )
 

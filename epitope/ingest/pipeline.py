@@ -78,11 +78,16 @@ def _iso(value):
     return value.isoformat() if isinstance(value, (dt.datetime, dt.date)) else value
 
 
+# json.dumps(basis, sort_keys=True, default=str), without building an encoder per call: the
+# same text, so the same hashes as every stored item's.
+_HASH_BASIS = json.JSONEncoder(sort_keys=True, default=str).encode
+
+
 def content_hash(record: Record) -> str:
     """Return a hash of what a reader sees of a record, to tell a changed item from a repeat."""
     basis = [record.title, record.link, record.authors, _iso(record.published), _iso(record.updated),
              record.summary, record.identifiers, record.kind, record.subjects, record.extra]
-    return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(_HASH_BASIS(basis).encode()).hexdigest()
 
 
 def _aware(value):
