@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test test-postgres serve bench venv browser-deps clean
 
 # A venv cut short (no pip yet) is made again rather than half-used.
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml setup.py epitope/ingest/_minhash.c
 	[ -x $(BIN)/pip ] || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt

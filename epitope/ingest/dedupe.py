@@ -28,6 +28,9 @@ keys the cluster lacks, so syndicated copies add rows only for what they add, an
 reads one row per cluster, not per copy (a deleted item hands its keys to another member). Assigning and storing clusters: `clusters.py`.
 Identifier keys are below 2⁵⁸; band b's keys carry b + 1 in the top bits, so a key says by
 itself whether matching it needs the text check.
+
+`signature` and `band_keys` run compiled (`_minhash.c`, built by setup.py) when it is built:
+the same values, at a fraction of the cost; the Python here defines them and serves without it.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ from operator import eq
 from urllib.parse import urlsplit, urlunsplit
 from zlib import crc32
 
+try:
+    from . import _minhash
+except ImportError:  # not built (no C compiler at install): the Python below gives the same values
+    _minhash = None
+
 BINS, BANDS, ROWS = 64, 10, 3
 THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; syndicated copies score 0.6–1.0
 SHINGLE = 3
@@ -49,6 +57,8 @@ LSH_BASE = 1 << 58  # keys at or above are LSH bands
 _MASK58 = LSH_BASE - 1
 _ID_KEYS = {"doi": "doi", "preprint_doi": "doi", "pmid": "pmid", "pmcid": "pmcid", "nct": "nct"}
 _SIG = struct.Struct(f"<{BINS}I")
+if (BINS, ROWS) != (64, 3):  # what _minhash.c is written for
+    _minhash = None
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NCT = re.compile(r"\bNCT\d{8}\b", re.I)
@@ -160,6 +170,13 @@ def shingle_hashes(text):
 
 def signature(text):
     """Return the MinHash signature of a text as a tuple of BINS ints, or None if it is too short."""
+    if _minhash is not None:
+        return _minhash.signature(_words(text), MIN_SHINGLES)
+    return signature_py(text)
+
+
+def signature_py(text):
+    """Return `signature(text)`, computed in Python (the definition `_minhash.c` follows)."""
     grams = shingle_hashes(text)
     if len(grams) < MIN_SHINGLES:
         return None
@@ -203,6 +220,13 @@ def band_keys(sig):
     """Return the LSH band keys of a signature (none for a text too short to have one)."""
     if not sig:
         return set()
+    if _minhash is not None and type(sig) is tuple:
+        return _minhash.band_keys(sig, BANDS, ROWS, LSH_BASE, _MASK58)
+    return band_keys_py(sig)
+
+
+def band_keys_py(sig):
+    """Return `band_keys(sig)` of a signature, computed in Python (the definition `_minhash.c` follows)."""
     rows = sig[:BANDS * ROWS]
     return {
         (band + 1) * LSH_BASE | (mixed ^ mixed >> 29) & _MASK58
