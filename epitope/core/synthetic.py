@@ -168,16 +168,17 @@ def _article_page(index, step, content_type, images, rng, end):
 
     when = _spread_date(rng, end)
     article_type = "feature" if rng.random() < 0.25 else "news"
-    title = words.headline(rng)
+    about = words.subject(rng)
+    title = words.headline(rng, about)
     slug = f"synthetic-{step}"
     page = ArticlePage(
         title=title, draft_title=title, slug=slug, content_type=content_type,
         path=index._get_path(index.path, index.depth + 1, step), depth=index.depth + 1, numchild=0,
         url_path=f"{index.url_path}{slug}/", locale_id=index.locale_id, translation_key=uuid.UUID(int=rng.getrandbits(128)),
         live=True, has_unpublished_changes=False, first_published_at=when, last_published_at=when,
-        article_type=article_type, date=when.date(), standfirst=words.standfirst(rng),
+        article_type=article_type, date=when.date(), standfirst=words.standfirst(rng, about),
         byline=f"By {words.person(rng)}", hero_image=rng.choice(images),
-        body=[("paragraph", f"<p>{p}</p>") for p in words.paragraphs(rng, 3)],
+        body=[("paragraph", f"<p>{p}</p>") for p in words.story_paragraphs(rng, about, 3)],
     )
     return page
 

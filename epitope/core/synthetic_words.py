@@ -53,16 +53,34 @@ def person(rng):
     return f"{rng.choice(INITIALS)}. {rng.choice(SURNAMES)}"
 
 
-def headline(rng):
-    """Return a news headline about a therapy, a target or a cancer."""
+def headline(rng, about=None):
+    """Return a news headline about a therapy, a target or a cancer (those of `about`, if given)."""
+    pick = _picker(rng, about)
     pattern = rng.randrange(4)
     if pattern == 0:
-        return f"{rng.choice(MODALITIES).capitalize()} {rng.choice(FINDINGS)} in {rng.choice(CANCERS)}"
+        return f"{pick('modality', MODALITIES).capitalize()} {rng.choice(FINDINGS)} in {pick('cancer', CANCERS)}"
     if pattern == 1:
-        return f"Targeting {rng.choice(TARGETS)}: what the latest {rng.choice(CANCERS)} data show"
+        return f"Targeting {pick('target', TARGETS)}: what the latest {pick('cancer', CANCERS)} data show"
     if pattern == 2:
-        return f"{rng.choice(DRUGS).capitalize()} {rng.choice(FINDINGS)} in phase {rng.choice('123')} trial"
-    return f"How {rng.choice(CELLS)} shape responses to {rng.choice(MODALITIES)}"
+        return f"{pick('drug', DRUGS).capitalize()} {rng.choice(FINDINGS)} in phase {rng.choice('123')} trial"
+    return f"How {rng.choice(CELLS)} shape responses to {pick('modality', MODALITIES)}"
+
+
+def subject(rng):
+    """Return what one article is about: a therapy, a drug, a cancer and a target.
+
+    A story is about one thing: its headline, standfirst and body name the same therapy and
+    cancer, so it carries the handful of concepts a real article does (an article of unrelated
+    abstracts carried ~25 concept rows, two to three times a real one's).
+    """
+    return {"modality": rng.choice(MODALITIES), "drug": rng.choice(DRUGS), "cancer": rng.choice(CANCERS),
+            "target": rng.choice(TARGETS)}
+
+
+def _picker(rng, about):
+    if about is None:
+        return lambda key, pool: rng.choice(pool)
+    return lambda key, pool: about[key]
 
 
 def paper_title(rng, kind):
@@ -78,9 +96,10 @@ def paper_title(rng, kind):
     return f"{rng.choice(CELLS).capitalize()} predict response to {drug} in {cancer}"
 
 
-def standfirst(rng):
-    return (f"Researchers report that {rng.choice(MODALITIES)} {rng.choice(FINDINGS)} in patients with "
-            f"{rng.choice(CANCERS)}, with {rng.choice(CELLS)} at the centre of the story.")
+def standfirst(rng, about=None):
+    pick = _picker(rng, about)
+    return (f"Researchers report that {pick('modality', MODALITIES)} {rng.choice(FINDINGS)} in patients with "
+            f"{pick('cancer', CANCERS)}, with {rng.choice(CELLS)} at the centre of the story.")
 
 
 def abstract(rng):
@@ -95,5 +114,16 @@ def abstract(rng):
     )
 
 
-def paragraphs(rng, count):
-    return [abstract(rng) for _ in range(count)]
+def story_paragraphs(rng, about, count=3):
+    """Return `count` paragraphs of a news story about one subject (see `subject`)."""
+    n = rng.randint(12, 480)
+    pool = [
+        f"{about['drug'].capitalize()}, given as {about['modality']} directed at {about['target']}, was tested in "
+        f"{n} patients with {about['cancer']}.",
+        f"The objective response rate was {rng.randint(5, 70)}% and median progression-free survival "
+        f"{rng.randint(2, 30)} months; responders showed expansion of {rng.choice(CELLS)}.",
+        f"Independent experts said the results suggest {about['modality']} {rng.choice(FINDINGS)}, but that larger "
+        f"trials in {about['cancer']} are needed.",
+        f"The team now plans to study how {rng.choice(CELLS)} and {rng.choice(CELLS)} change during treatment.",
+    ]
+    return pool[:count] if count <= len(pool) else pool + [abstract(rng) for _ in range(count - len(pool))]
