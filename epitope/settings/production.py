@@ -41,13 +41,22 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if os.environ.get("EPITOPE_S3_BUCKET"):
+    # Media in an S3-compatible bucket. Credentials and region stay with boto3's own lookup
+    # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, or an instance role), not in
+    # OPTIONS: Wagtail writes these options into each queued file-deletion task.
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": os.environ["EPITOPE_S3_BUCKET"],
             "endpoint_url": os.environ.get("EPITOPE_S3_ENDPOINT_URL") or None,
             "custom_domain": os.environ.get("EPITOPE_S3_CUSTOM_DOMAIN") or None,
+            # Plain URLs, cacheable by a CDN: the bucket (or the CDN's origin access) must let
+            # anyone GET objects, as a public-read bucket policy does.
             "querystring_auth": False,
+            # django-storages overwrites an object of the same name by default, so a second
+            # editor's "photo.jpg" would replace the first one's picture; keep both, as the
+            # file system storage does.
+            "file_overwrite": False,
         },
     }
 
