@@ -19,11 +19,17 @@ def texts():
             yield from (f"{r.title}\n{r.summary}" for r in parse.parse_bytes(path.read_bytes()))
         except Exception:  # a feed only the tolerant path reads, or none: the others suffice
             pass
-    pieces = ["cell", "CAR-T", "<p>", "</p>", "é", "中文", "İ", "ß", "😀", "3", "_", " ", " ", "a", "b"]
+    # Words as str.isalnum() and str.lower() see them: accents, scripts, case that changes length
+    # (İ), a final sigma, digits that are not decimal (²), marks and joiners that end a word.
+    pieces = ["cell", "CAR-T", "<p>", "</p>", "<a href='x'>", "é", "e\u0301", "中文", "İ", "ΟΔΟΣ", "Σ", "ß",
+              "😀", "3", "²", "٣", "_", "\u200d", "'", " ", " ", "\n", "a", "b"]
     rng = random.Random(7)
     for n in range(400):
         yield "".join(rng.choice(pieces) for _ in range(rng.randint(0, n)))
         yield " ".join(rng.choice("ab") for _ in range(n % 90))  # repeated shingles, sparse bins
+        # Past the prefix the words are read from, with and without a tag across its end.
+        yield " ".join(rng.choice(pieces) for _ in range(rng.randint(400, 1400)))
+        yield "<p>" + "x" * rng.randint(1900, 2100) + "<b>" + " word" * (n % 100)
 
 
 def test_compiled_signatures_and_band_keys_are_the_python_ones():

@@ -25,45 +25,86 @@ static void init_crc_table(void) {
     }
 }
 
-static uint32_t crc32_of(const unsigned char *s, Py_ssize_t len) {
-    uint32_t c = 0xFFFFFFFFu;
-    for (Py_ssize_t i = 0; i < len; i++) c = crc_table[(c ^ s[i]) & 0xFF] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
-}
+static PyObject *shingle_signature(uint32_t *hashes, Py_ssize_t n, Py_ssize_t min_shingles);
 
 static int by_value(const void *a, const void *b) {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
 }
 
-/* signature(words, min_shingles): dedupe's signature of a text, given the text's _words. */
-static PyObject *signature(PyObject *self, PyObject *args) {
-    PyObject *words;
-    Py_ssize_t min_shingles;
-    if (!PyArg_ParseTuple(args, "O!n", &PyList_Type, &words, &min_shingles)) return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(words);
-    if (n < 3 || n - 2 < min_shingles) Py_RETURN_NONE;  /* fewer shingles than needed, distinct or not */
-    uint32_t *hashes = PyMem_Malloc(sizeof(uint32_t) * (size_t)n);
-    if (!hashes) return PyErr_NoMemory();
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t len;
-        const char *utf8 = PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(words, i), &len);
-        if (!utf8) {
-            PyMem_Free(hashes);
-            return NULL;
+static uint32_t crc_byte(uint32_t c, unsigned char byte) {
+    return crc_table[(c ^ byte) & 0xFF] ^ (c >> 8);
+}
+
+/* CRC-32 running over one more character, as UTF-8 (what str.encode() gives for a word). */
+static uint32_t crc_char(uint32_t c, Py_UCS4 ch) {
+    if (ch < 0x80) return crc_byte(c, (unsigned char)ch);
+    if (ch < 0x800) {
+        c = crc_byte(c, (unsigned char)(0xC0 | ch >> 6));
+    } else {
+        if (ch < 0x10000) {
+            c = crc_byte(c, (unsigned char)(0xE0 | ch >> 12));
+        } else {
+            c = crc_byte(c, (unsigned char)(0xF0 | ch >> 18));
+            c = crc_byte(c, (unsigned char)(0x80 | (ch >> 12 & 0x3F)));
         }
-        hashes[i] = crc32_of((const unsigned char *)utf8, len);
+        c = crc_byte(c, (unsigned char)(0x80 | (ch >> 6 & 0x3F)));
     }
+    return crc_byte(c, (unsigned char)(0x80 | (ch & 0x3F)));
+}
+
+/* signature(text, max_words, min_shingles) -> (signature or None, words found up to max_words + 1).
+ *
+ * `text` is what dedupe._words reads words from: tags replaced, lower-cased. A word is a run of
+ * characters for which str.isalnum() holds, which is what the regex [^\W_]+ matches; the
+ * signature is of the first `max_words`. */
+static PyObject *signature(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t max_words, min_shingles;
+    if (!PyArg_ParseTuple(args, "Unn", &text, &max_words, &min_shingles)) return NULL;
+    if (max_words < 1) {
+        PyErr_SetString(PyExc_ValueError, "signature: max_words must be positive");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text), n = 0, i = 0;
+    uint32_t *hashes = PyMem_Malloc(sizeof(uint32_t) * (size_t)max_words);
+    if (!hashes) return PyErr_NoMemory();
+    uint32_t crc = 0xFFFFFFFFu;
+    int in_word = 0;
+    for (; i < len && n <= max_words; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISALNUM(ch)) {
+            crc = crc_char(crc, ch);
+            in_word = 1;
+        } else if (in_word) {  /* a word ends */
+            if (n < max_words) hashes[n] = crc ^ 0xFFFFFFFFu;
+            n++;
+            crc = 0xFFFFFFFFu;
+            in_word = 0;
+        }
+    }
+    if (in_word) {  /* the text ends in a word */
+        if (n < max_words) hashes[n] = crc ^ 0xFFFFFFFFu;
+        n++;
+    }
+    PyObject *sig = shingle_signature(hashes, n < max_words ? n : max_words, min_shingles);
+    PyMem_Free(hashes);
+    if (!sig) return NULL;
+    return Py_BuildValue("(Nn)", sig, n);
+}
+
+/* The signature of the words whose CRCs are `hashes` (n of them; reordered here), or None. */
+static PyObject *shingle_signature(uint32_t *hashes, Py_ssize_t n, Py_ssize_t min_shingles) {
+    if (n < 3 || n - 2 < min_shingles) Py_RETURN_NONE;  /* fewer shingles than needed, distinct or not */
     /* A shingle's hash: its three words' CRCs shifted 0, 1 and 2 bits and XORed, in 32 bits. */
     Py_ssize_t m = n - 2;
     for (Py_ssize_t i = 0; i < m; i++) hashes[i] = hashes[i] ^ hashes[i + 1] << 1 ^ hashes[i + 2] << 2;
     qsort(hashes, (size_t)m, sizeof(uint32_t), by_value);
-    Py_ssize_t distinct = m ? 1 : 0;
+    Py_ssize_t distinct = 1;
     for (Py_ssize_t i = 1; i < m; i++) distinct += hashes[i] != hashes[i - 1];
-    if (distinct < min_shingles) {
-        PyMem_Free(hashes);
-        Py_RETURN_NONE;
-    }
+    if (distinct < min_shingles) Py_RETURN_NONE;
     uint64_t mins[BINS], sig[BINS];
     int filled[BINS] = {0};
     for (Py_ssize_t i = m - 1; i >= 0; i--) {  /* largest to smallest: the last one written is the minimum */
@@ -71,7 +112,6 @@ static PyObject *signature(PyObject *self, PyObject *args) {
         mins[h & (BINS - 1)] = h >> BIN_BITS;
         filled[h & (BINS - 1)] = 1;
     }
-    PyMem_Free(hashes);
     /* Rotation densification, as dedupe.signature: an empty bin borrows the next filled bin's value
      * (cyclically), plus its distance shifted above the hash bits. */
     int first = 0;
@@ -134,7 +174,8 @@ static PyObject *band_keys(PyObject *self, PyObject *args) {
 }
 
 static PyMethodDef methods[] = {
-    {"signature", signature, METH_VARARGS, "signature(words, min_shingles): the MinHash signature, or None."},
+    {"signature", signature, METH_VARARGS,
+     "signature(text, max_words, min_shingles): (the MinHash signature or None, words found up to max_words + 1)."},
     {"band_keys", band_keys, METH_VARARGS, "band_keys(sig, bands, rows, lsh_base, mask): the LSH band keys."},
     {NULL, NULL, 0, NULL},
 };

@@ -150,15 +150,24 @@ def key_id(text):
 
 # -- MinHash ---------------------------------------------------------------------------------
 
-def _words(text):
+def _head(text):
     # Only the first MAX_WORDS words count: read a prefix (not ending inside a tag), and the
     # whole text only if the prefix held too few words to be sure its last one was whole.
     head = text[:_HEAD]
     if len(text) > _HEAD and head.rfind("<") > head.rfind(">"):
         head = head[:head.rfind("<")]
-    words = _WORD.findall(_TAG.sub(" ", head).lower())
+    return head
+
+
+def _plain(text):
+    return _TAG.sub(" ", text).lower()
+
+
+def _words(text):
+    head = _head(text)
+    words = _WORD.findall(_plain(head))
     if len(words) <= MAX_WORDS and len(text) > len(head):
-        words = _WORD.findall(_TAG.sub(" ", text).lower())
+        words = _WORD.findall(_plain(text))
     return words[:MAX_WORDS]
 
 
@@ -170,9 +179,13 @@ def shingle_hashes(text):
 
 def signature(text):
     """Return the MinHash signature of a text as a tuple of BINS ints, or None if it is too short."""
-    if _minhash is not None:
-        return _minhash.signature(_words(text), MIN_SHINGLES)
-    return signature_py(text)
+    if _minhash is None:
+        return signature_py(text)
+    head = _head(text)  # as _words reads it
+    sig, words = _minhash.signature(_plain(head), MAX_WORDS, MIN_SHINGLES)
+    if words <= MAX_WORDS and len(text) > len(head):
+        sig, _words_read = _minhash.signature(_plain(text), MAX_WORDS, MIN_SHINGLES)
+    return sig
 
 
 def signature_py(text):
