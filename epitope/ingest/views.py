@@ -19,16 +19,25 @@ PER_PAGE = 25
 
 
 class CappedPaginator(Paginator):
-    """Count at most CAP leads: an exact count of a million-item inbox costs more than the page."""
+    """Count leads only up to CAP past the start of the page asked for ("Page 1 of 10+").
 
-    CAP = 40 * PER_PAGE
+    An exact count of a million-item inbox costs more than the page, and a filtered inbox
+    probes many stories for each one it counts (by source: 36 ms on PostgreSQL for 1,000
+    leads). Editors still page on past the cap: each page counts CAP beyond itself.
+    """
+
+    CAP = 10 * PER_PAGE
     capped = False
+
+    def __init__(self, object_list, per_page, number=1):
+        super().__init__(object_list, per_page)
+        self.limit = (max(number, 1) - 1) * per_page + self.CAP
 
     @cached_property
     def count(self):
-        found = self.object_list[: self.CAP + 1].count()
-        self.capped = found > self.CAP
-        return min(found, self.CAP)
+        found = self.object_list[: self.limit + 1].count()
+        self.capped = found > self.limit
+        return min(found, self.limit)
 
 
 def _int_or_none(value):
@@ -48,7 +57,7 @@ def index(request):
     limit = None if cluster_id else lead_lines.ITEMS_SHOWN
     clusters = leads.lead_clusters(source_id, topic_id, order, relevant_only, words, cluster_id,
                                    items_per_lead=None if limit is None else limit + 1)
-    page = CappedPaginator(clusters, PER_PAGE).get_page(request.GET.get("p"))
+    page = CappedPaginator(clusters, PER_PAGE, _int_or_none(request.GET.get("p")) or 1).get_page(request.GET.get("p"))
     lead_lines.show_items(page.object_list, limit)
     shown = [item for cluster in page.object_list for item in cluster.shown]
     lead_tags.attach_tags(shown)
