@@ -57,36 +57,37 @@ def assign_clusters(rows, plans, now):
     for row, plan in zip(rows, plans):
         row["minhash"] = pack(plan[0])
     holders = defaultdict(list)  # key -> [(stored cluster id, a holder's item id)]
+    holds = defaultdict(set)  # stored cluster id -> the keys it holds
     for key, cluster_id, item_id in _holders(set().union(*(plan[2] for plan in plans))):
         holders[key].append((cluster_id, item_id))
+        holds[cluster_id].add(key)
 
-    batch_holders = defaultdict(list)  # key -> [index in this batch]
-    for i, plan in enumerate(plans):
-        for key in plan[1]:
-            batch_holders[key].append(i)
+    batch_holders = _batch_holders(plans)
 
     # Candidates first (node -> _BY_ID if an identifier matched, else what to compare texts with:
     # a stored holder's item id, or the batch index), then one check and one union per
     # candidate, not per shared key.
     every_candidate, to_compare = [], set()
+    stored_of, batch_of = holders.get, batch_holders.get
     for i, (_sig, _keys, lookup) in enumerate(plans):
         candidates = {}
-        for key in lookup:
-            stored_here, batch_here = holders.get(key), batch_holders.get(key)
-            if not stored_here and (batch_here is None or batch_here == [i]):
-                continue  # most keys: nobody else has them
-            lsh = key >= LSH_BASE
-            for cluster_id, item_id in stored_here or ():
-                if not lsh:
-                    candidates[~cluster_id] = _BY_ID
-                elif ~cluster_id not in candidates:
-                    candidates[~cluster_id] = item_id
-            for j in batch_here or ():
-                if j != i:
-                    if not lsh:
-                        candidates[j] = _BY_ID
-                    elif j not in candidates:
-                        candidates[j] = j
+        for key in lookup:  # in this order: a band's text is compared with the first holder met
+            stored_here, batch_here = stored_of(key), batch_of(key)
+            if stored_here is not None:
+                if key < LSH_BASE:
+                    for cluster_id, _item_id in stored_here:
+                        candidates[~cluster_id] = _BY_ID
+                else:
+                    for cluster_id, item_id in stored_here:
+                        if ~cluster_id not in candidates:
+                            candidates[~cluster_id] = item_id
+            if batch_here is not None:
+                for j in batch_here:
+                    if j != i:
+                        if key < LSH_BASE:
+                            candidates[j] = _BY_ID
+                        elif j not in candidates:
+                            candidates[j] = j
         every_candidate.append(candidates)
         to_compare.update(evidence for node, evidence in candidates.items() if node < 0 and evidence is not _BY_ID)
     # The stored signatures to compare with, read once: holders name them, most need none.
@@ -108,17 +109,9 @@ def assign_clusters(rows, plans, now):
     for node in list(uf.parent):
         if node < 0:
             stored[find(node)].append(~node)
-    held = defaultdict(set)  # root -> keys its stored clusters hold already
-    root_of = {}
-    for key, holding in holders.items():
-        for cluster_id, _item_id in holding:
-            root = root_of.get(cluster_id)
-            if root is None:
-                root = root_of[cluster_id] = find(~cluster_id)
-            held[root].add(key)
     keys, grown, merged, fresh = [None] * len(rows), {}, set(), []
     for root, batch in members.items():
-        have = held.get(root, set())
+        have = set().union(*(holds[cluster_id] for cluster_id in stored.get(root, ())))  # held already
         for i in batch:
             keys[i] = plans[i][1] - have
             have = have | keys[i]
@@ -144,6 +137,27 @@ def assign_clusters(rows, plans, now):
         for i in batch:
             rows[i]["cluster_id"] = cluster_id
     return keys, {pk: n for pk, n in grown.items() if pk not in merged}, merged
+
+
+def _batch_holders(plans):
+    """Return {key: [indexes of the batch's items storing it]} for the keys another item of the
+    batch has or looks up: the only ones that can join two items of the batch.
+
+    Found with set operations, as most keys are an item's own.
+    """
+    seen, shared = set(), set()  # keys stored by some item, by more than one
+    for _sig, keys, _lookup in plans:
+        shared |= seen & keys
+        seen |= keys
+    wanted = set(shared)
+    for _sig, keys, lookup in plans:
+        wanted |= (lookup - keys) & seen
+    found = defaultdict(list)
+    if wanted:
+        for i, (_sig, keys, _lookup) in enumerate(plans):
+            for key in keys & wanted:
+                found[key].append(i)
+    return found
 
 
 def _holders(keys):
