@@ -6,9 +6,40 @@ added when it was rendered (see PageCacheMiddleware). A miss goes to Django as u
 flagged so the middleware does not look the page up a second time.
 """
 
+import ctypes
+import multiprocessing
 import os
+import signal
+import sys
 
-from django.core.wsgi import get_wsgi_application
+
+def detach_granian_worker():
+    """In a granian worker: take stop signals from the server alone, and die with it.
+
+    `epitope serve` has granian replace crashed workers (--respawn-failed-workers). A stop
+    signal sent to the whole process group (Ctrl-C, `kill -- -PGID`) used to reach the workers
+    too: the server took their exits for crashes and respawned one, whose copy of the server's
+    signal handler swallowed the server's own SIGTERM while Django loaded, so the stop waited
+    out --workers-kill-timeout. A worker therefore leaves the group (the server stops it
+    itself), is ended at once by a stop signal until granian installs its graceful handlers
+    after loading the app, and is sent SIGTERM if the server dies without stopping it.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or multiprocessing.current_process().name != "granian-worker":
+        return
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.setpgid(0, 0)
+    if sys.platform == "linux":
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent.pid:  # the server died before the line above
+        os._exit(1)
+
+
+detach_granian_worker()  # first, so that no stop signal can be lost while Django loads
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "epitope.settings.production")
 

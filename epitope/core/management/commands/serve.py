@@ -75,8 +75,10 @@ def server_argv(host, port, workers, threads, access_log=False, app="epitope.cor
         "--blocking-threads", str(threads),
         "--http", "1",  # a TLS proxy or CDN in front speaks HTTP/2 to browsers
         "--no-ws",
-        # No --respawn-failed-workers: a stop signal sent to the whole process group (systemd's
-        # default, the tests) reached the workers first and the master respawned one, then hung.
+        # A crashed worker is replaced. Workers leave the server's process group (see
+        # epitope.core.serving.detach_granian_worker), so a stop signal to the group reaches the
+        # server alone, which stops them; it is not mistaken for crashes to respawn.
+        "--respawn-failed-workers",
         "--workers-kill-timeout", "30",  # as gunicorn's graceful timeout: a stuck request cannot hold a stop
         "--log-level", "warning",
     ]

@@ -1,0 +1,162 @@
+"""`epitope serve`'s worker processes for real: a crashed one is replaced, a stop ends them all."""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_production_server import free_port, get
+
+STOP_WITHIN = 10  # seconds; --workers-kill-timeout (30) is what a lost stop signal would wait
+
+
+def epitope(args, var_dir, **env):
+    """Start the `epitope` command in a clean environment (nothing Epitope-specific) and its own session."""
+    dropped = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "DATABASE_URL")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EPITOPE_") and k not in dropped}
+    return subprocess.Popen(
+        [sys.executable, "-m", "epitope.cli", *args], env={**clean, "EPITOPE_VAR_DIR": str(var_dir), **env},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+
+def workers_of(pid):
+    """Return the PIDs of the live (not zombie) child processes of `pid`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def alive(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def listens(pid, port):
+    """Tell whether process `pid` holds a listening socket on `port`: each granian worker binds its own."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+            inodes.add(fields[9])
+    try:
+        fds = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:
+        return False
+    return any(fd.startswith("socket:[") and fd[8:-1] in inodes for fd in fds)
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} within {timeout} s")
+        time.sleep(0.1)
+    return result
+
+
+@pytest.fixture(scope="module")
+def var_dir(tmp_path_factory):
+    """A migrated database for the servers of this module, so that each starts in seconds."""
+    var_dir = tmp_path_factory.mktemp("serve-workers-var")
+    migrate = epitope(
+        ["migrate", "--noinput", "--verbosity", "0"], var_dir, DJANGO_SETTINGS_MODULE="epitope.settings.production",
+        EPITOPE_SECRET_KEY=secrets.token_urlsafe(50), EPITOPE_ALLOWED_HOSTS="127.0.0.1",
+    )
+    output = migrate.communicate(timeout=300)[0].decode()
+    assert migrate.returncode == 0, output
+    return var_dir
+
+
+@pytest.fixture
+def server(var_dir):
+    """Run `epitope serve` with two workers; yield its process (the granian server) and URL."""
+    port = free_port()
+    proc = epitope(["serve", "--port", str(port), "--workers", "2", "--threads", "1", "--no-collectstatic"], var_dir)
+    server = {"proc": proc, "base": f"http://127.0.0.1:{port}", "port": port, "seen": set()}
+    wait_for(lambda: answers(server["base"]) or proc.poll() is not None, 120, "epitope serve did not answer")
+    if proc.poll() is not None:
+        pytest.fail(proc.stdout.read().decode())
+    wait_for(lambda: len(workers(server)) == 2, 30, "two workers did not start")
+    yield server
+    if proc.poll() is None:
+        proc.kill()
+    for pid in workers(server) + sorted(server["seen"]):  # a worker the test failed to see end
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def workers(server):
+    """Return the server's live workers, remembering them for the clean-up."""
+    found = workers_of(server["proc"].pid)
+    server["seen"].update(found)
+    return found
+
+
+def answers(base):
+    try:
+        return get(base + "/")[0] == 200
+    except OSError:
+        return False
+
+
+def crash(server, worker):
+    """Kill -9 a worker; return the PID of the worker started in its place."""
+    known = set(workers(server))
+    os.kill(worker, signal.SIGKILL)
+    # Until it is gone, the kernel may still queue connections on its socket, to be reset then
+    # (unless net.ipv4.tcp_migrate_req=1 hands them to another worker's socket).
+    wait_for(lambda: not alive(worker), 5, "the killed worker did not exit")
+    return wait_for(lambda: (new := set(workers(server)) - known) and new.pop(), 15, "no worker replaced the one killed")
+
+
+def test_a_crashed_worker_is_replaced_and_the_server_keeps_answering(server):
+    first, second = workers(server)
+    replacement = crash(server, first)
+    assert all(answers(server["base"]) for _ in range(20))  # the other worker answers meanwhile
+    # Once the replacement has loaded the app and listens, it answers alone when the other dies.
+    # (While no worker listens, connections are refused: the server itself holds no socket.)
+    wait_for(lambda: listens(replacement, server["port"]), 30, "the replacement worker did not listen")
+    crash(server, second)
+    assert alive(replacement) and all(answers(server["base"]) for _ in range(10))
+    assert server["proc"].poll() is None
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM to the process group", "SIGINT to the process group", "SIGTERM to the server"])
+def test_a_stop_signal_right_after_a_respawn_ends_the_server_and_every_worker(server, stop):
+    # The hard case: the replacement worker is still loading Django when the stop comes.
+    proc = server["proc"]
+    crash(server, workers(server)[0])
+    time.sleep(0.3)
+    everyone = set(workers(server))
+    sig = signal.SIGINT if "SIGINT" in stop else signal.SIGTERM
+    if "group" in stop:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
+    try:
+        proc.wait(timeout=STOP_WITHIN)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the server was still running {STOP_WITHIN} s after {stop}")
+    wait_for(lambda: not any(alive(pid) for pid in everyone), 5, "a worker outlived the server")
+
+
+def test_workers_do_not_outlive_a_killed_server(server):
+    proc, orphans = server["proc"], workers(server)
+    proc.kill()
+    proc.wait(timeout=10)
+    wait_for(lambda: not any(alive(pid) for pid in orphans), STOP_WITHIN, "workers outlived the killed server")
