@@ -122,6 +122,8 @@ class Item(models.Model):
         # "Has this story a new item (from this source)?", asked per cluster by the leads inbox,
         # answered from the index alone.
         indexes = [models.Index(fields=["cluster", "status", "source"], name="ingest_item_cluster_status_src")]
+        # On PostgreSQL also (published DESC NULLS LAST, id DESC), for hubs' research lists:
+        # migration 0008, as SQLite cannot declare that index (nor needs it).
 
     def __str__(self):
         return self.title[:80]
