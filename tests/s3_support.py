@@ -73,7 +73,9 @@ def s3_server(directory, bucket="epitope-media", timeout=60):
     (directory / "s3.json").write_text(json.dumps(identities))
     ports = dict(zip(PORT_FLAGS, free_ports(len(PORT_FLAGS))))
     argv = [
-        weed, "mini", f"-dir={directory / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        # Logs and local sockets go under `directory`, not /tmp (SeaweedFS's defaults).
+        weed, f"-logdir={directory}", "mini", f"-dir={directory / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        f"-s3.localSocket={directory / 's3.sock'}", f"-filer.localSocket={directory / 'filer.sock'}",
         *(f"-{flag}={port}" for flag, port in ports.items()),
         "-s3.port.iceberg=0", "-s3.port.lance=0", "-admin.ui=false", "-webdav=false",
         f"-s3.config={directory / 's3.json'}", f"-bucket={bucket}",
@@ -110,3 +112,6 @@ def s3_server(directory, bucket="epitope-media", timeout=60):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        # gRPC sockets SeaweedFS keeps in /tmp whatever it is told; ours are named by our ports.
+        for component in ("admin", "filer", "master", "volume"):
+            Path(f"/tmp/seaweedfs-{component}-grpc-{ports[f'{component}.port.grpc']}.sock").unlink(missing_ok=True)
