@@ -4,6 +4,9 @@ A cached page is answered straight from the WSGI environ, before Django builds a
 or runs any middleware; the stored response already carries every header the middleware
 added when it was rendered (see PageCacheMiddleware). A miss goes to Django as usual,
 flagged so the middleware does not look the page up a second time.
+
+Imported in each granian worker, it first detaches the worker from the server's process
+group (detach_granian_worker).
 """
 
 import ctypes
@@ -25,6 +28,8 @@ def detach_granian_worker():
     after loading the app, and is sent SIGTERM if the server dies without stopping it.
     """
     parent = multiprocessing.parent_process()
+    # granian 2.8 names its worker processes so; anything else importing this module (tests,
+    # `epitope demo`'s runserver) is left alone.
     if parent is None or multiprocessing.current_process().name != "granian-worker":
         return
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
