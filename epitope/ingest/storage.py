@@ -40,12 +40,19 @@ def cursor():
 
     Django's cursor wrapper rewrites every statement's "%s" marks into SQLite's "?" with a regex
     over the whole SQL text, which costs as much as binding the values of a batch's INSERT.
+    On PostgreSQL the values are sent apart from the SQL (server-side binding) rather than
+    quoted into it as Django's cursors do: a batch's raw payloads are not escaped into text.
     Statements run here are not seen by `connection.execute_wrapper` or the debug query log.
     """
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors:
-        raw = connection.connection.cursor()
+        if connection.vendor == "postgresql":
+            import psycopg
+
+            raw = psycopg.Cursor(connection.connection)
+        else:
+            raw = connection.connection.cursor()
         try:
             yield raw
         finally:
