@@ -81,7 +81,8 @@ def _adapter(kind, encoder, ops, vendor):
     if kind == "datetime":
         return ops.adapt_datetimefield_value
     if vendor == "sqlite":
-        dumps = functools.partial(json.dumps, cls=encoder) if encoder else json.dumps  # = ops.adapt_json_value
+        # What ops.adapt_json_value does on SQLite (json.dumps(value, cls=encoder)), one call less per value.
+        dumps = functools.partial(json.dumps, cls=encoder) if encoder else json.dumps
 
         def adapt(value):
             if not value and isinstance(value, (list, dict)):  # most are empty in a feed
@@ -168,8 +169,8 @@ def insert(model, rows, returning=("id",), conflict=None, now=None):
     with cursor() as raw:
         for part in chunks(rows, max(1, max_params() // len(cols))):
             params = [value for row in part for value in encode(row)]
-            raw.execute(f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([marks] * len(part))}{tail}{back}",
-                        params)
+            values = ", ".join([marks] * len(part))
+            raw.execute(f"INSERT INTO {table(model)} ({names}) VALUES {values}{tail}{back}", params)
             if returning:
                 result += raw.fetchall()
     return result
