@@ -20,11 +20,26 @@ _BADGE_FACETS = ("modality", "cancer_type")
 
 
 def research_items(topic_ids, filters=None):
-    """Return the public, relevant ingested items for these topics, newest first."""
+    """Return the public, relevant ingested items for these topics, newest first.
+
+    Relevance is asked per item (a correlated EXISTS) rather than as `id IN (every relevant
+    item)`: most items of a followed source are relevant, and with the IN list SQLite gathered
+    and sorted all of them before taking five (0.9-1.2 s at a million relevant items; walking
+    the `published` index and probing each item: 0.2 ms). Rarer chosen concepts keep the IN
+    list, which suits them. PostgreSQL plans both forms alike.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, OuterRef
+
+    from epitope.classify.models import ClassifiedConcept
     from epitope.ingest.models import Item
 
+    relevant = ClassifiedConcept.objects.filter(
+        content_type=ContentType.objects.get_for_model(Item), facet="relevance", concept="relevant",
+        object_id=OuterRef("pk"),
+    )
     qs = Item.objects.filter(source__public=True, source__topic_id__in=list(topic_ids)).exclude(status=Item.DISMISSED)
-    qs = facet_filters.narrow(qs, {"relevance": "relevant", **(filters or {})})
+    qs = facet_filters.narrow(qs.filter(Exists(relevant)), filters or {})
     return qs.select_related("source").order_by(F("published").desc(nulls_last=True), "-pk")
 
 
