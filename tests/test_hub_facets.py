@@ -177,3 +177,26 @@ def test_saving_a_draft_of_a_live_article_keeps_its_published_tags(client, site)
     article.save_revision()
     assert titles(client.get("/cancer-immunology/?modality=car-t")) == [CAR_T["title"]]
     assert titles(client.get("/cancer-immunology/?modality=tcr-t")) == []
+
+
+def test_filter_bar_counts_follow_publishing_corrections_and_unpublishing(client, site):
+    """The counts are kept per process until the hub's listing tag is bumped: never stale."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from epitope.articles.models import ArticlePage
+    from epitope.classify.models import TagCorrection
+
+    def car_t_count(path="/cancer-immunology/"):
+        groups = client.get(path).context["filter_groups"]
+        return next((o.count for g in groups for o in g.options if o.value == "car-t"), 0)
+
+    assert car_t_count() == 1
+    second = story(site, {"title": "CAR-T cells for myeloma", "standfirst": "CAR-T cells given to myeloma patients."},
+                   topics=[site["cell"]])  # published under a subtopic: the parent hub counts it too
+    assert car_t_count() == 2 and car_t_count("/cell-therapy/") == 1
+    first = ArticlePage.objects.get(title=CAR_T["title"])
+    TagCorrection.objects.create(content_type=ContentType.objects.get_for_model(first), object_id=str(first.pk),
+                                 facet="modality", concept="car-t", action="remove")
+    assert car_t_count() == 1
+    ArticlePage.objects.get(pk=second.pk).unpublish()
+    assert car_t_count() == 0 and car_t_count("/cell-therapy/") == 0

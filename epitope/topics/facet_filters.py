@@ -103,7 +103,11 @@ def _shown(concept) -> bool:
     return not (concept.facet == "evidence" and concept.parent is None)
 
 
-def concept_counts(base_qs, chosen: dict[str, str], key=None) -> dict[str, dict[str, int]]:
+MAX_KEPT_COUNTS = 500
+_kept_counts = {}  # key -> (tag tokens, counts): this process's facet counts of hub listings
+
+
+def concept_counts(base_qs, chosen: dict[str, str], key=None, kept_until=None) -> dict[str, dict[str, int]]:
     """Return {facet: {concept: count}} over `base_qs`, each facet narrowed by the *other* filters.
 
     Counting a facet under its own filter would hide every alternative to the chosen value.
@@ -111,7 +115,25 @@ def concept_counts(base_qs, chosen: dict[str, str], key=None) -> dict[str, dict[
     most one more per chosen facet, whatever the number of objects. With a `key`
     (`core.prepared`: one that names everything `base_qs` was built from), `base_qs` may be a
     callable returning it, and the counting SQL is compiled once per key.
+
+    `kept_until`: cache tags (with a `key`): the counts are kept in this process until one of
+    them is bumped. A hub passes its listing tag, which every publish, change, unpublish and
+    re-classification of an article under it bumps. Counting reads every concept row of every
+    article in the hub (86,000 rows at 10,000 articles: most of an uncached hub's time), and
+    the counts change only when one of those happens.
     """
+    if kept_until:
+        from epitope.core import cache
+
+        tokens = cache.tag_tokens(list(kept_until))
+        held = _kept_counts.get(key)
+        if held is not None and held[0] == tokens:
+            return held[1]
+        counts = concept_counts(base_qs, chosen, key)
+        if len(_kept_counts) >= MAX_KEPT_COUNTS:
+            _kept_counts.clear()
+        _kept_counts[key] = (tokens, counts)
+        return counts
     groups = defaultdict(list)
     for facet in PARAMS:
         others = tuple(sorted((f, c) for f, c in chosen.items() if f != facet))
@@ -144,13 +166,14 @@ def _counts_query(base_qs, others, facets):
     )
 
 
-def filter_bar(base_qs, chosen: dict[str, str], article_type: str = "", vocab=None, key=None) -> list[Group]:
+def filter_bar(base_qs, chosen: dict[str, str], article_type: str = "", vocab=None, key=None,
+               kept_until=None) -> list[Group]:
     """Return the filter bar of a listing: per facet, the values present with their counts as links.
 
-    `key`: as `concept_counts` takes it.
+    `key`, `kept_until`: as `concept_counts` takes them.
     """
     vocab = vocab or vocabulary()
-    counts = concept_counts(base_qs, chosen, key)
+    counts = concept_counts(base_qs, chosen, key, kept_until)
     groups = []
     for facet, heading in FACETS:
         options = []

@@ -205,9 +205,10 @@ def hub_listing(topic, params):
 
     Its queries are compiled once per listing key and server thread (`core.prepared`): for a
     page of twelve cards, building and compiling them cost more than SQLite takes to run them.
+    The filter bar's counts are kept per process until the hub's listing tag is bumped.
     """
     from epitope.articles.models import ArticlePage
-    from epitope.core import prepared
+    from epitope.core import cache, prepared
 
     from . import research
 
@@ -227,7 +228,8 @@ def hub_listing(topic, params):
         "article_type": article_type,
         "type_choices": ArticlePage.ARTICLE_TYPES,
         "subtopics": subtopic_links(topic.pk),
-        "filter_groups": facet_filters.filter_bar(base, chosen, article_type, vocab, key=("hub-facets", key)),
+        "filter_groups": facet_filters.filter_bar(base, chosen, article_type, vocab, key=("hub-facets", key),
+                                                  kept_until=[cache.listing_tag(topic.pk)]),
         "active_filters": facet_filters.active(chosen, article_type, vocab),
         "filter_query": facet_filters.query_string(article_type, chosen),
         "facet_query": facet_filters.query_string("", chosen),
