@@ -5,7 +5,9 @@
 
 Builds var/bench/pubmed-baseline-<N>mb.xml from the real PubMed records in
 tests/testdata/ingest/pubmed/ (their XML structure as NLM ships it), each copy with its own
-PMID, DOI, title and abstract so every record is a new item, as in a real baseline file. Then
+PMID, DOI, title and abstract so every record is a new item, as in a real baseline file: the
+abstract a random run of the words of the fixtures' real abstracts, so that copies are not
+near-duplicates of each other (about 2 pairs in 10,000 share an LSH band). Then
 runs `epitope ingest-file` on it in a subprocess over a fresh SQLite database, samples its RSS
 from /proc every 0.2 s and prints the peak (VmHWM) beside the file size, and RSS against the
 number of records stored so far (does memory creep with the file?).
@@ -14,6 +16,11 @@ number of records stored so far (does memory creep with the file?).
 
 --baseline DIR runs the same file through the code in DIR (e.g. `git archive <commit>` unpacked)
 first, with this checkout's venv, so before/after come from the same session.
+
+--text template writes the abstracts as before 2026-12-03, from `synthetic_words.abstract`'s one
+four-sentence template: a pair shares 0.36 LSH bands on average, so the file is a few giant
+stories, not a baseline file, and per-batch cluster matching (and RSS) grows with the records
+stored (bench/README.md, Scale, "Third look").
 """
 
 import argparse
@@ -47,9 +54,23 @@ def _escape(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").encode()
 
 
-def variant(template, n, rng):
-    """Return a template record as a new article: its own PMID, DOI, title and abstract."""
+def abstract_words():
+    """Return the distinct words of the fixtures' real abstracts (a few hundred)."""
+    text = b" ".join(re.findall(rb"<AbstractText[^>]*>(.*?)</AbstractText>", b"".join(templates()), re.S))
+    return sorted(set(re.findall(r"[A-Za-z][A-Za-z-]+", text.decode())))
+
+
+def variant(template, n, rng, vocabulary=None):
+    """Return a template record as a new article: its own PMID, DOI, title and abstract.
+
+    The abstract is 60-200 words drawn from `vocabulary`, or `synthetic_words.abstract` if None.
+    """
     from epitope.core import synthetic_words as words
+
+    def abstract():
+        if vocabulary is None:
+            return words.abstract(rng)
+        return " ".join(rng.choice(vocabulary) for _ in range(rng.randint(60, 200)))
 
     pmid = str(40_000_000 + n).encode()
     out = re.sub(rb'(<PMID Version="\d+">)\d+(</PMID>)', rb"\g<1>" + pmid + rb"\g<2>", template, count=1)
@@ -58,18 +79,19 @@ def variant(template, n, rng):
     out = re.sub(rb"<ArticleTitle>.*?</ArticleTitle>",
                  b"<ArticleTitle>" + _escape(words.paper_title(rng, "paper")) + b"</ArticleTitle>", out, count=1, flags=re.S)
     return re.sub(rb"(<AbstractText[^>]*>).*?(</AbstractText>)",
-                  lambda m: m.group(1) + _escape(words.abstract(rng)) + m.group(2), out, flags=re.S)
+                  lambda m: m.group(1) + _escape(abstract()) + m.group(2), out, flags=re.S)
 
 
-def build(path, size_mb, seed=1):
+def build(path, size_mb, seed=1, text="drawn"):
     """Write a PubmedArticleSet of about `size_mb` MB; return the number of records."""
     rng = random.Random(seed)
     records, target = templates(), size_mb * 1024 * 1024
+    vocabulary = abstract_words() if text == "drawn" else None
     written = n = 0
     with open(path, "wb") as out:
         out.write(HEAD)
         while written < target:
-            chunk = variant(records[n % len(records)], n, rng) + b"\n"
+            chunk = variant(records[n % len(records)], n, rng, vocabulary) + b"\n"
             out.write(chunk)
             written += len(chunk)
             n += 1
@@ -160,14 +182,16 @@ def main():
     parser.add_argument("--limit-seconds", type=float, help="stop the ingest after this long (peak so far)")
     parser.add_argument("--keep", action="store_true", help="keep the file and database")
     parser.add_argument("--baseline", metavar="DIR", help="first run the code in DIR on the same file")
+    parser.add_argument("--text", choices=("drawn", "template"), default="drawn",
+                        help="abstracts drawn from real abstracts' words (default), or one template as before")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"pubmed-baseline-{args.size_mb}mb.xml"
+    path = OUT / f"pubmed-baseline-{args.size_mb}mb{'-template' if args.text == 'template' else ''}.xml"
     var_dir = OUT / "pubmed-memory"
     shutil.rmtree(var_dir, ignore_errors=True)
     var_dir.mkdir()
     started = time.monotonic()
-    records = build(path, args.size_mb)
+    records = build(path, args.size_mb, text=args.text)
     size = path.stat().st_size / 1024 / 1024
     print(f"wrote {path.name}: {size:,.0f} MB, {records:,} records in {time.monotonic() - started:.0f}s", flush=True)
     try:
