@@ -191,20 +191,24 @@ class _LocalVersions:
 _versions = _LocalVersions()
 _entries = {}  # this process's copies of stored pages: key -> (expires, versions, stored)
 MAX_LOCAL_ENTRIES = 500
+MAX_MEMOS = 5000  # names may be per object (a hub's filter set, an image): past it, all are forgotten
 
 
 def memo(name, tags, compute):
     """Return compute()'s value, kept in this process until any of `tags` is bumped.
 
-    The tag versions are read before computing, so a bump that lands during the computation
-    leaves the kept value already outdated; `bump` runs again after the commit for the same
-    reason. Costs one stat() of the generation file (or one read of the shared store).
+    `name` is any hashable, e.g. a tuple naming one hub and filter set. The tag versions are
+    read before computing, so a bump that lands during the computation leaves the kept value
+    already outdated; `bump` runs again after the commit for the same reason. Costs one stat()
+    of the generation file (or one read of the shared store).
     """
     tokens = tag_tokens(tags)
     held = _memos.get(name)
     if held is not None and held[0] == tokens:
         return held[1]
     value = compute()
+    if len(_memos) >= MAX_MEMOS:
+        _memos.clear()
     _memos[name] = (tokens, value)
     return value
 

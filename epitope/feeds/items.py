@@ -75,10 +75,6 @@ def share_image(image, request=None):
     }
 
 
-MAX_LOCAL_SHARE_IMAGES = 2000
-_local_share_images = {}  # image id -> (image tag token, share_image facts with a relative URL)
-
-
 def page_share_image(page, request=None):
     """Return share_image() of a page's hero image, kept in this process while the image is unchanged.
 
@@ -91,13 +87,7 @@ def page_share_image(page, request=None):
     image_id = getattr(page, "hero_image_id", None)
     if not image_id:
         return None
-    token = cache.tag_tokens([image_tag(image_id)])[0]
-    held = _local_share_images.get(image_id)
-    if held is None or held[0] != token:
-        if len(_local_share_images) >= MAX_LOCAL_SHARE_IMAGES:
-            _local_share_images.clear()
-        held = _local_share_images[image_id] = (token, share_image(page.hero_image))
-    facts = held[1]
+    facts = cache.memo(("share-image", image_id), [image_tag(image_id)], lambda: share_image(page.hero_image))
     return {**facts, "url": absolute(request, facts["url"])} if facts else None
 
 

@@ -103,10 +103,6 @@ def _shown(concept) -> bool:
     return not (concept.facet == "evidence" and concept.parent is None)
 
 
-MAX_KEPT_COUNTS = 500
-_kept_counts = {}  # key -> (tag tokens, counts): this process's facet counts of hub listings
-
-
 def concept_counts(base_qs, chosen: dict[str, str], key=None, kept_until=None) -> dict[str, dict[str, int]]:
     """Return {facet: {concept: count}} over `base_qs`, each facet narrowed by the *other* filters.
 
@@ -125,15 +121,7 @@ def concept_counts(base_qs, chosen: dict[str, str], key=None, kept_until=None) -
     if kept_until:
         from epitope.core import cache
 
-        tokens = cache.tag_tokens(list(kept_until))
-        held = _kept_counts.get(key)
-        if held is not None and held[0] == tokens:
-            return held[1]
-        counts = concept_counts(base_qs, chosen, key)
-        if len(_kept_counts) >= MAX_KEPT_COUNTS:
-            _kept_counts.clear()
-        _kept_counts[key] = (tokens, counts)
-        return counts
+        return cache.memo(("facet-counts", key), list(kept_until), lambda: concept_counts(base_qs, chosen, key))
     groups = defaultdict(list)
     for facet in PARAMS:
         others = tuple(sorted((f, c) for f, c in chosen.items() if f != facet))
