@@ -91,6 +91,65 @@ def card_pictures(articles, eager_first=False):
     return pictures
 
 
+class Card:
+    """What a story card shows, read as one row: no page model is built for it.
+
+    A page instance costs a listing more to build (Wagtail's and modelcluster's __init__, a
+    converter per column) than its card costs to write. The hero image and the page itself are
+    loaded only when the card's picture or URL is not known yet in this process.
+    """
+
+    __slots__ = ("pk", "title", "url_path", "hero_image_id", "article_type", "date", "standfirst",
+                 "evidence_badge", "_image", "_page")
+    COLUMNS = ("pk", "title", "url_path", "hero_image_id", "article_type", "date", "standfirst", "evidence_badge")
+
+    def __init__(self, pk, title, url_path, hero_image_id, article_type, date, standfirst, evidence_badge):
+        self.pk, self.title, self.url_path, self.hero_image_id = pk, title, url_path, hero_image_id
+        self.article_type, self.date, self.standfirst, self.evidence_badge = article_type, date, standfirst, evidence_badge
+        self._image = self._page = None
+
+    @classmethod
+    def rows(cls, rows):
+        return [cls(*row) for row in rows]
+
+    @property
+    def id(self):
+        return self.pk
+
+    def __repr__(self):
+        return f"<Card {self.pk}: {self.title!r}>"
+
+    def __eq__(self, other):
+        return isinstance(other, Card) and other.pk == self.pk
+
+    def __hash__(self):
+        return hash(self.pk)
+
+    def get_article_type_display(self):
+        from epitope.articles.models import ArticlePage
+
+        return dict(ArticlePage.ARTICLE_TYPES).get(self.article_type, self.article_type)
+
+    @property
+    def hero_image(self):
+        if self._image is None and self.hero_image_id:
+            from wagtail.images import get_image_model
+
+            self._image = get_image_model().objects.filter(pk=self.hero_image_id).first()
+        return self._image
+
+    @property
+    def page(self):
+        if self._page is None:
+            from epitope.articles.models import ArticlePage
+
+            self._page = ArticlePage.objects.get(pk=self.pk)
+        return self._page
+
+    def get_url_parts(self, request=None):
+        return self.page.get_url_parts(request=request)
+
+
 class UrlCache:
     """Holds Wagtail's site root paths for one rendering (what `page.url` reads on every call).
 

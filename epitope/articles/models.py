@@ -30,6 +30,8 @@ class ArticleIndexPage(Page):
 
         from epitope.topics import listing
 
+        from .cards import Card
+
         context = super().get_context(request, *args, **kwargs)
         try:
             article_type = listing.resolve_type(request.GET.get("type"))
@@ -38,7 +40,8 @@ class ArticleIndexPage(Page):
             qs = public(ArticlePage.objects.live()).order_by(*NEWEST_FIRST)
             if article_type:
                 qs = qs.filter(article_type=article_type)
-            context["cards"] = listing.paginate(listing.card_queryset(qs), request.GET.get("page"))
+            context["cards"] = page = listing.paginate(listing.card_rows(qs), request.GET.get("page"))
+            page.object_list = Card.rows(page.object_list)
         except listing.PageNotFound as exc:
             raise Http404(str(exc)) from exc
         context["article_type"] = article_type
@@ -136,15 +139,17 @@ class ArticlePage(Page):
 
     def related_articles(self, topics, limit=3):
         from epitope.core import prepared
-        from epitope.topics.listing import articles_in_topics, card_queryset, listing_key
+        from epitope.topics.listing import articles_in_topics, card_rows, listing_key
+
+        from .cards import Card
 
         if not topics:
             return []
         ids = [t.pk for t in topics]
-        return prepared.fetch(
+        return Card.rows(prepared.fetch(
             ("related", self.pk, listing_key(ids), limit),
-            lambda: card_queryset(articles_in_topics(ids).exclude(pk=self.pk))[:limit],
-        )
+            lambda: card_rows(articles_in_topics(ids).exclude(pk=self.pk))[:limit],
+        ))
 
     def breadcrumbs(self, topics):
         """Return (title, url) pairs: home, then the main topic's ancestors and hub."""

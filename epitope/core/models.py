@@ -43,12 +43,13 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from epitope.articles.models import NEWEST_FIRST, ArticlePage
-        from epitope.topics.listing import card_queryset
+        from epitope.articles.cards import Card
+        from epitope.topics.listing import card_rows
         from epitope.topics.models import TopicPage
 
         context = super().get_context(request, *args, **kwargs)
         latest = ArticlePage.objects.live().public().order_by(*NEWEST_FIRST)
-        context["latest"] = list(card_queryset(latest)[: self.latest_count])
+        context["latest"] = Card.rows(card_rows(latest)[: self.latest_count])
         context["hubs"] = list(
             TopicPage.objects.child_of(self).live().public().select_related("topic").order_by("path")
         )

@@ -90,8 +90,8 @@ class Listing:
 
     ordered = True  # the queryset given is; tells Paginator not to warn
 
-    def __init__(self, key, build):
-        self.key, self.build = key, build
+    def __init__(self, key, build, convert=None):
+        self.key, self.build, self.convert = key, build, convert  # convert(rows) -> what a page holds
 
     def count(self):
         return count(self.key, self.build)
@@ -99,4 +99,5 @@ class Listing:
     def __getitem__(self, window):
         if not isinstance(window, slice):
             raise TypeError("a Listing is read a page (a slice) at a time")
-        return fetch((self.key, window.start, window.stop), lambda: self.build()[window])
+        rows = fetch((self.key, window.start, window.stop), lambda: self.build()[window])
+        return self.convert(rows) if self.convert else rows

@@ -153,6 +153,13 @@ def card_queryset(qs):
     return qs.defer_streamfields().annotate(evidence_badge=Subquery(badge))
 
 
+def card_rows(qs):
+    """`card_queryset(qs)` as rows of `articles.cards.Card.COLUMNS`: what `Card.rows` reads."""
+    from epitope.articles.cards import Card
+
+    return card_queryset(qs).values_list(*Card.COLUMNS)
+
+
 def paginate(qs, page_number, per_page=CARDS_PER_PAGE):
     paginator = Paginator(qs, per_page)
     try:
@@ -207,6 +214,7 @@ def hub_listing(topic, params):
     page of twelve cards, building and compiling them cost more than SQLite takes to run them.
     The filter bar's counts are kept per process until the hub's listing tag is bumped.
     """
+    from epitope.articles.cards import Card
     from epitope.articles.models import ArticlePage
     from epitope.core import cache, prepared
 
@@ -221,7 +229,7 @@ def hub_listing(topic, params):
     def base():
         return articles_in_topics(ids, article_type)
 
-    cards = prepared.Listing(("hub-cards", key), lambda: card_queryset(facet_filters.narrow(base(), chosen)))
+    cards = prepared.Listing(("hub-cards", key), lambda: card_rows(facet_filters.narrow(base(), chosen)), Card.rows)
     page = paginate(cards, params.get("page"))
     return {
         "cards": page,
