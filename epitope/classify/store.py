@@ -9,7 +9,8 @@ concept)` is what a hub calls for `?modality=car-t`.
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from .facets import Classification
 from .inputs import article_inputs, record_inputs
@@ -44,52 +45,90 @@ def _fields(result: Classification, rows) -> dict:
     }
 
 
-def _store(objects, announce=True) -> dict:
-    """Classify and save objects of one model in a fixed number of queries; return {pk: stored}.
+def _store(objects, announce=True, fresh=frozenset(), instances=True, savepoint=True):
+    """Classify and save objects of one model in a fixed number of queries; return {pk: stored}
+    (or, unless `instances`, how many were stored: no model instance is made per object).
 
     Sends `signals.classification_changed` with the objects whose concepts, badge or relevance
     changed, so the pages showing them can be purged (unless `announce` is false).
+
+    `fresh` holds the pks of objects the caller inserted in this very transaction (an ingest
+    batch's new items): nothing can be stored for them yet, no correction nor classification
+    (ids are never reused), so they are not looked up. Rows are written with plain multi-row
+    INSERTs (`ingest.storage`), the old ones of re-classified objects removed with plain
+    DELETEs: neither model has a delete receiver of its own (the global `pre_delete` one is for
+    pages) nor anything cascading to it.
     """
+    from epitope.ingest import storage
+
     from .editorial import apply_corrections, editorial_tagger
     from .models import ClassifiedConcept, StoredClassification, TagCorrection
     from .signals import classification_changed
 
     objects = [o for o in objects if o.pk is not None and o._meta.label_lower in INPUTS]
     if not objects:
-        return {}
+        return {} if instances else 0
     model, read = type(objects[0]), INPUTS[objects[0]._meta.label_lower]
     tagger = editorial_tagger()
+    vocabulary = tagger.vocabulary
     content_type = ContentType.objects.get_for_model(model)
-    ids = [str(o.pk) for o in objects]
-    corrections = {}
-    for correction in TagCorrection.objects.filter(content_type=content_type, object_id__in=ids):
-        corrections.setdefault(correction.object_id, []).append(correction)
-    before = {
-        object_id: (concepts, badge)
-        for object_id, concepts, badge in StoredClassification.objects.filter(
-            content_type=content_type, object_id__in=ids,
-        ).values_list("object_id", "concepts", "evidence_badge")
-    }
-    stored, concepts, changed = [], [], []
+    type_id = content_type.pk
+    known = [o.pk for o in objects if o.pk not in fresh]  # those that may have something stored
+    ids = [str(pk) for pk in known]
+    corrections, before = {}, {}
+    if ids:
+        for correction in TagCorrection.objects.filter(content_type=content_type, object_id__in=ids):
+            corrections.setdefault(correction.object_id, []).append(correction)
+        before = {
+            object_id: (concepts, badge)
+            for object_id, concepts, badge in StoredClassification.objects.filter(
+                content_type=content_type, object_id__in=ids,
+            ).values_list("object_id", "concepts", "evidence_badge")
+        }
+    now = timezone.now()
+    stored, concepts, changed, scores = [], [], [], {}
     for obj in objects:
+        object_id = str(obj.pk)
         title, text, subjects = read(obj)
-        result = apply_corrections(tagger.classify(title, text, subjects), corrections.get(str(obj.pk), []), tagger)
-        rows = concept_rows(result, tagger.vocabulary)
+        result = tagger.classify(title, text, subjects)
+        if object_id in corrections:
+            result = apply_corrections(result, corrections[object_id], tagger)
+        rows = concept_rows(result, vocabulary)
         fields = _fields(result, rows)
-        stored.append(StoredClassification(content_type=content_type, object_id=str(obj.pk), **fields))
-        concepts += [ClassifiedConcept(content_type=content_type, object_id=obj.pk, facet=f, concept=c) for f, c in rows]
-        if before.get(str(obj.pk)) != (fields["concepts"], fields["evidence_badge"]):
+        fields.update(content_type_id=type_id, object_id=object_id, updated_at=now)
+        stored.append(fields)
+        concepts += [{"content_type_id": type_id, "object_id": obj.pk, "facet": f, "concept": c} for f, c in rows]
+        scores[obj.pk] = fields["relevance"]
+        if before.get(object_id) != (fields["concepts"], fields["evidence_badge"]):
             changed.append(obj)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         if before:  # freshly ingested items have nothing stored yet: two DELETEs saved per batch
-            StoredClassification.objects.filter(content_type=content_type, object_id__in=ids).delete()
-            ClassifiedConcept.objects.filter(content_type=content_type, object_id__in=[o.pk for o in objects]).delete()
-        created = StoredClassification.objects.bulk_create(stored)
-        ClassifiedConcept.objects.bulk_create(concepts, batch_size=2000)
+            _delete(StoredClassification, "object_id", type_id, ids)
+            _delete(ClassifiedConcept, "object_id", type_id, known)
+        created = storage.insert(StoredClassification, stored, returning=("id",) if instances else (), now=now)
+        storage.insert(ClassifiedConcept, concepts, returning=(), now=now)
     if changed and announce:
-        scores = {obj.pk: row.relevance for obj, row in zip(objects, stored, strict=True)}
         classification_changed.send(sender=model, objects=changed, relevance=scores)
-    return {obj.pk: row for obj, row in zip(objects, created, strict=True)}
+    if not instances:
+        return len(stored)
+    out = {}
+    for obj, fields, (pk,) in zip(objects, stored, created, strict=True):
+        row = StoredClassification(id=pk, **fields)
+        row._state.adding, row._state.db = False, connection.alias
+        out[obj.pk] = row
+    return out
+
+
+def _delete(model, column, type_id, object_ids):
+    """DELETE the model's rows of these objects (of one content type), in chunks."""
+    from epitope.ingest import storage
+
+    qn = connection.ops.quote_name
+    with storage.cursor() as raw:
+        for part in storage.chunks(object_ids):
+            marks = ", ".join([storage.mark()] * len(part))
+            raw.execute(f"DELETE FROM {storage.table(model)} WHERE {qn('content_type_id')} = {storage.mark()} "
+                        f"AND {qn(column)} IN ({marks})", [type_id, *part])
 
 
 def classification_for(obj) -> Classification | None:
@@ -120,12 +159,27 @@ def store_classifications(objects, batch_size=500, announce=True) -> int:
     no page shows yet, where purging each article's pages would cost more than classifying it;
     the caller then refreshes what the signal's receivers keep (clusters' relevance).
     """
+    return _store_batches(objects, batch_size, announce)
+
+
+def store_ingested(items, fresh=(), batch_size=500) -> int:
+    """`store_classifications` for an ingest batch, inside the transaction that stored it.
+
+    `fresh` holds the pks of the items that transaction inserted: nothing is stored for them
+    yet, so they are not looked up (an updated item's corrections still apply, its old rows
+    are still replaced). No savepoint of its own: the caller's atomic block is the one a
+    failure rolls back to.
+    """
+    return _store_batches(items, batch_size, True, frozenset(fresh), savepoint=False)
+
+
+def _store_batches(objects, batch_size, announce, fresh=frozenset(), savepoint=True):
     done, batch = 0, []
     for obj in objects:
         if batch and (type(obj) is not type(batch[0]) or len(batch) >= batch_size):
-            done += len(_store(batch, announce))
+            done += _store(batch, announce, fresh, instances=False, savepoint=savepoint)
             batch = []
         batch.append(obj)
     if batch:
-        done += len(_store(batch, announce))
+        done += _store(batch, announce, fresh, instances=False, savepoint=savepoint)
     return done
