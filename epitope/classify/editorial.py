@@ -7,10 +7,25 @@ from .tagger import Tagger, get_tagger
 
 
 def editor_terms() -> list[dict]:
-    """Return the editors' VocabularyTerm rows as plain dicts (one query)."""
+    """Return the editors' VocabularyTerm rows as plain dicts (one query), as `as_term` gives them.
+
+    Plain SQL: asked before every classified batch (an ingest run's, too), where the ORM's query
+    building cost more than the query; ordered as the model is.
+    """
+    from django.db import connection
+
+    from epitope.ingest import storage
+
     from .models import VocabularyTerm
 
-    return [term.as_term() for term in VocabularyTerm.objects.all()]
+    qn = connection.ops.quote_name
+    names = ("facet", "concept", "synonym", "label", "parent", "case_sensitive")
+    with storage.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(map(qn, names))} FROM {storage.table(VocabularyTerm)} "
+                       f"ORDER BY {qn('facet')}, {qn('concept')}, {qn('synonym')}")
+        rows = cursor.fetchall()
+    return [{"facet": facet, "concept": concept, "synonym": synonym, "label": label, "parent": parent,
+             "case_sensitive": bool(case_sensitive)} for facet, concept, synonym, label, parent, case_sensitive in rows]
 
 
 def editorial_tagger() -> Tagger:

@@ -141,12 +141,27 @@ def on_classification_changed(sender, objects, **kwargs):
     if sender._meta.label_lower == "ingest.item":
         from epitope.ingest.models import Source
 
-        source_ids = {item.source_id for item in objects if item.source_id}
-        topic_ids = set(Source.objects.filter(pk__in=source_ids, public=True, topic__isnull=False)
-                        .values_list("topic_id", flat=True)) if source_ids else set()
+        source_ids = sorted({item.source_id for item in objects if item.source_id})
+        topic_ids = _public_source_topics(Source, source_ids) if source_ids else set()
         if topic_ids:
             topic_ids = sorted(cache_tags.with_ancestors(topic_ids))
             purge({cache.listing_tag(t) for t in topic_ids}, tasks.purge_cdn_for_topics, topic_ids)
+
+
+def _public_source_topics(Source, source_ids):
+    """Return the topic ids of those of the sources that are public (plain SQL: asked once per
+    ingest batch, where the ORM's query building cost more than the query)."""
+    from django.db import connection
+
+    from epitope.ingest import storage
+
+    qn = connection.ops.quote_name
+    sql = (f"SELECT {qn('topic_id')} FROM {storage.table(Source)} WHERE {qn('id')} IN ({{marks}}) "
+           f"AND {qn('public')} = {{mark}} AND {qn('topic_id')} IS NOT NULL")
+    with storage.cursor() as cursor:
+        marks = ", ".join([storage.mark()] * len(source_ids))
+        cursor.execute(sql.format(marks=marks, mark=storage.mark()), [*source_ids, True])
+        return {topic_id for (topic_id,) in cursor.fetchall()}
 
 
 def forget_card_pictures(image_id):

@@ -45,21 +45,27 @@ def refresh_relevance(cluster_ids) -> int:
 
 
 def raise_relevance(scores_by_cluster: dict) -> int:
-    """Raise clusters' relevance to their newly classified items' best score (two queries at most).
+    """Raise clusters' relevance to their newly classified items' best score (one statement).
 
     Cheaper than `refresh_relevance` for a batch of new items joining big clusters: only the
     new scores are read. A score can only raise a cluster's: it stays as relevant as the most
-    relevant item it has had.
+    relevant item it has had. Plain SQL, run per ingest batch: one UPDATE … WHERE the stored
+    relevance is lower, rather than a read of the clusters and an ORM bulk update.
     """
+    from django.db import connection
+
+    from . import storage
     from .models import Cluster
 
     if not scores_by_cluster:
         return 0
-    current = dict(Cluster.objects.filter(pk__in=scores_by_cluster).values_list("pk", "relevance"))
-    raised = [Cluster(pk=pk, relevance=round(score, 4)) for pk, score in scores_by_cluster.items()
-              if pk in current and round(score, 4) > current[pk]]
-    Cluster.objects.bulk_update(raised, ["relevance"], batch_size=500)
-    return len(raised)
+    qn, mark = connection.ops.quote_name, storage.mark()
+    relevance = qn("relevance")
+    params = [[score, pk, score] for pk, score in sorted((pk, round(s, 4)) for pk, s in scores_by_cluster.items())]
+    with storage.cursor() as cursor:
+        cursor.executemany(f"UPDATE {storage.table(Cluster)} SET {relevance} = {mark} "
+                           f"WHERE {qn('id')} = {mark} AND {relevance} < {mark}", params)
+        return max(cursor.rowcount, 0)
 
 
 def on_items_classified(sender, objects, relevance=None, **kwargs):
