@@ -45,18 +45,27 @@ def alive(pid):
         return False
 
 
-def listens(pid, port):
-    """Tell whether process `pid` holds a listening socket on `port`: each granian worker binds its own."""
+def listening(port):
+    """Return the inodes of the sockets listening on `port` (each granian worker binds its own)."""
     inodes = set()
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
             inodes.add(fields[9])
+    return inodes
+
+
+def sockets_of(pid):
+    """Return the inodes of the sockets process `pid` holds open."""
     try:
         fds = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
     except OSError:
-        return False
-    return any(fd.startswith("socket:[") and fd[8:-1] in inodes for fd in fds)
+        return set()
+    return {fd[8:-1] for fd in fds if fd.startswith("socket:[")}
+
+
+def listens(pid, port):
+    return bool(sockets_of(pid) & listening(port))
 
 
 def wait_for(condition, timeout, what):
@@ -107,32 +116,48 @@ def workers(server):
     return found
 
 
-def answers(base):
+def worker_states(server):
+    """What a failure message needs: the workers seen, which are alive and which listen, at what time."""
+    return f"{time.monotonic():.2f}: " + ", ".join(
+        f"{pid} {'alive' if alive(pid) else 'gone'}{' listening' if listens(pid, server['port']) else ''}"
+        for pid in sorted(server["seen"])
+    )
+
+
+def answers(base, failures=None):
+    """Tell whether the server answers "/" with 200; append why not to `failures`."""
     try:
-        return get(base + "/")[0] == 200
-    except OSError:
-        return False
+        status = get(base + "/")[0]
+    except OSError as error:
+        status = error
+    if status != 200 and failures is not None:
+        failures.append(f"{time.monotonic():.2f}: {status!r}")
+    return status == 200
 
 
 def crash(server, worker):
     """Kill -9 a worker; return the PID of the worker started in its place."""
     known = set(workers(server))
+    its_socket = sockets_of(worker) & listening(server["port"])
     os.kill(worker, signal.SIGKILL)
-    # Until it is gone, the kernel may still queue connections on its socket, to be reset then
-    # (unless net.ipv4.tcp_migrate_req=1 hands them to another worker's socket).
-    wait_for(lambda: not alive(worker), 5, "the killed worker did not exit")
+    # Until its socket is closed, the kernel may still queue connections on it, to be reset then
+    # (unless net.ipv4.tcp_migrate_req=1 hands them to another worker's socket). The process can
+    # look gone (a zombie leader) while its other threads still hold the socket: watch the socket.
+    wait_for(lambda: not alive(worker) and not its_socket & listening(server["port"]), 5,
+             "the killed worker's socket was not closed")
     return wait_for(lambda: (new := set(workers(server)) - known) and new.pop(), 15, "no worker replaced the one killed")
 
 
 def test_a_crashed_worker_is_replaced_and_the_server_keeps_answering(server):
     first, second = workers(server)
     replacement = crash(server, first)
-    assert all(answers(server["base"]) for _ in range(20))  # the other worker answers meanwhile
+    failures = []
+    assert all([answers(server["base"], failures) for _ in range(20)]), (failures, worker_states(server))  # the other answers meanwhile
     # Once the replacement has loaded the app and listens, it answers alone when the other dies.
     # (While no worker listens, connections are refused: the server itself holds no socket.)
     wait_for(lambda: listens(replacement, server["port"]), 30, "the replacement worker did not listen")
     crash(server, second)
-    assert alive(replacement) and all(answers(server["base"]) for _ in range(10))
+    assert alive(replacement) and all([answers(server["base"], failures) for _ in range(10)]), (failures, worker_states(server))
     assert server["proc"].poll() is None
 
 
