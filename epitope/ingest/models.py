@@ -98,9 +98,12 @@ class Item(models.Model):
     updated = models.DateTimeField(null=True, blank=True)
     summary = models.TextField(blank=True)
     identifiers = models.JSONField(default=dict, blank=True)
-    doi = models.CharField(max_length=255, blank=True, db_index=True)
-    pmid = models.CharField(max_length=20, blank=True, db_index=True)
-    nct = models.CharField(max_length=20, blank=True, db_index=True)
+    # Not indexed: stories are matched on their identifiers through ClusterKey rows, and the
+    # admin's search asks for substrings, which no B-tree answers; each index was one more page
+    # written per item ingested (bench/README.md, Ingestion).
+    doi = models.CharField(max_length=255, blank=True)
+    pmid = models.CharField(max_length=20, blank=True)
+    nct = models.CharField(max_length=20, blank=True)
     kind = models.CharField(max_length=20, default="news")
     source_format = models.CharField(max_length=20, blank=True)
     subjects = models.JSONField(default=list, blank=True)
@@ -111,7 +114,9 @@ class Item(models.Model):
     # feed's RSS and Atom twins, say) is a repeat, not a change, so re-ingesting stays a no-op.
     seen_hashes = models.JSONField(default=list, blank=True, editable=False)
     minhash = models.BinaryField(null=True, blank=True, editable=False)
-    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
+    # Indexed by ingest_item_cluster_status_src, which every query by cluster uses (EXPLAIN, both backends).
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="items",
+                                db_index=False)
     status = models.CharField(max_length=10, choices=STATUSES, default=NEW, db_index=True)
     draft = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
