@@ -64,9 +64,11 @@ class Cluster(models.Model):
 
     title = models.TextField()
     first_seen = models.DateTimeField(default=timezone.now)
-    last_seen = models.DateTimeField(default=timezone.now, db_index=True)
+    # Not indexed alone: each leads the composite index of its order below, which every query
+    # by it uses, and each index is rewritten whenever a story grows.
+    last_seen = models.DateTimeField(default=timezone.now)
     size = models.PositiveIntegerField(default=0)
-    source_count = models.PositiveIntegerField(default=0, db_index=True)
+    source_count = models.PositiveIntegerField(default=0)
     # The classifier's relevance of the cluster's most relevant item (`lead_tags.refresh_relevance`).
     relevance = models.FloatField(default=0.0)
 
