@@ -93,10 +93,13 @@ class StoredClassification(models.Model):
     with a simple containment lookup; `data` keeps the tags with their evidence spans.
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # No one-column indexes: the unique (content_type, object_id) one serves every lookup, and
+    # nothing orders or filters by relevance here (leads read their cluster's); each index
+    # is a page more to write per item an ingest run classifies.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
-    relevance = models.FloatField(default=0.0, db_index=True)
+    relevance = models.FloatField(default=0.0)
     relevant = models.BooleanField(default=False)
     evidence_badge = models.CharField(max_length=60, blank=True)
     concepts = models.JSONField(default=list)
@@ -118,10 +121,11 @@ class ClassifiedConcept(models.Model):
     integers so a hub can filter its queryset with a plain `pk__in` subquery.
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # No one-column indexes: every query names the content type, and the two below lead with it.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
     object_id = models.PositiveBigIntegerField()
     facet = models.CharField(max_length=20)
-    concept = models.SlugField(max_length=80)
+    concept = models.SlugField(max_length=80, db_index=False)
 
     class Meta:
         # object_id last: `facet_filter`'s subquery (the ids tagged facet:concept) reads the
