@@ -11,30 +11,23 @@ database reports them, so that SQLite does not copy the tables (ingest 0009).
 import django.db.models.deletion
 from django.db import migrations, models
 
-DROPPED = {
-    "StoredClassification": ("content_type_id", "relevance"),
-    "ClassifiedConcept": ("content_type_id", "concept"),
+from epitope.core.schema import add_one_column_indexes, drop_one_column_indexes
+
+DROPPED = {  # model: (columns, PostgreSQL pattern twins)
+    "StoredClassification": (("content_type_id", "relevance"), ()),
+    "ClassifiedConcept": (("content_type_id", "concept"), ()),
 }
 
 
 def drop(apps, schema_editor):
-    connection = schema_editor.connection
-    for model_name, columns in DROPPED.items():
-        table = apps.get_model("classify", model_name)._meta.db_table
-        with connection.cursor() as cursor:
-            constraints = connection.introspection.get_constraints(cursor, table)
-        for name, info in sorted(constraints.items()):
-            if info["index"] and not info["unique"] and not info["primary_key"] and len(info["columns"]) == 1 \
-                    and info["columns"][0] in columns:
-                schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+    for model_name, (columns, twins) in DROPPED.items():
+        drop_one_column_indexes(schema_editor, apps.get_model("classify", model_name)._meta.db_table, columns, twins)
 
 
 def create(apps, schema_editor):
-    for model_name, columns in DROPPED.items():
-        model = apps.get_model("classify", model_name)
-        for column in columns:
-            field = column.removesuffix("_id")
-            schema_editor.add_index(model, models.Index(fields=[field], name=f"{model._meta.db_table[:20]}_{field[:8]}_idx"))
+    for model_name, (columns, twins) in DROPPED.items():
+        fields = [column.removesuffix("_id") for column in columns]
+        add_one_column_indexes(schema_editor, apps.get_model("classify", model_name), fields, twins)
 
 
 class Migration(migrations.Migration):

@@ -13,32 +13,19 @@ SQLite, AlterField copies the whole item table once per field (four times, at a 
 import django.db.models.deletion
 from django.db import migrations, models
 
+from epitope.core.schema import add_one_column_indexes, drop_one_column_indexes
+
 COLUMNS = ("cluster_id", "doi", "pmid", "nct")
 PATTERN_TWINS = ("identity", "status")  # PostgreSQL's "<index>_like" of these
 
 
 def drop(apps, schema_editor):
-    connection = schema_editor.connection
-    table = apps.get_model("ingest", "Item")._meta.db_table
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, table)
-    for name, info in sorted(constraints.items()):
-        # One-column, not unique; for COLUMNS also PostgreSQL's varchar_pattern_ops twins.
-        if not info["index"] or info["unique"] or info["primary_key"] or len(info["columns"]) != 1:
-            continue
-        column = info["columns"][0]
-        if column in COLUMNS or (column in PATTERN_TWINS and name.endswith("_like")):
-            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+    drop_one_column_indexes(schema_editor, "ingest_item", COLUMNS, PATTERN_TWINS)
 
 
 def create(apps, schema_editor):
     model = apps.get_model("ingest", "Item")
-    if schema_editor.connection.vendor == "postgresql":
-        for column in PATTERN_TWINS:
-            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS ingest_item_{column}_like "
-                                  f"ON ingest_item ({column} varchar_pattern_ops)")
-    for column in COLUMNS:
-        schema_editor.add_index(model, models.Index(fields=[column.removesuffix("_id")], name=f"ingest_item_{column}_idx"))
+    add_one_column_indexes(schema_editor, model, [column.removesuffix("_id") for column in COLUMNS], PATTERN_TWINS)
 
 
 class Migration(migrations.Migration):

@@ -9,23 +9,17 @@ reports them, as in 0009, so that SQLite does not copy the cluster table.
 import django.utils.timezone
 from django.db import migrations, models
 
+from epitope.core.schema import add_one_column_indexes, drop_one_column_indexes
+
 COLUMNS = ("last_seen", "source_count")
 
 
 def drop(apps, schema_editor):
-    connection = schema_editor.connection
-    table = apps.get_model("ingest", "Cluster")._meta.db_table
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, table)
-    for name, info in sorted(constraints.items()):
-        if info["index"] and not info["unique"] and not info["primary_key"] and info["columns"] in ([c] for c in COLUMNS):
-            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+    drop_one_column_indexes(schema_editor, "ingest_cluster", COLUMNS)
 
 
 def create(apps, schema_editor):
-    model = apps.get_model("ingest", "Cluster")
-    for column in COLUMNS:
-        schema_editor.add_index(model, models.Index(fields=[column], name=f"ingest_cluster_{column}_idx"))
+    add_one_column_indexes(schema_editor, apps.get_model("ingest", "Cluster"), COLUMNS)
 
 
 class Migration(migrations.Migration):
