@@ -107,3 +107,19 @@ def test_a_record_whose_fields_cannot_be_hashed_is_reported_not_fatal(source):
     summary = ingest_records(source, [paper(1), bad, paper(3)])
     assert summary.new == 2 and len(summary.errors) == 1
     assert SourceRun.objects.count() == 0  # ingest_records itself writes no run log
+
+
+def test_stored_json_fields_read_back_as_they_came_in(source):
+    # Authors and extra fields go to the database through a fast JSON encoder, with json's own
+    # as the fallback for what it refuses (here a 70-bit integer): both must read back the same.
+    record = paper(1, extra={"grant": 2**70, "journal": "Immunité & Cancer", "rank": 1.5})
+    record.authors = ["Zoë Müller", "王小明", "Ólafur Ragnarsson"]
+    record.subjects = ["Immunotherapy — T cells"]
+    summary = ingest_records(source, [record])
+    assert summary.new == 1 and not summary.errors
+    item = Item.objects.get()
+    assert item.authors == ["Zoë Müller", "王小明", "Ólafur Ragnarsson"]
+    assert item.extra == {"grant": 2**70, "journal": "Immunité & Cancer", "rank": 1.5}
+    assert item.subjects == ["Immunotherapy — T cells"]
+    again = ingest_records(source, [record])
+    assert (again.new, again.updated, again.duplicates) == (0, 0, 1)

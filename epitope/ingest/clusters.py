@@ -27,10 +27,14 @@ class _UnionFind:
 
     def find(self, x):
         parent = self.parent
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
+        root = parent.get(x, x)
+        if root == x:  # most items are a story of their own, or its root: one lookup
+            return x
+        while (up := parent.get(root, root)) != root:
+            root = up
+        while x != root:  # point the whole path at the root
+            parent[x], x = root, parent[x]
+        return root
 
     def union(self, a, b):
         ra, rb = self.find(a), self.find(b)

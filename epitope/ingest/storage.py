@@ -17,6 +17,7 @@ import functools
 import json
 import sqlite3
 
+import orjson
 from django.db import connection, models
 from django.utils import timezone
 
@@ -81,13 +82,21 @@ def _adapter(kind, encoder, ops, vendor):
     if kind == "datetime":
         return ops.adapt_datetimefield_value
     if vendor == "sqlite":
-        # What ops.adapt_json_value does on SQLite (json.dumps(value, cls=encoder)), one call less per value.
-        dumps = functools.partial(json.dumps, cls=encoder) if encoder else json.dumps
+        # What ops.adapt_json_value does on SQLite (json.dumps(value, cls=encoder)), one call less
+        # per value, and through orjson where it can: a tenth of json.dumps's cost per small
+        # value, several per item. What orjson refuses (a lone surrogate from a broken feed, a
+        # non-string key, a 65-bit integer) json.dumps writes as it always did.
+        if encoder:
+            return functools.partial(json.dumps, cls=encoder)
+        fast, slow = orjson.dumps, json.dumps
 
         def adapt(value):
             if not value and isinstance(value, (list, dict)):  # most are empty in a feed
                 return "[]" if isinstance(value, list) else "{}"
-            return dumps(value)
+            try:
+                return fast(value).decode()
+            except TypeError:
+                return slow(value)
         return adapt
     adapt_json = ops.adapt_json_value
     return lambda value: adapt_json(value, encoder)
