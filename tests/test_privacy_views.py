@@ -199,6 +199,27 @@ def test_publishing_or_unpublishing_a_policy_refreshes_cached_versions(client, s
     assert current_versions()["cookies"] == {"version": "0", "url": ""}
 
 
+def test_the_banner_returns_each_visitor_to_their_own_page_and_shows_the_current_policies(client, site):
+    # The banner is rendered once per process and reused: its "next" field must still be each
+    # page's own address, and a newly published policy must show at once.
+    def banner_fields(url):
+        html = client.get(url).content.decode()
+        banner = html[html.index('id="consent-banner"'):html.index("data-consent-notice")]
+        return banner
+
+    hub = banner_fields("/cancer-immunology/?page=1&type=news")
+    assert 'name="next" value="/cancer-immunology/?page=1&amp;type=news"' in hub
+    assert 'name="cookie_version" value="1"' in hub and 'name="privacy_version" value="2026-11"' in hub
+    home = banner_fields("/")
+    assert 'name="next" value="/"' in home and "/cancer-immunology/" not in home.split('name="next"')[1][:40]
+    publish_version(site["cookies"], "2")
+    again = banner_fields("/cancer-immunology/")
+    assert 'name="cookie_version" value="2"' in again and 'name="next" value="/cancer-immunology/"' in again
+    site["privacy"].specific.unpublish()
+    gone = banner_fields("/")
+    assert 'href="/privacy-policy/">Privacy Policy</a>' not in gone and 'name="privacy_version" value="0"' in gone
+
+
 def test_cookie_policy_page_offers_the_choices_without_javascript(client, site):
     html = client.get("/cookie-policy/").content.decode()
     assert "Your cookie choices" in html

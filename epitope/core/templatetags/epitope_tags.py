@@ -27,3 +27,35 @@ class NavLink:
 
     def __init__(self, title, url):
         self.title, self.url = title, url
+
+
+# Stands in for the request's path while a shared fragment is rendered; letters and digits
+# only, so escaping leaves it as it is and it can be found again in the HTML.
+_PATH_MARK = "epitope0path0mark0f3c9a1"
+
+
+@register.simple_tag(takes_context=True)
+def shared_include(context, template_name):
+    """Render an include every page shows the same but for the request's path, once per process.
+
+    For the consent banner: two forms, a dozen controls and the policies' links, the same for
+    every visitor (pages stay cacheable) but for the hidden "next" field. Kept until a policy,
+    hub or any other page is published (the "global" tag) and keyed by the policy versions the
+    page is rendered with, so it never says other than what rendering it again would say.
+    The template sees `policy_versions` and `request_path`, nothing else from the page.
+    """
+    import json
+
+    from django.template.loader import render_to_string
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    from epitope.core import cache
+
+    versions = context.get("policy_versions") or {}
+    name = ("shared-include", template_name, json.dumps(versions, sort_keys=True, default=str))
+    html = cache.memo(name, [cache.GLOBAL], lambda: render_to_string(
+        template_name, {"policy_versions": versions, "request_path": _PATH_MARK}))
+    request = context.get("request")
+    path = escape(request.get_full_path()) if request is not None else ""
+    return mark_safe(html.replace(_PATH_MARK, path))  # noqa: S308 - rendered with autoescape, path escaped
