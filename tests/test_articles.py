@@ -140,3 +140,26 @@ def test_a_page_routed_before_is_not_served_once_unpublished_renamed_or_restrict
 
     ArticlePage.objects.get(pk=page.pk).unpublish()
     assert client.get(url).status_code == 404
+
+
+def test_references_follow_the_editors_order_and_edits_and_previews_show_the_form(client):
+    site = f.hub_site()
+    page = f.article(site["index"], "Ordered refs", [site["cell"]])
+    page.references = [ArticleReference(kind="pmid", identifier="22222222"),
+                       ArticleReference(kind="doi", identifier="10.1000/first")]
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    refs = html.split('id="refs-heading"')[1].split("</section>")[0]
+    assert refs.index("pubmed.ncbi.nlm.nih.gov/22222222/") < refs.index("doi.org/10.1000/first")
+
+    page = ArticlePage.objects.get(pk=page.pk)
+    page.references = [ArticleReference(kind="doi", identifier="10.1000/first")]
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    assert "doi.org/10.1000/first" in html and "22222222" not in html
+
+    # A preview renders the editor's unsaved references, not the stored ones.
+    draft = ArticlePage.objects.get(pk=page.pk)
+    draft.references = [ArticleReference(kind="nct", identifier="NCT07654321")]
+    preview = draft.make_preview_request().content.decode()
+    assert "clinicaltrials.gov/study/NCT07654321" in preview and "10.1000/first" not in preview

@@ -100,7 +100,20 @@ class ArticlePage(Page):
         context["topics"] = topics
         context["related"] = self.related_articles(topics)
         context["breadcrumbs"] = self.breadcrumbs(topics)
+        context["references"] = self.listed_references()
         return context
+
+    def listed_references(self):
+        """Return the references in their order, by a query compiled once per article and thread.
+
+        A preview shows the form's references (held on the page, not yet stored).
+        """
+        from epitope.core import prepared
+
+        if self.pk is None or getattr(self, "_cluster_related_objects", {}).get("references") is not None:
+            return list(self.references.all())
+        return prepared.fetch(("article-references", self.pk),
+                              lambda: ArticleReference.objects.filter(page=self.pk).order_by("sort_order", "pk"))
 
     def load_hero_image(self):
         """Load the hero image (its caption and credit are shown) by a query compiled once per image."""

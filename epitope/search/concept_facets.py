@@ -45,15 +45,29 @@ class ConceptFacet(Facet):
 
     def terms_for(self, article):
         """Return (concept, label) pairs the article carries, for schema.org `about`."""
+        vocabulary = self._vocabulary()
+        return [(c, vocabulary.label(c)) for facet, c in article_concepts(article) if facet == self.facet]
+
+
+def article_concepts(article):
+    """Return the article's sorted (facet, concept) pairs, every facet's at once.
+
+    An article page asks once per facet (its JSON-LD `about`): one query, compiled once per
+    article and server thread (`core.prepared`) and kept on the page object for the request,
+    answers them all. The unique (content type, object, facet, concept) index covers it.
+    """
+    held = article.__dict__.get("_epitope_concepts")
+    if held is None:
         from django.contrib.contenttypes.models import ContentType
 
+        from epitope.classify.models import ClassifiedConcept
         from epitope.core import prepared
 
-        vocabulary = self._vocabulary()
-        model = type(article)
-        key = ("concept-terms", self.facet, ContentType.objects.get_for_model(model).pk, article.pk)
-        concepts = prepared.fetch(key, lambda: self._rows(model).filter(object_id=article.pk).values_list("concept", flat=True))
-        return [(c, vocabulary.label(c)) for c in sorted(concepts)]
+        content_type = ContentType.objects.get_for_model(type(article)).pk
+        key = ("concept-terms", content_type, article.pk)
+        held = article._epitope_concepts = sorted(prepared.fetch(key, lambda: ClassifiedConcept.objects.filter(
+            content_type=content_type, object_id=article.pk).values_list("facet", "concept")))
+    return held
 
 
 def classification_facets():
