@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from epitope.articles.models import ArticlePage
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,22 @@ def test_type_filter_and_paging(client):
     assert titles(second) == ["News 1", "News 0"]
     assert titles(client.get("/cancer-immunology/?type=feature")) == ["A feature"]
     assert 'rel="next"' in first.content.decode()
+
+
+def test_page_count_follows_publishing_and_unpublishing(client):
+    # The number of cards is kept between requests until the hub's listing changes.
+    site = f.hub_site()
+    for n in range(12):
+        f.article(site["index"], f"News {n}", [site["cell"]], date=datetime.date(2026, 1, n + 1), hero=False)
+    html = client.get("/cancer-immunology/").content.decode()
+    assert 'rel="next"' not in html and client.get("/cancer-immunology/?page=2").status_code == 404
+    extra = f.article(site["index"], "The thirteenth", [site["cell"]], date=datetime.date(2026, 2, 1), hero=False)
+    html = client.get("/cancer-immunology/").content.decode()
+    assert "Page 1 of 2" in html and 'rel="next"' in html
+    assert titles(client.get("/cancer-immunology/?page=2")) == ["News 0"]
+    ArticlePage.objects.get(pk=extra.pk).unpublish()
+    assert "Page 1 of 2" not in client.get("/cancer-immunology/").content.decode()
+    assert client.get("/cancer-immunology/?page=2").status_code == 404
 
 
 @pytest.mark.parametrize("query", ["?page=99", "?type=opinion", "?page=0", "?page=-1"])

@@ -90,10 +90,20 @@ class Listing:
 
     ordered = True  # the queryset given is; tells Paginator not to warn
 
-    def __init__(self, key, build, convert=None):
+    def __init__(self, key, build, convert=None, kept_until=None):
         self.key, self.build, self.convert = key, build, convert  # convert(rows) -> what a page holds
+        self.kept_until = kept_until
 
     def count(self):
+        """Count the rows; with `kept_until` (cache tags), once per process until one is bumped.
+
+        The count (the pagination's page numbers) is a query of its own, as long as the page's
+        rows: a hub passes its listing tag, which every change to what it lists bumps.
+        """
+        if self.kept_until:
+            from . import cache
+
+            return cache.memo(("listing-count", self.key), list(self.kept_until), lambda: count(self.key, self.build))
         return count(self.key, self.build)
 
     def __getitem__(self, window):

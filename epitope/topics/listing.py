@@ -212,7 +212,7 @@ def hub_listing(topic, params):
 
     Its queries are compiled once per listing key and server thread (`core.prepared`): for a
     page of twelve cards, building and compiling them cost more than SQLite takes to run them.
-    The filter bar's counts are kept per process until the hub's listing tag is bumped.
+    The filter bar's counts and the number of cards are kept per process until the hub's listing tag is bumped.
     """
     from epitope.articles.cards import Card
     from epitope.articles.models import ArticlePage
@@ -229,7 +229,8 @@ def hub_listing(topic, params):
     def base():
         return articles_in_topics(ids, article_type)
 
-    cards = prepared.Listing(("hub-cards", key), lambda: card_rows(facet_filters.narrow(base(), chosen)), Card.rows)
+    cards = prepared.Listing(("hub-cards", key), lambda: card_rows(facet_filters.narrow(base(), chosen)), Card.rows,
+                             kept_until=[cache.listing_tag(topic.pk)])
     page = paginate(cards, params.get("page"))
     return {
         "cards": page,
