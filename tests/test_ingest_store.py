@@ -123,3 +123,23 @@ def test_stored_json_fields_read_back_as_they_came_in(source):
     assert item.subjects == ["Immunotherapy — T cells"]
     again = ingest_records(source, [record])
     assert (again.new, again.updated, again.duplicates) == (0, 0, 1)
+
+
+def test_text_that_looks_like_parameter_marks_is_stored_as_written(source):
+    # Statements are written with %s marks and, on PostgreSQL, renumbered to $1, $2, … by the
+    # pipeline itself: marks inside the values must stay text, on both backends.
+    records = [paper(n, title=f"Response rates of 40%s and $1 vs %% {n}: 100%% %(dose)s") for n in range(1, 4)]
+    records[0].summary = "<p>%s $2 %% ?</p>"
+    summary = ingest_records(source, records)
+    assert summary.new == 3 and not summary.errors
+    titles = sorted(Item.objects.values_list("title", flat=True))
+    assert titles == [f"Response rates of 40%s and $1 vs %% {n}: 100%% %(dose)s" for n in range(1, 4)]
+    assert "%s $2 %% ?" in Item.objects.get(title__endswith="%% 1: 100%% %(dose)s").summary
+
+
+def test_native_marks_numbers_each_mark_and_keeps_literal_percent():
+    from epitope.ingest.storage import native_marks
+
+    assert native_marks("INSERT INTO t (a, b) VALUES (%s, %s), (%s, %s)") == "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
+    assert native_marks("SELECT 1 WHERE a LIKE 'x%%' AND b = %s") == "SELECT 1 WHERE a LIKE 'x%' AND b = $1"
+    assert native_marks("SELECT 1") == "SELECT 1"

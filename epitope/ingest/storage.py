@@ -49,15 +49,54 @@ def cursor():
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors:
         if connection.vendor == "postgresql":
-            import psycopg
-
-            raw = psycopg.Cursor(connection.connection)
+            raw = _native_cursor_class()(connection.connection)
         else:
             raw = connection.connection.cursor()
         try:
             yield raw
         finally:
             raw.close()
+
+
+@functools.cache
+def _native_cursor_class():
+    import psycopg
+
+    class NativeMarksCursor(psycopg.RawCursor):
+        """psycopg's cursor for PostgreSQL's own `$n` marks, given SQL written with `%s`.
+
+        psycopg's default cursor finds the `%s` marks with a regex and a Python call per mark,
+        caching only statements shorter than 4 kB: a batch's multi-row INSERT (up to 65,000
+        marks) was parsed again on every execution, a third of ingestion's CPU on PostgreSQL.
+        Here the text is split once per execution, in C.
+        """
+
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(native_marks(query), params, **kwargs)
+
+        def executemany(self, query, params_seq, **kwargs):
+            return super().executemany(native_marks(query), params_seq, **kwargs)
+
+    return NativeMarksCursor
+
+
+_DOLLARS = []  # "$1", "$2", … as far as a statement has needed
+
+
+def native_marks(sql):
+    """Return `sql`, written with psycopg's `%s` marks (and `%%` for a literal %), with `$1, $2, …`."""
+    literal = "%%" in sql
+    if literal:
+        sql = sql.replace("%%", "\0")
+    parts = sql.split("%s")
+    n = len(parts) - 1
+    if len(_DOLLARS) < n:
+        _DOLLARS.extend(f"${i}" for i in range(len(_DOLLARS) + 1, n + 1))
+    out = [parts[0]]
+    for dollar, part in zip(_DOLLARS[:n], parts[1:]):
+        out += (dollar, part)
+    text = "".join(out)
+    return text.replace("\0", "%") if literal else text
 
 
 def max_params():
