@@ -200,3 +200,22 @@ def test_filter_bar_counts_follow_publishing_corrections_and_unpublishing(client
     assert car_t_count() == 1
     ArticlePage.objects.get(pk=second.pk).unpublish()
     assert car_t_count() == 0 and car_t_count("/cell-therapy/") == 0
+
+
+def test_filter_bar_markup_follows_publishing_and_unpublishing(client, site):
+    """The filter bar's markup is kept with its counts: what readers see changes when they do."""
+    from epitope.articles.models import ArticlePage
+
+    def car_t_link(path="/cancer-immunology/"):
+        html = client.get(path).content.decode()
+        nav = html[html.index('<nav class="facet-filter"'):]
+        nav = nav[:nav.index("</nav>")]
+        return next((line for line in nav.split("<li>") if "modality=car-t" in line), "")
+
+    assert '(1)</span>' in car_t_link() and car_t_link() == car_t_link()
+    second = story(site, {"title": "CAR-T cells for myeloma", "standfirst": "CAR-T cells given to myeloma patients."})
+    assert '(2)</span>' in car_t_link()
+    ArticlePage.objects.get(pk=second.pk).unpublish()
+    assert '(1)</span>' in car_t_link()
+    ArticlePage.objects.get(title=CAR_T["title"]).unpublish()
+    assert car_t_link() == ""

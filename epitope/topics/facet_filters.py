@@ -97,6 +97,18 @@ class Group:
     options: list[Option] = field(default_factory=list)
 
 
+class FilterBar(list):
+    """A listing's filter groups, with the markup written for them (`html.render_filter_bar`).
+
+    A hub keeps its filter bar per process for as long as its counts (`cache.memo`, purged by the
+    hub's listing tag and the vocabulary's): the markup of a kept bar is written once too.
+    """
+
+    def __init__(self, groups=()):
+        super().__init__(groups)
+        self.markup = {}  # (label, active filters' queries) -> HTML
+
+
 def _shown(concept) -> bool:
     # Evidence roots ("Model system", "Clinical trial phase") group badges; as filters they
     # would mean "any", which nobody asks for.

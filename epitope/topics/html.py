@@ -44,6 +44,17 @@ def render_filter_bar(filter_groups, active_filters, label="Filter stories"):
     """Return the facet filter <nav> (`includes/facet_filter.html`): chosen filters, then each facet's options."""
     if not (filter_groups or active_filters):
         return ""
+    kept = getattr(filter_groups, "markup", None)  # a FilterBar: written once while it is kept
+    if kept is not None:
+        key = (label, tuple((f.query, f.label) for f in active_filters or ()))
+        markup = kept.get(key)
+        if markup is None:
+            markup = kept[key] = _filter_bar_markup(filter_groups, active_filters, label)
+        return markup
+    return _filter_bar_markup(filter_groups, active_filters, label)
+
+
+def _filter_bar_markup(filter_groups, active_filters, label):
     esc = conditional_escape
     out = [f'<nav class="facet-filter" aria-label="{esc(label or "Filter stories")}">\n  ']
     if active_filters:

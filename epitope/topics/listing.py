@@ -212,7 +212,8 @@ def hub_listing(topic, params):
 
     Its queries are compiled once per listing key and server thread (`core.prepared`): for a
     page of twelve cards, building and compiling them cost more than SQLite takes to run them.
-    The filter bar's counts and the number of cards are kept per process until the hub's listing tag is bumped.
+    The filter bar (its counts, links and markup) and the number of cards are kept per process
+    until the hub's listing tag is bumped.
     """
     from epitope.articles.cards import Card
     from epitope.articles.models import ArticlePage
@@ -229,16 +230,19 @@ def hub_listing(topic, params):
     def base():
         return articles_in_topics(ids, article_type)
 
+    listed = [cache.listing_tag(topic.pk)]  # bumped by any change to what the hub lists
     cards = prepared.Listing(("hub-cards", key), lambda: card_rows(facet_filters.narrow(base(), chosen)), Card.rows,
-                             kept_until=[cache.listing_tag(topic.pk)])
+                             kept_until=listed)
     page = paginate(cards, params.get("page"))
+    # The filter bar's links and labels follow from the counts, the filters and the vocabulary.
+    filter_groups = cache.memo(("hub-filter-bar", key), [*listed, cache.VOCABULARY], lambda: facet_filters.FilterBar(
+        facet_filters.filter_bar(base, chosen, article_type, vocab, key=("hub-facets", key), kept_until=listed)))
     return {
         "cards": page,
         "article_type": article_type,
         "type_choices": ArticlePage.ARTICLE_TYPES,
         "subtopics": subtopic_links(topic.pk),
-        "filter_groups": facet_filters.filter_bar(base, chosen, article_type, vocab, key=("hub-facets", key),
-                                                  kept_until=[cache.listing_tag(topic.pk)]),
+        "filter_groups": filter_groups,
         "active_filters": facet_filters.active(chosen, article_type, vocab),
         "filter_query": facet_filters.query_string(article_type, chosen),
         "facet_query": facet_filters.query_string("", chosen),
