@@ -32,6 +32,7 @@ import argparse
 import os
 import re
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -254,10 +255,10 @@ def main():
             r_cpu = _ingest_cpu(run_epitope(docs))
         rounds.append((r_cpu, rf_cpu))
     if len(rounds) > 1:
-        ratios = sorted(f / e for e, f in rounds)
+        ratios = [f / e for e, f in rounds]
         print("Rounds (per feed w/o classifying / feedparser, CPU s): " + "; ".join(
-            f"{e:.2f} / {f:.2f} = {f / e:.1f}x" for e, f in rounds) + f"; median {ratios[len(ratios) // 2]:.1f}x, "
-            f"lowest {ratios[0]:.1f}x (target >= 4x)")
+            f"{e:.2f} / {f:.2f} = {f / e:.1f}x" for e, f in rounds) + f"; median {statistics.median(ratios):.1f}x, "
+            f"lowest {min(ratios):.1f}x (target >= 4x)")
     print(f"Peak RSS: {peak:.0f} MB after ingestion (Django and the corpus loaded: {base_rss:.0f} MB before)")
     if args.database_url:
         empty_database()

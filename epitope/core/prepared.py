@@ -103,7 +103,7 @@ class Listing:
         if self.kept_until:
             from . import cache
 
-            return cache.memo(("listing-count", self.key), list(self.kept_until), lambda: count(self.key, self.build))
+            return cache.memo(("listing-count", self.key), self.kept_until, lambda: count(self.key, self.build))
         return count(self.key, self.build)
 
     def __getitem__(self, window):

@@ -80,20 +80,22 @@ def _native_cursor_class():
     return NativeMarksCursor
 
 
-_DOLLARS = []  # "$1", "$2", … as far as a statement has needed
+_DOLLARS = ()  # "$1", "$2", … as far as a statement has needed; replaced whole, never mutated
 
 
 def native_marks(sql):
     """Return `sql`, written with psycopg's `%s` marks (and `%%` for a literal %), with `$1, $2, …`."""
+    global _DOLLARS
     literal = "%%" in sql
     if literal:
         sql = sql.replace("%%", "\0")
     parts = sql.split("%s")
-    n = len(parts) - 1
-    if len(_DOLLARS) < n:
-        _DOLLARS.extend(f"${i}" for i in range(len(_DOLLARS) + 1, n + 1))
+    dollars = _DOLLARS
+    if len(dollars) < len(parts) - 1:
+        # Built apart and bound in one step: threads storing at once each see a whole tuple.
+        dollars = _DOLLARS = tuple(f"${i}" for i in range(1, len(parts)))
     out = [parts[0]]
-    for dollar, part in zip(_DOLLARS[:n], parts[1:]):
+    for dollar, part in zip(dollars, parts[1:]):
         out += (dollar, part)
     text = "".join(out)
     return text.replace("\0", "%") if literal else text
