@@ -100,6 +100,10 @@ def server(var_dir):
     if proc.poll() is not None:
         pytest.fail(proc.stdout.read().decode())
     wait_for(lambda: len(workers(server)) == 2, 30, "two workers did not start")
+    # A worker binds its socket only once it has loaded Django: the first to listen answers the
+    # check above while the other may still be loading (seen on CI), and a test that kills the
+    # first then would find nobody listening.
+    wait_for(lambda: all(listens(pid, port) for pid in workers(server)), 60, "both workers did not listen")
     yield server
     if proc.poll() is None:
         proc.kill()
