@@ -163,3 +163,24 @@ def test_subtopic_links_and_breadcrumbs_follow_hub_and_topic_changes(client):
     assert ">Cellular therapy<" in subtopics()
     site["cell_hub"].unpublish()
     assert "Cellular therapy" not in subtopics()
+
+
+def main_nav(client, path):
+    html = client.get(path).content.decode()
+    return html.split('<nav aria-label="Main">')[1].split("</nav>")[0]
+
+
+def test_main_navigation_lists_the_live_hubs_and_marks_the_page_shown(client):
+    site = f.hub_site()
+    hub = site["cell_hub"]
+    hub.title = "Cell therapy & CAR-T"
+    hub.save_revision().publish()
+    nav = main_nav(client, "/cell-therapy/")
+    assert '<a href="/cell-therapy/" aria-current="page">Cell therapy &amp; CAR-T</a>' in nav
+    assert '<a href="/cancer-immunology/">' in nav and '<a href="/">Home</a>' in nav
+    assert nav.count('aria-current="page"') == 1
+    assert '<a href="/articles/" aria-current="page">All stories</a>' in main_nav(client, "/articles/")
+    hub.unpublish()
+    nav = main_nav(client, "/cancer-immunology/")
+    assert "/cell-therapy/" not in nav
+    assert '<a href="/cancer-immunology/" aria-current="page">' in nav

@@ -158,13 +158,9 @@ class UrlCache:
     """
 
     def __init__(self):
-        from wagtail.models import Site
+        from epitope.core.routes import site_root_paths
 
-        from epitope.core import cache
-
-        self._wagtail_cached_site_root_paths = cache.memo(
-            "site-root-paths", [cache.SITES, cache.GLOBAL], lambda: tuple(Site.get_site_root_paths())
-        )
+        self._wagtail_cached_site_root_paths = site_root_paths()
 
 
 MAX_URLS = 20_000

@@ -23,6 +23,17 @@ MAX_ROUTES = 5000
 _routes = {}  # (host, port, path) -> (site, model label, page id, url_path)
 
 
+def site_root_paths():
+    """Return Wagtail's site root paths, kept in this process until a site changes or a page moves.
+
+    Wagtail reads them from the shared cache (a file read on the embedded default) the first
+    time each request builds a page URL: the canonical link, the share tags and every card do.
+    """
+    from wagtail.models import Site
+
+    return cache.memo("site-root-paths", [cache.SITES, cache.GLOBAL], lambda: tuple(Site.get_site_root_paths()))
+
+
 def _key(request):
     return (request.get_host().lower(), request.get_port(), request.path_info)
 
@@ -54,6 +65,7 @@ def prime(request):
         return None
     request._wagtail_site = site
     request._wagtail_route_for_request = (page, [], {})
+    request._wagtail_cached_site_root_paths = site_root_paths()  # where page URLs look first
     return page
 
 

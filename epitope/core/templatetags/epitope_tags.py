@@ -22,6 +22,22 @@ def _load_nav_hubs():
     return tuple(NavLink(page.title, page.url) for page in pages)
 
 
+@register.simple_tag(takes_context=True)
+def nav_items(context):
+    """Render the main navigation's links, the current page's marked (see chrome.nav_items)."""
+    from epitope.core import chrome
+
+    request = context.get("request")
+    return chrome.nav_items(nav_hubs(), request.path if request is not None else None)
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    from epitope.core import chrome
+
+    return chrome.footer(context.get("policy_versions"))
+
+
 class NavLink:
     __slots__ = ("title", "url")
 

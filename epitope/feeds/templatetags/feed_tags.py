@@ -6,13 +6,11 @@ from epitope.search import facets
 register = template.Library()
 
 
-@register.inclusion_tag("feeds/autodiscovery.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def feed_links(context, hub):
     """Render <link rel="alternate"> for the hub's feeds, keeping the facet filters on screen."""
+    from epitope.core.chrome import feed_links
+
     request = context.get("request")
     chosen = facets.selected(request.GET) if request is not None else {}
-    return {
-        "feed_hub": hub,
-        "feed_title": f"{hub.display_title} | Epitope",
-        "feed_query": "?" + urlencode(chosen) if chosen else "",
-    }
+    return feed_links(hub, "?" + urlencode(chosen) if chosen else "") if hub else ""

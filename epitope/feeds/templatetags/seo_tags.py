@@ -13,3 +13,23 @@ def seo_meta(context, page):
     if not isinstance(page, Page) or page.pk is None:  # some views use `page` for other things
         return None
     return social_meta(page, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def social_tags(context, page):
+    """Render the page's Open Graph, Twitter and JSON-LD tags (see core.chrome.social_tags)."""
+    from epitope.core.chrome import social_tags
+
+    return social_tags(seo_meta(context, page))
+
+
+@register.simple_tag(takes_context=True)
+def canonical_link(context, page):
+    """Render <link rel="canonical"> for a page (with the request: Wagtail's site lookups are kept on it)."""
+    from django.utils.html import format_html
+    from wagtail.models import Page
+
+    if not isinstance(page, Page):  # some views use `page` for other things
+        return ""
+    url = page.get_full_url(context.get("request"))
+    return format_html('<link rel="canonical" href="{}">', url) if url else ""

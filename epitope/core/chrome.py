@@ -1,0 +1,96 @@
+"""What every public page shows around its content, written in Python: share tags, navigation, footer.
+
+The template engine spent about a quarter of a warm hub's rendering on these small includes
+(each variable a chain of lookups, each include a new context). Each function writes what its
+include template did; base.html calls them through `epitope_tags`, so the markup has one home.
+"""
+
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import mark_safe
+
+
+def social_tags(seo):
+    """Return the Open Graph, Twitter and JSON-LD tags for what `social_meta` said about a page."""
+    if not seo:
+        return ""
+    out = [
+        "",
+        '<meta property="og:site_name" content="Epitope">',
+        f'<meta property="og:type" content="{esc(seo["type"])}">',
+        f'<meta property="og:title" content="{esc(seo["title"])}">',
+        f'<meta property="og:url" content="{esc(seo["url"])}">',
+    ]
+    image = seo.get("image")
+    if seo.get("description"):
+        out.append(f'<meta property="og:description" content="{esc(seo["description"])}">')
+    if image:
+        out += [
+            f'<meta property="og:image" content="{esc(image["url"])}">',
+            f'<meta property="og:image:type" content="{esc(image["mime_type"])}">',
+            f'<meta property="og:image:width" content="{esc(image["width"])}">',
+            f'<meta property="og:image:height" content="{esc(image["height"])}">',
+        ]
+        if image.get("alt"):
+            out.append(f'<meta property="og:image:alt" content="{esc(image["alt"])}">')
+    if seo.get("published"):
+        out += [
+            f'<meta property="article:published_time" content="{esc(seo["published"])}">',
+            f'<meta property="article:modified_time" content="{esc(seo["modified"])}">',
+        ]
+        out += [f'<meta property="article:tag" content="{esc(tag)}">' for tag in seo.get("tags", ())]
+    out += [
+        f'<meta name="twitter:card" content="{"summary_large_image" if image else "summary"}">',
+        f'<meta name="twitter:title" content="{esc(seo["title"])}">',
+    ]
+    if seo.get("description"):
+        out.append(f'<meta name="twitter:description" content="{esc(seo["description"])}">')
+    if image:
+        out.append(f'<meta name="twitter:image" content="{esc(image["url"])}">')
+        if image.get("alt"):
+            out.append(f'<meta name="twitter:image:alt" content="{esc(image["alt"])}">')
+    if seo.get("jsonld"):
+        out.append(f'<script type="application/ld+json">{seo["jsonld"]}</script>')  # already made safe
+    return mark_safe("\n".join(out) + "\n")  # noqa: S308 - every value above escaped
+
+
+def _nav_link(url, label, path):
+    current = ' aria-current="page"' if path == url else ""
+    return f'<li><a href="{esc(url)}"{current}>{esc(label)}</a></li>'
+
+
+def nav_items(hubs, path):
+    """Return the main navigation's <li>s: home, each hub, all stories; the page at `path` marked current."""
+    hub_links = "".join(_nav_link(hub.url, hub.title, path) for hub in hubs)
+    return mark_safe(  # noqa: S308 - built of escaped parts
+        "\n" + _nav_link("/", "Home", path) + "\n" + hub_links + "\n" + _nav_link("/articles/", "All stories", path) + "\n"
+    )
+
+
+def footer(policy_versions):
+    """Return the site footer: the live policies' links and the button that reopens the consent banner."""
+    links = ""
+    for kind, label in (("privacy", "Privacy Policy"), ("cookies", "Cookie Policy")):
+        url = (policy_versions or {}).get(kind, {}).get("url")
+        if url:
+            links += f'\n    <li><a href="{esc(url)}">{label}</a></li>'
+    return mark_safe(  # noqa: S308 - the only values, the URLs, escaped
+        '<footer class="site-footer">\n  <ul>'
+        f"{links}\n"
+        '    <li><button type="button" class="link-button" data-consent-open>Cookie settings</button></li>\n'
+        "  </ul>\n"
+        "  <p>Epitope — news and features from cancer immunology.</p>\n"
+        "</footer>"
+    )
+
+
+def feed_links(hub, query):
+    """Return the <link rel="alternate">s of a hub's RSS, Atom and JSON feeds; `query` keeps its filters."""
+    title = esc(f"{hub.display_title} | Epitope")
+    slug, query = esc(hub.slug), esc(query)
+    return mark_safe("".join(  # noqa: S308 - built of escaped parts
+        f'\n<link rel="alternate" type="{kind}" title="{title} ({name})" href="/{slug}/feed/{path}/{query}">'
+        for kind, name, path in (
+            ("application/rss+xml", "RSS", "rss"), ("application/atom+xml", "Atom", "atom"),
+            ("application/feed+json", "JSON Feed", "json"),
+        )
+    ) + "\n")
