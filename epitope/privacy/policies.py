@@ -6,7 +6,17 @@ CACHE_KEY = "epitope:policy-versions"
 
 
 def current_versions():
-    """Return {"privacy": {...}, "cookies": {...}} with each live policy's version and URL."""
+    """Return {"privacy": {...}, "cookies": {...}} with each live policy's version and URL.
+
+    Every page asks (the banner, the footer): each process keeps them until the "global" tag is
+    bumped, which publishing, unpublishing, moving or deleting any policy page does.
+    """
+    from epitope.core import cache as kept
+
+    return kept.memo("policy-versions", [kept.GLOBAL], _shared_versions)
+
+
+def _shared_versions():
     versions = cache.get(CACHE_KEY)
     if versions is None:
         from .models import PolicyPage
@@ -20,4 +30,14 @@ def current_versions():
 
 def forget_versions():
     """Drop the cached versions so the next request sees what was just (un)published."""
-    cache.delete(CACHE_KEY)
+    from django.db import transaction
+
+    from epitope.core import cache as kept
+
+    def forget():
+        cache.delete(CACHE_KEY)
+        kept.bump({kept.GLOBAL})  # every process's copy, and every page showing the policy links
+
+    forget()
+    # Again once the change is committed: a request in between may have read and kept the old ones.
+    transaction.on_commit(forget, robust=True)
