@@ -94,3 +94,50 @@ def feed_links(hub, query):
             ("application/feed+json", "JSON Feed", "json"),
         )
     ) + "\n")
+
+
+def type_filter(type_choices, article_type, facet_query):
+    """Return a listing's story-type links ("All", News, Feature, ...), keeping its other filters.
+
+    `facet_query` is the listing's other active filters as a query string (a hub's
+    ?modality=…), kept when the type changes; the chosen type is marked current.
+    """
+    facet_query = esc(facet_query or "")
+    links = [f'<li><a href="?{facet_query}"{"" if article_type else _CURRENT_PAGE}>All</a></li>']
+    also = f"&amp;{facet_query}" if facet_query else ""
+    links += [
+        f'<li><a href="?type={esc(value)}{also}"{_CURRENT_PAGE if article_type == value else ""}>{esc(label)}</a></li>'
+        for value, label in type_choices or ()
+    ]
+    return mark_safe(  # noqa: S308 - built of escaped parts
+        '<nav class="type-filter" aria-label="Story type">\n  <ul>\n    ' + links[0] + "\n    " + "".join(links[1:])
+        + "\n  </ul>\n</nav>"
+    )
+
+
+_CURRENT_PAGE = ' aria-current="page"'
+
+
+def pagination(page_obj, filter_query="", article_type="", newer="", older=""):
+    """Return the newer/older links of a paginated listing, or nothing when it has one page.
+
+    Each link keeps the listing's active filters: `filter_query` (type and facets) when there
+    is one, else the story type alone.
+    """
+    paginator = getattr(page_obj, "paginator", None)
+    if paginator is None or paginator.num_pages <= 1:
+        return ""
+    if filter_query:
+        keep = f"{esc(filter_query)}&amp;"
+    elif article_type:
+        keep = f"type={esc(article_type)}&amp;"
+    else:
+        keep = ""
+    out = ['<nav class="pagination" aria-label="Pages">\n  ']
+    if page_obj.has_previous():
+        out.append(f'<a rel="prev" href="?{keep}page={page_obj.previous_page_number()}">{esc(newer or "Newer stories")}</a>')
+    out.append(f"\n  <span>Page {page_obj.number} of {paginator.num_pages}</span>\n  ")
+    if page_obj.has_next():
+        out.append(f'<a rel="next" href="?{keep}page={page_obj.next_page_number()}">{esc(older or "Older stories")}</a>')
+    out.append("\n</nav>\n")
+    return mark_safe("".join(out))  # noqa: S308 - built of escaped parts

@@ -2,7 +2,7 @@
 
 A CDN keys pages by full URL, so unlike our own cache (see cache_tags) each `?page=` and
 `?type=` variant of a listing has to be named. The listing links are built the way
-includes/pagination.html and includes/type_filter.html build them.
+core.chrome.pagination and core.chrome.type_filter build them.
 """
 
 import logging

@@ -41,7 +41,7 @@ _CURRENT = ' aria-current="true"'
 
 
 def render_filter_bar(filter_groups, active_filters, label="Filter stories"):
-    """Return the facet filter <nav> (`includes/facet_filter.html`): chosen filters, then each facet's options."""
+    """Return the facet filter <nav> (`{% facet_filter %}`): chosen filters, then each facet's options."""
     if not (filter_groups or active_filters):
         return ""
     kept = getattr(filter_groups, "markup", None)  # a FilterBar: written once while it is kept
@@ -80,3 +80,22 @@ def _filter_bar_markup(filter_groups, active_filters, label):
         out.append("\n    </ul>\n  </div>")
     out.append("\n</nav>")
     return mark_safe("".join(out))
+
+
+def render_research_panel(items, hub_slug, topic_name, facet_query=""):
+    """Return a hub's "Latest research" panel (its newest items and a link to all), or nothing without items."""
+    from django.urls import reverse
+
+    if not items:
+        return ""
+    esc = conditional_escape
+    more = reverse("hub_research", args=[hub_slug]) + (f"?{facet_query}" if facet_query else "")
+    return mark_safe(
+        '<section class="research-panel" aria-labelledby="latest-research-heading">\n'
+        '  <h2 id="latest-research-heading">Latest research</h2>\n'
+        '  <p class="small">New papers, preprints and trials from the sources we follow, picked by topic — '
+        "not yet covered by our reporters.</p>\n"
+        '  <ul class="research-list">' + "".join(render_research_item(item) for item in items) + "</ul>\n"
+        f'  <p><a href="{esc(more)}">All research in {esc(topic_name)}</a></p>\n'
+        "</section>"
+    )

@@ -38,6 +38,22 @@ def site_footer(context):
     return chrome.footer(context.get("policy_versions"))
 
 
+@register.simple_tag(takes_context=True)
+def type_filter(context):
+    """Render a listing's story-type links from the context (see chrome.type_filter)."""
+    from epitope.core import chrome
+
+    return chrome.type_filter(context.get("type_choices"), context.get("article_type"), context.get("facet_query"))
+
+
+@register.simple_tag(takes_context=True)
+def pagination(context, page_obj, newer="", older=""):
+    """Render a listing's newer/older links, keeping its filters (see chrome.pagination)."""
+    from epitope.core import chrome
+
+    return chrome.pagination(page_obj, context.get("filter_query"), context.get("article_type"), newer, older)
+
+
 class NavLink:
     __slots__ = ("title", "url")
 

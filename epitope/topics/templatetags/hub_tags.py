@@ -14,7 +14,7 @@ def research_items(items):
 
 @register.simple_tag
 def research_item(item):
-    """One item, as topics/includes/research_item.html renders it."""
+    """One research item (see topics.html.render_research_item)."""
     return render_research_item(item)
 
 
@@ -22,3 +22,12 @@ def research_item(item):
 def facet_filter(context, label="Filter stories"):
     """The facet filter bar of a listing, from the context's filter_groups and active_filters."""
     return render_filter_bar(context.get("filter_groups"), context.get("active_filters"), label)
+
+
+@register.simple_tag(takes_context=True)
+def research_panel(context):
+    """A hub's "Latest research" panel, from the context's latest_research, page and facet_query."""
+    from epitope.topics.html import render_research_panel
+
+    page = context["page"]
+    return render_research_panel(context.get("latest_research"), page.slug, page.topic.name, context.get("facet_query"))
