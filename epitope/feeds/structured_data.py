@@ -16,6 +16,20 @@ HEADLINE_CHARS = 110
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
+def full_url(page, request=None):
+    """Return `page.get_full_url(request)`, worked out once per page and request.
+
+    An article page asks for its own URL three times (canonical link, Open Graph, JSON-LD) and
+    for each of its hubs'; Wagtail's answer takes more time than anything else in those tags.
+    """
+    if request is None:
+        return page.get_full_url()
+    known = request.__dict__.setdefault("_epitope_full_urls", {})
+    if page.pk not in known:
+        known[page.pk] = page.get_full_url(request)
+    return known[page.pk]
+
+
 def about_terms(article, request=None):
     """Return schema.org Things for the article's topics and any registered facet's terms.
 
@@ -27,7 +41,7 @@ def about_terms(article, request=None):
         thing = {"@type": "Thing", "name": topic.name}
         hub = topic.hub
         if hub is not None:
-            thing["url"] = hub.get_full_url(request)
+            thing["url"] = full_url(hub, request)
         terms.append(thing)
     for facet in facets.all_facets():
         terms_for = getattr(facet, "terms_for", None)
@@ -38,7 +52,7 @@ def about_terms(article, request=None):
 
 def news_article(article, request=None):
     """Return the schema.org NewsArticle of an article page, as a dict."""
-    url = article.get_full_url(request)
+    url = full_url(article, request)
     names = meta.author_names(article)
     data = {
         "@context": "https://schema.org",
@@ -82,7 +96,7 @@ def social_meta(page, request=None):
         "type": "article" if is_article else "website",
         "title": page.seo_title or getattr(page, "display_title", None) or page.title,
         "description": description.strip(),
-        "url": page.get_full_url(request),
+        "url": full_url(page, request),
         "image": image,
         "jsonld": None,
     }

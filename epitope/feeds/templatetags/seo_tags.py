@@ -31,5 +31,7 @@ def canonical_link(context, page):
 
     if not isinstance(page, Page):  # some views use `page` for other things
         return ""
-    url = page.get_full_url(context.get("request"))
+    from ..structured_data import full_url
+
+    url = full_url(page, context.get("request"))
     return format_html('<link rel="canonical" href="{}">', url) if url else ""
