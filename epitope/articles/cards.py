@@ -11,7 +11,7 @@ from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.template import Context, Template
 from django.utils.dateformat import format as format_date
-from django.utils.html import conditional_escape
+from epitope.core.markup import esc
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -199,7 +199,6 @@ def card_date(value, fmt):
 
 def render_card(article, picture="", level=2, url_cache=None):
     """Return a card's HTML: picture, type, evidence badge, date, linked title, standfirst."""
-    esc = conditional_escape
     level = level or 2
     badge = getattr(article, "evidence_badge", None)
     head = f'\n  {picture}\n  ' if article.hero_image_id else ""

@@ -5,7 +5,7 @@ The template engine spent about a quarter of a warm hub's rendering on these sma
 include template did; base.html calls them through `epitope_tags`, so the markup has one home.
 """
 
-from django.utils.html import conditional_escape as esc
+from .markup import esc
 from django.utils.safestring import mark_safe
 
 

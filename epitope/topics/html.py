@@ -5,7 +5,7 @@ five research items, its research page twenty, and a filter bar of up to forty l
 writes exactly what its include template did; the templates now call these, so both stay one.
 """
 
-from django.utils.html import conditional_escape
+from epitope.core.markup import esc
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
@@ -14,7 +14,6 @@ from epitope.articles.cards import card_date
 
 def render_research_item(item):
     """Return one item's <li>: linked title, kind, source, date, badges (as `with_badges` set them)."""
-    esc = conditional_escape
     title = esc(item.title)
     if item.safe_link:
         title = f'<a href="{esc(item.safe_link)}" rel="noopener noreferrer">{title}</a>'
@@ -55,7 +54,6 @@ def render_filter_bar(filter_groups, active_filters, label="Filter stories"):
 
 
 def _filter_bar_markup(filter_groups, active_filters, label):
-    esc = conditional_escape
     out = [f'<nav class="facet-filter" aria-label="{esc(label or "Filter stories")}">\n  ']
     if active_filters:
         out.append('<p class="facet-active">Showing only: ')
@@ -88,7 +86,6 @@ def render_research_panel(items, hub_slug, topic_name, facet_query=""):
 
     if not items:
         return ""
-    esc = conditional_escape
     more = reverse("hub_research", args=[hub_slug]) + (f"?{facet_query}" if facet_query else "")
     return mark_safe(
         '<section class="research-panel" aria-labelledby="latest-research-heading">\n'
