@@ -6,13 +6,13 @@ writes exactly what its include template did; the templates now call these, so b
 """
 
 from epitope.core.markup import esc
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
 from epitope.articles.cards import card_date
 
 
-def render_research_item(item):
+def render_research_item(item, language=None):
     """Return one item's <li>: linked title, kind, source, date, badges (as `with_badges` set them)."""
     title = esc(item.title)
     if item.safe_link:
@@ -20,13 +20,13 @@ def render_research_item(item):
     when = ""
     if item.published:
         published = template_localtime(item.published)  # what the template's date filter is given
-        when = f' · <time datetime="{card_date(published, "Y-m-d")}">{card_date(published, "j F Y")}</time>'
+        when = f' · <time datetime="{card_date(published, "Y-m-d", language)}">{card_date(published, "j F Y", language)}</time>'
     badges = ""
     if item.badges:
         badges = '<ul class="badges" aria-label="Tags">' + "".join(
             f'<li class="badge">{esc(badge)}</li>' for badge in item.badges
         ) + "</ul>"
-    return mark_safe(
+    return SafeString(
         '<li class="research-item">\n'
         f'  <p class="research-title">{title}</p>\n'
         f'  <p class="research-meta"><span class="research-kind">{esc(item.kind_label)}</span> · '
@@ -77,22 +77,24 @@ def _filter_bar_markup(filter_groups, active_filters, label):
         )
         out.append("\n    </ul>\n  </div>")
     out.append("\n</nav>")
-    return mark_safe("".join(out))
+    return SafeString("".join(out))
 
 
 def render_research_panel(items, hub_slug, topic_name, facet_query=""):
     """Return a hub's "Latest research" panel (its newest items and a link to all), or nothing without items."""
     from django.urls import reverse
+    from django.utils.translation import get_language
 
     if not items:
         return ""
+    language = get_language()
     more = reverse("hub_research", args=[hub_slug]) + (f"?{facet_query}" if facet_query else "")
-    return mark_safe(
+    return SafeString(
         '<section class="research-panel" aria-labelledby="latest-research-heading">\n'
         '  <h2 id="latest-research-heading">Latest research</h2>\n'
         '  <p class="small">New papers, preprints and trials from the sources we follow, picked by topic — '
         "not yet covered by our reporters.</p>\n"
-        '  <ul class="research-list">' + "".join(render_research_item(item) for item in items) + "</ul>\n"
+        '  <ul class="research-list">' + "".join(render_research_item(item, language) for item in items) + "</ul>\n"
         f'  <p><a href="{esc(more)}">All research in {esc(topic_name)}</a></p>\n'
         "</section>"
     )

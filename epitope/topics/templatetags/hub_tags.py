@@ -9,7 +9,10 @@ register = template.Library()
 @register.simple_tag
 def research_items(items):
     """Every item of a research list: `{% research_items latest_research %}`."""
-    return mark_safe("".join(render_research_item(item) for item in items))
+    from django.utils.translation import get_language
+
+    language = get_language()
+    return mark_safe("".join(render_research_item(item, language) for item in items))
 
 
 @register.simple_tag
