@@ -11,9 +11,10 @@ from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.template import Context, Template
 from django.utils.dateformat import format as format_date
-from epitope.core.markup import esc
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from epitope.core.markup import esc
 
 CARD_SIZES = ("fill-400x225", "fill-800x450")
 CARD_FORMATS = ("avif", "webp", "jpeg")

@@ -33,11 +33,10 @@ def forget_versions():
     from django.db import transaction
 
     from epitope.core import cache as kept
+    from epitope.core.signal_handlers import purge
 
-    def forget():
-        cache.delete(CACHE_KEY)
-        kept.bump({kept.GLOBAL})  # every process's copy, and every page showing the policy links
-
-    forget()
-    # Again once the change is committed: a request in between may have read and kept the old ones.
-    transaction.on_commit(forget, robust=True)
+    # Again once the change is committed (a request in between may have read the old ones), and
+    # before the bump that follows it there, so no process keeps them again from this cache.
+    cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY), robust=True)
+    purge({kept.GLOBAL})  # every process's copy, and every page showing the policy links

@@ -5,11 +5,12 @@ five research items, its research page twenty, and a filter bar of up to forty l
 writes exactly what its include template did; the templates now call these, so both stay one.
 """
 
-from epitope.core.markup import esc
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 from epitope.articles.cards import card_date
+from epitope.core.markup import esc
 
 
 def render_research_item(item, language=None):
@@ -34,6 +35,12 @@ def render_research_item(item, language=None):
         f'  {badges}\n'
         '</li>\n'
     )
+
+
+def render_research_items(items):
+    """Return the <li>s of a research list, the language looked up once for all their dates."""
+    language = get_language()
+    return SafeString("".join(render_research_item(item, language) for item in items))
 
 
 _CURRENT = ' aria-current="true"'
@@ -83,18 +90,16 @@ def _filter_bar_markup(filter_groups, active_filters, label):
 def render_research_panel(items, hub_slug, topic_name, facet_query=""):
     """Return a hub's "Latest research" panel (its newest items and a link to all), or nothing without items."""
     from django.urls import reverse
-    from django.utils.translation import get_language
 
     if not items:
         return ""
-    language = get_language()
     more = reverse("hub_research", args=[hub_slug]) + (f"?{facet_query}" if facet_query else "")
     return SafeString(
         '<section class="research-panel" aria-labelledby="latest-research-heading">\n'
         '  <h2 id="latest-research-heading">Latest research</h2>\n'
         '  <p class="small">New papers, preprints and trials from the sources we follow, picked by topic — '
         "not yet covered by our reporters.</p>\n"
-        '  <ul class="research-list">' + "".join(render_research_item(item, language) for item in items) + "</ul>\n"
+        '  <ul class="research-list">' + render_research_items(items) + "</ul>\n"
         f'  <p><a href="{esc(more)}">All research in {esc(topic_name)}</a></p>\n'
         "</section>"
     )

@@ -1,5 +1,7 @@
 from django import template
 
+from epitope.core import chrome
+
 register = template.Library()
 
 
@@ -25,32 +27,24 @@ def _load_nav_hubs():
 @register.simple_tag(takes_context=True)
 def nav_items(context):
     """Render the main navigation's links, the current page's marked (see chrome.nav_items)."""
-    from epitope.core import chrome
-
     request = context.get("request")
     return chrome.nav_items(nav_hubs(), request.path if request is not None else None)
 
 
 @register.simple_tag(takes_context=True)
 def site_footer(context):
-    from epitope.core import chrome
-
     return chrome.footer(context.get("policy_versions"))
 
 
 @register.simple_tag(takes_context=True)
 def type_filter(context):
     """Render a listing's story-type links from the context (see chrome.type_filter)."""
-    from epitope.core import chrome
-
     return chrome.type_filter(context.get("type_choices"), context.get("article_type"), context.get("facet_query"))
 
 
 @register.simple_tag(takes_context=True)
 def pagination(context, page_obj, newer="", older=""):
     """Render a listing's newer/older links, keeping its filters (see chrome.pagination)."""
-    from epitope.core import chrome
-
     return chrome.pagination(page_obj, context.get("filter_query"), context.get("article_type"), newer, older)
 
 

@@ -1,24 +1,14 @@
 from django import template
-from django.utils.safestring import mark_safe
 
-from epitope.topics.html import render_filter_bar, render_research_item
+from epitope.topics.html import render_filter_bar, render_research_items, render_research_panel
 
 register = template.Library()
 
 
 @register.simple_tag
 def research_items(items):
-    """Every item of a research list: `{% research_items latest_research %}`."""
-    from django.utils.translation import get_language
-
-    language = get_language()
-    return mark_safe("".join(render_research_item(item, language) for item in items))
-
-
-@register.simple_tag
-def research_item(item):
-    """One research item (see topics.html.render_research_item)."""
-    return render_research_item(item)
+    """Every item of a research list: `{% research_items items %}`."""
+    return render_research_items(items)
 
 
 @register.simple_tag(takes_context=True)
@@ -30,7 +20,5 @@ def facet_filter(context, label="Filter stories"):
 @register.simple_tag(takes_context=True)
 def research_panel(context):
     """A hub's "Latest research" panel, from the context's latest_research, page and facet_query."""
-    from epitope.topics.html import render_research_panel
-
     page = context["page"]
     return render_research_panel(context.get("latest_research"), page.slug, page.topic.name, context.get("facet_query"))
