@@ -12,7 +12,7 @@ Two corpora, measured one after the other (`--corpus` picks one):
 - issue: the shape of the corpus the issue measured its target on (200 real feeds, 45 MB,
   6.6k entries: 6.8 kB per entry, full-text news feeds): 200 documents replicated from those of
   our real feeds that have that shape (at least 20 entries of at least 4 kB each, as a feed that
-  carries whole articles does), 36 MB, 5,000 entries.
+  carries whole articles does), 36 MB, 5,000 entries, besides the truncated feeds'.
 
 Our cost is mostly per entry (a row, its keys, its cluster), feedparser's mostly per byte, so
 the ratio depends on the corpus's bytes per entry; both are printed, each against feedparser in
@@ -290,7 +290,8 @@ def measure(label, docs, args):
             rf_cpu = run_feedparser(docs)[1]
             r_cpu = _ingest_cpu(run_epitope(docs))
         rounds.append((r_cpu, rf_cpu))
-    print(f"Peak RSS: {peak:.0f} MB after the first per-feed pass")
+    # ru_maxrss is the process's peak so far: for the second corpus, the larger of the two.
+    print(f"Peak RSS of this process so far: {peak:.0f} MB (read after this corpus's first per-feed pass)")
     if len(rounds) < 2:
         return None
     ratios = [f / e for e, f in rounds]
