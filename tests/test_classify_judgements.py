@@ -267,6 +267,13 @@ def test_the_classifier_page_counts_judgements_and_shows_the_model(editor, leads
     assert "<td>0.812</td><td>0.734</td><td>0.771</td>" in page  # the model
     assert "<td>0.550</td><td>0.530</td><td>0.540</td>" in page  # the keyword rule, same folds
     assert "5 folds, threshold 0.42" in page and "words: 20000, concepts: 310" in page
+    # The trainer may name the keyword rule's figures "keyword_rule" and count features as a number.
+    renamed = {**MODEL_INFO, "features": 41250,
+               "cv": {**{k: v for k, v in MODEL_INFO["cv"].items() if k != "keyword"},
+                      "keyword_rule": MODEL_INFO["cv"]["keyword"]}}
+    monkeypatch.setattr(judgement_views, "shipped_model_info", lambda: renamed)
+    page = editor.get("/admin/classify/").content.decode()
+    assert "<td>0.550</td><td>0.530</td><td>0.540</td>" in page and "<dd>41250</dd>" in page
     assert '"/admin/classify/"' in editor.get("/admin/").content.decode()  # in the Settings menu (sidebar JSON)
 
 

@@ -76,14 +76,18 @@ def classifier(request):
     """Show how many judgements editors made (and since the model was trained), and the model."""
     if not request.user.has_perm("classify.view_judgement"):
         raise PermissionDenied
-    info = shipped_model_info()
+    info = shipped_model_info() or {}
     trained_at = _trained_at(info) if info else None
     if trained_at is not None and trained_at.tzinfo is None:
         trained_at = trained_at.replace(tzinfo=datetime.UTC)
+    cv = info.get("cv") or {}
     return TemplateResponse(request, "classify/classifier.html", {
         "counts": judgements.judgement_counts(since=trained_at),
         "model": info,
-        "features": _features_text(info.get("features")) if info else "",
         "trained_at": trained_at,
+        "features": _features_text(info.get("features")),
+        "cv": cv,
+        # The keyword rule's figures from the same folds, under either name the trainer gives them.
+        "keyword": cv.get("keyword") or cv.get("keyword_rule"),
         "header_icon": "tag",
     })
