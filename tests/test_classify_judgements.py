@@ -257,6 +257,9 @@ def test_the_classifier_page_counts_judgements_and_shows_the_model(editor, leads
     monkeypatch.setattr(judgement_views, "shipped_model_info", lambda: None)
     page = editor.get("/admin/classify/").content.decode()
     assert "No trained model is installed" in page
+    latest = page[page.index("Latest judgements"):]
+    assert latest.index(SOIL_LEAD) < latest.index(CAR_T_LEAD)  # newest first
+    assert f"<td>{CAR_T_LEAD}</td><td>item</td><td>Not relevant</td><td>alice</td>" in latest
     assert re.search(r"<dt>Judgements</dt><dd>3</dd>\s*<dt>Relevant</dt><dd>2</dd>\s*<dt>Not relevant</dt><dd>1</dd>", page)
 
     monkeypatch.setattr(judgement_views, "shipped_model_info", lambda: MODEL_INFO)
@@ -289,3 +292,17 @@ def test_the_classifier_page_is_for_those_allowed_to_see_judgements(django_user_
     user.user_permissions.add(Permission.objects.get(codename="view_judgement"))
     client.force_login(django_user_model.objects.get(pk=user.pk))
     assert client.get("/admin/classify/").status_code == 200
+
+
+def test_a_judged_item_that_changes_at_its_source_keeps_the_judgement(editor, leads):
+    from epitope.ingest.models import Source
+
+    _order, html = inbox(editor)
+    click(editor, html, CAR_T_LEAD, "not-relevant")
+    n, title, _summary, days_ago = LEADS[1]
+    changed = record(n, title, "In a phase 2 trial, CD19 CAR-T cells and pembrolizumab were given to 30 children "
+                               "with leukaemia.", days_ago)
+    ingest_records(Source.objects.get(name="Test journal"), [changed])
+    row = stored(leads[CAR_T_LEAD])
+    assert "modality:pd-1-inhibitor" in row.concepts  # classified again from the new text
+    assert not row.relevant and CAR_T_LEAD not in inbox(editor, "?relevant=1")[0]

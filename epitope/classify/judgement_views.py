@@ -83,6 +83,7 @@ def classifier(request):
     cv = info.get("cv") or {}
     return TemplateResponse(request, "classify/classifier.html", {
         "counts": judgements.judgement_counts(since=trained_at),
+        "latest": judgements.latest_judgements(),
         "model": info,
         "trained_at": trained_at,
         "features": _features_text(info.get("features")),

@@ -113,3 +113,10 @@ def judgement_counts(since=None) -> dict:
     counts = {"relevant": found["yes"], "not_relevant": found["no"], "since": found["since"]}
     counts["total"] = counts["relevant"] + counts["not_relevant"]
     return counts
+
+
+def latest_judgements(limit=20) -> list:
+    """Return the most recently made or changed judgements, newest first, with their editors."""
+    from .models import Judgement
+
+    return list(Judgement.objects.select_related("user", "content_type").order_by("-updated_at", "-pk")[:limit])
