@@ -4,6 +4,7 @@ Thin on purpose: the logic lives in `editorial.py` (loading terms, applying corr
 `tagger.py`.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -139,3 +140,31 @@ class ClassifiedConcept(models.Model):
 
     def __str__(self):
         return f"{self.facet}:{self.concept} on {self.content_type_id}/{self.object_id}"
+
+
+class Judgement(models.Model):
+    """An editor's word on whether one object (an article page, an ingested item) is cancer
+    immunology. It wins over the classifier's relevance and teaches the next trained model.
+
+    `title` and `text` keep what was judged (as the classifier read it), so the example still
+    trains the model if the object is later deleted.
+    """
+
+    # No one-column content_type index: the unique (content_type, object_id) one leads with it.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    relevant = models.BooleanField()
+    title = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="classify_judgement_unique")]
+
+    def __str__(self):
+        return f"{'relevant' if self.relevant else 'not relevant'}: {self.content_type_id}/{self.object_id}"

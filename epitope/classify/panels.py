@@ -1,5 +1,7 @@
-"""The editor's view of the classifier on an edit form: tags, the words behind them, a way to correct."""
+"""The editor's view of the classifier on an edit form: tags, the words behind them, a way to
+correct them, and one-click relevance judgements."""
 
+from django.middleware.csrf import get_token
 from wagtail.admin.panels import Panel
 
 from .tag_markup import correction_url_maker, tags_html
@@ -11,6 +13,7 @@ def tags_context(obj) -> dict:
 
     from epitope.ingest.lead_tags import tags_with_evidence
 
+    from .judgements import judgement_of
     from .models import StoredClassification, TagCorrection
 
     if obj is None or obj.pk is None:
@@ -23,6 +26,7 @@ def tags_context(obj) -> dict:
         "stored": stored,
         "corrections": corrections,
         "content_type_id": content_type.pk,
+        "judgement": judgement_of(obj),
     }
 
 
@@ -41,5 +45,7 @@ class ClassificationPanel(Panel):
                 context["tags_html"] = tags_html(
                     context["tags"], stored.relevance if stored else None, stored.relevant if stored else False,
                     correction_url_maker(context["content_type_id"])(self.instance.pk), self.request.get_full_path(),
+                    judged=context["judgement"] is not None,
                 )
+                context["csrf_token"] = get_token(self.request)  # for the judgement buttons' form
             return context

@@ -1,7 +1,7 @@
 """Classify stored objects (article pages, ingested items), keep the result, filter by facet.
 
 `store_classification(obj)` classifies with the editors' vocabulary, applies their corrections
-and saves a StoredClassification plus one ClassifiedConcept row per facet concept (ancestors
+and relevance judgements (`judgements.py`), and saves a StoredClassification plus one ClassifiedConcept row per facet concept (ancestors
 included, so filtering on "lymphoma" finds DLBCL stories). `facet_filter(queryset, facet,
 concept)` is what a hub calls for `?modality=car-t`.
 """
@@ -62,6 +62,7 @@ def _store(objects, announce=True, fresh=frozenset(), instances=True, savepoint=
     from epitope.ingest import storage
 
     from .editorial import apply_corrections, editorial_tagger
+    from .judgements import apply_judgement, judgements_for
     from .models import ClassifiedConcept, StoredClassification, TagCorrection
     from .signals import classification_changed
 
@@ -75,8 +76,9 @@ def _store(objects, announce=True, fresh=frozenset(), instances=True, savepoint=
     type_id = content_type.pk
     known = [o.pk for o in objects if o.pk not in fresh]  # those that may have something stored
     ids = [str(pk) for pk in known]
-    corrections, before = {}, {}
+    corrections, before, judged = {}, {}, {}
     if ids:
+        judged = judgements_for(content_type, ids)
         for correction in TagCorrection.objects.filter(content_type=content_type, object_id__in=ids):
             corrections.setdefault(correction.object_id, []).append(correction)
         before = {
@@ -93,8 +95,11 @@ def _store(objects, announce=True, fresh=frozenset(), instances=True, savepoint=
         result = tagger.classify(title, text, subjects)
         if object_id in corrections:
             result = apply_corrections(result, corrections[object_id], tagger)
+        judgement = apply_judgement(result, judged[object_id]) if object_id in judged else None
         rows = concept_rows(result, vocabulary)
         fields = _fields(result, rows)
+        if judgement is not None:
+            fields["data"]["judgement"] = judgement
         fields.update(content_type_id=type_id, object_id=object_id, updated_at=now)
         stored.append(fields)
         concepts += [{"content_type_id": type_id, "object_id": obj.pk, "facet": f, "concept": c} for f, c in rows]

@@ -27,18 +27,20 @@ def correction_url_maker(content_type_id):
     return lambda object_id: pattern.replace(_OBJECT, quote(str(object_id), safe=""))
 
 
-def tags_html(tags, relevance=None, relevant=False, correct_url="", next_path="") -> SafeString:
+def tags_html(tags, relevance=None, relevant=False, correct_url="", next_path="", judged=False) -> SafeString:
     """Return the tags block of one object.
 
     `tags` as `ingest.lead_tags.tags_with_evidence` gives them (None: not classified yet);
     `correct_url` is the object's correction URL ("" shows no correction links); `next_path`
-    is where a correction returns to.
+    is where a correction returns to; `judged` says an editor's judgement set the relevance
+    (shown instead of the score, which is then 1 or 0).
     """
     nxt = f"&amp;next={quote(next_path, safe='/')}" if next_path else ""
     out = ['<div class="classifier-tags">\n  ']
     if relevance is not None:
         out.append(f'<span class="status-tag{" primary" if relevant else ""}">'
-                   f'{"Relevant" if relevant else "Not relevant"} ({floatformat(relevance, 2)})</span>')
+                   f'{"Relevant" if relevant else "Not relevant"} '
+                   f'({"editor" if judged else floatformat(relevance, 2)})</span>')
     out.append("\n  ")
     if tags:
         out.append('<dl class="classifier-facets">\n    ')

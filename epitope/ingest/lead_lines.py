@@ -49,7 +49,8 @@ def item_html(item, correct_url, next_path) -> SafeString:
                   (("DOI ", item.doi), ("PMID ", item.pmid), ("", item.nct)) if value)
     status = f" <em>({escape(item.get_status_display().lower())})</em>" if item.status != "new" else ""
     tags = tags_html(getattr(item, "tags", None), getattr(item, "relevance", None),
-                     getattr(item, "relevant", False), correct_url, next_path)
+                     getattr(item, "relevant", False), correct_url, next_path,
+                     getattr(item, "judgement", None) is not None)
     # Every value is escaped above; the tags block escapes its own.
     return mark_safe(f'{link} <span class="status-tag">{escape(item.kind)}</span> — {escape(source)}{when}'
                      f'{ids}{status}\n{tags}')

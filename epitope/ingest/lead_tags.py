@@ -82,8 +82,9 @@ def on_items_classified(sender, objects, relevance=None, **kwargs):
 
 
 def attach_tags(items):
-    """Give each item `tags` (see `tags_with_evidence`), `relevance` and `relevant`, from the
-    stored classifications (one query)."""
+    """Give each item `tags` (see `tags_with_evidence`), `relevance`, `relevant` and `judgement`
+    (an editor's, as `classify.judgements.apply_judgement` keeps it, or None), from the stored
+    classifications (one query)."""
     from django.contrib.contenttypes.models import ContentType
 
     from epitope.classify.models import StoredClassification
@@ -100,7 +101,16 @@ def attach_tags(items):
         relevance, relevant, data = stored.get(str(item.pk), (None, False, {}))
         item.relevance, item.relevant = relevance, relevant
         item.tags = tags_with_evidence(data)
+        item.judgement = (data or {}).get("judgement")
     return items
+
+
+def attach_lead_judgements(clusters):
+    """Give each cluster `judgement`: the editor's judgement of the lead (of its items; see
+    `attach_tags`, which must have run on `cluster.shown`), or None."""
+    for cluster in clusters:
+        cluster.judgement = next((item.judgement for item in cluster.shown if getattr(item, "judgement", None)), None)
+    return clusters
 
 
 def tags_with_evidence(data: dict) -> list[tuple[str, str, list[tuple[str, str, str]]]]:

@@ -1,9 +1,10 @@
-"""The Leads inbox in the Wagtail admin: list leads, turn one into a draft, or dismiss it."""
+"""The Leads inbox in the Wagtail admin: list leads, turn one into a draft, dismiss it, or judge it."""
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -61,6 +62,7 @@ def index(request):
     lead_lines.show_items(page.object_list, limit)
     shown = [item for cluster in page.object_list for item in cluster.shown]
     lead_tags.attach_tags(shown)
+    lead_tags.attach_lead_judgements(page.object_list)
     lead_lines.render_lines(shown, ContentType.objects.get_for_model(Item).pk, request.get_full_path())
     query = request.GET.copy()
     query.pop("p", None)
@@ -105,4 +107,24 @@ def dismiss(request, cluster_id):
     cluster = get_object_or_404(Cluster, pk=cluster_id)
     count = leads.dismiss(cluster)
     messages.success(request, f"Dismissed “{cluster}” ({count} item{'s' if count != 1 else ''}).")
+    return _back(request)
+
+
+def _back(request):
     return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/admin/") else "ingest_leads")
+
+
+@require_POST
+def judge(request, cluster_id):
+    """Mark every item of a lead relevant or not relevant (or withdraw that): it wins at once."""
+    from epitope.classify import judgements
+
+    cluster = get_object_or_404(Cluster, pk=cluster_id)
+    verdict = request.POST.get("verdict")
+    if verdict not in judgements.VERDICTS:
+        return HttpResponseBadRequest("Say relevant, not-relevant or withdraw.")
+    relevant = judgements.VERDICTS[verdict]
+    judgements.judge(list(Item.objects.filter(cluster=cluster).defer("raw", "minhash")), relevant, request.user)
+    said = {True: "relevant", False: "not relevant", None: "no longer judged"}[relevant]
+    messages.success(request, f"“{cluster}” marked {said}.")
+    return _back(request)

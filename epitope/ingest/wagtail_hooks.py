@@ -55,6 +55,7 @@ def register_leads_urls():
         path("leads/", views.index, name="ingest_leads"),
         path("leads/<int:cluster_id>/draft/", views.create_draft, name="ingest_lead_draft"),
         path("leads/<int:cluster_id>/dismiss/", views.dismiss, name="ingest_lead_dismiss"),
+        path("leads/<int:cluster_id>/judge/", views.judge, name="ingest_lead_judge"),
     ]
 
 
