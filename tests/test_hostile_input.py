@@ -255,6 +255,28 @@ def test_an_unreadable_pubmed_article_costs_that_article_only(tmp_path):
     assert result["errors"] == ["parser: item 1: PubmedArticle without MedlineCitation"]
 
 
+def test_a_query_source_answering_with_bad_records_and_then_deep_json(httpserver, monkeypatch):
+    """An API's first page holds records of the wrong types, its second is nested too deeply:
+    the good records are stored, the bad ones reported by position, the run fails with a
+    `parser:` line and the source backs off."""
+    from epitope.ingest.sources import europepmc
+
+    monkeypatch.setattr(europepmc, "SEARCH", httpserver.url_for("/search"))
+    first = json.loads((CRAFTED / "europepmc_int_title.json").read_bytes())
+    first["nextCursorMark"] = "page2"
+    httpserver.expect_ordered_request("/search").respond_with_json(first)
+    httpserver.expect_ordered_request("/search").respond_with_data(b"[" * 100_000 + b"]" * 100_000)
+    source = Source.objects.create(name="Europe PMC", kind="europepmc", query="cancer")
+    status, out = command("ingest", "--source", str(source.pk), "--json")
+    result = json.loads(out)["sources"][0]
+    assert status == 1
+    assert (result["new"], result["rejected"]) == (2, 2)
+    assert result["errors"][:2] == [e for e in result["errors"] if e.startswith(("parser: item 2:", "parser: item 3:"))]
+    assert result["errors"][-1].startswith("parser: JSON nested too deeply from http")
+    source.refresh_from_db()
+    assert source.failure_count == 1 and source.last_error.startswith("parser: JSON nested too deeply")
+
+
 # --- sizes -----------------------------------------------------------------------------------
 
 

@@ -35,6 +35,8 @@ def _json(url):
         return json.loads(_get(url).body)
     except ValueError as exc:
         raise IngestError(f"parser: invalid JSON from {url}: {exc}") from None
+    except RecursionError:
+        raise IngestError(f"parser: JSON nested too deeply from {url}") from None
 
 
 def records_for_query(source):

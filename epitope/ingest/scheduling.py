@@ -13,6 +13,7 @@ import datetime as dt
 import email.utils
 import logging
 
+from django.db import DatabaseError
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -121,7 +122,7 @@ def run_source(source: Source, now=None) -> Summary:
     except Exception as exc:  # noqa: BLE001 - one broken source must not stop the others
         ok = False
         retry_after = getattr(exc, "retry_after", retry_after)
-        reason = str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
+        reason = reason_of(exc, "store" if isinstance(exc, DatabaseError) else "parser")
         summary.error(reason)
         log.warning("source %s (%s) failed: %s", source.pk, source.name, reason)
     try:

@@ -66,7 +66,7 @@ def esearch_ids(data: bytes) -> tuple[list[str], int]:
 
     try:
         result = json.loads(data)["esearchresult"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise IngestError(f"parser: not an esearch JSON response ({exc})") from None
     if "ERROR" in result:
         raise IngestError(f"parser: esearch error: {result['ERROR']}")
