@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from . import limits
 from .models import Source, SourceRun
-from .pipeline import Summary, ingest_records
-from .records import reason_of
+from .pipeline import Summary, failure_reason, ingest_records
 
 log = logging.getLogger("epitope.ingest")
 DEFAULT_SOURCE = "Imported files"
@@ -76,7 +75,7 @@ def ingest_file(path, format=None, source=None, progress=None) -> Summary:
     except Exception as exc:  # noqa: BLE001 - the operator gets a line, never a traceback
         if not isinstance(exc, OSError):
             log.debug("file %s failed", path, exc_info=True)
-        reason = f"file: {exc.strerror or exc}" if isinstance(exc, OSError) else reason_of(exc, "parser")
+        reason = f"file: {exc.strerror or exc}" if isinstance(exc, OSError) else failure_reason(exc)
         summary.error(f"{reason} ({path})")
     for name in ("fetched", "new", "updated", "duplicates", "skipped", "errors"):
         setattr(run, name, getattr(summary, name))

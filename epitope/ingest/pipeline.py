@@ -25,7 +25,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import clusters, dates, dedupe, storage
@@ -90,6 +90,12 @@ class Summary:
 
     def as_dict(self):
         return asdict(self)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Return the one line an operator gets for a failure of a whole run: `store:` for the
+    database's, `parser:` for anything else unforeseen, the error's own prefix when it has one."""
+    return reason_of(exc, "store" if isinstance(exc, DatabaseError) else "parser")
 
 
 def identity_of(record: Record) -> str:

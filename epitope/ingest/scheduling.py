@@ -13,12 +13,11 @@ import datetime as dt
 import email.utils
 import logging
 
-from django.db import DatabaseError
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Source, SourceRun
-from .pipeline import Summary, ingest_records
+from .pipeline import Summary, failure_reason, ingest_records
 from .records import IngestError, reason_of
 
 log = logging.getLogger("epitope.ingest")
@@ -122,7 +121,7 @@ def run_source(source: Source, now=None) -> Summary:
     except Exception as exc:  # noqa: BLE001 - one broken source must not stop the others
         ok = False
         retry_after = getattr(exc, "retry_after", retry_after)
-        reason = reason_of(exc, "store" if isinstance(exc, DatabaseError) else "parser")
+        reason = failure_reason(exc)
         summary.error(reason)
         log.warning("source %s (%s) failed: %s", source.pk, source.name, reason)
     try:
@@ -195,7 +194,7 @@ def run_isolated(source_id, force=False):
     except Exception as exc:  # noqa: BLE001 - a failure inside one source's run never stops the others
         log.warning("source %s: run failed: %s", source_id, exc, exc_info=True)
         summary = Summary(source=f"source {source_id}", source_id=source_id)
-        summary.error(reason_of(exc, "store"))
+        summary.error(failure_reason(exc))
         return summary
 
 
