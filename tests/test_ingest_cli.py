@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -23,8 +24,12 @@ def _loopback_allowed(settings):
 
 
 def run(*args):
+    """Return what a command printed; one that exits 1 (a failure) must have printed its errors."""
     out = io.StringIO()
-    call_command(*args, stdout=out, stderr=io.StringIO())
+    try:
+        call_command(*args, stdout=out, stderr=io.StringIO())
+    except SystemExit as exc:
+        assert exc.code == 1 and not re.search(r'"errors": 0\b|, 0 errors$', out.getvalue()), out.getvalue()
     return out.getvalue()
 
 
@@ -59,7 +64,7 @@ def test_ingest_file_reports_a_file_it_cannot_read(tmp_path):
     junk = tmp_path / "junk.xml"
     junk.write_bytes(b"this is not a feed")
     with pytest.raises(SystemExit) as exit_info:
-        run("ingest-file", str(junk), "--json")
+        call_command("ingest-file", str(junk), "--json", stdout=io.StringIO(), stderr=io.StringIO())
     assert exit_info.value.code == 1
     assert SourceRun.objects.get().ok is False
 

@@ -1,4 +1,9 @@
-"""Read the date formats sources use into timezone-aware datetimes (UTC when unstated)."""
+"""Read the date formats sources use into timezone-aware datetimes (UTC when unstated).
+
+A date is read as written, whatever its year: `outside_window` then tells the pipeline which
+ones no item can have (before 1800, more than a day ahead, or beyond what a datetime holds once
+in UTC), and the pipeline drops those with a note rather than lose the item.
+"""
 
 from __future__ import annotations
 
@@ -22,12 +27,32 @@ _RFC822 = re.compile(
     r"\s+(?:GMT|UTC?|Z|([+-])(\d{2})(\d{2}))"
 )
 _OFFSETS: dict[tuple[str, str, str], dt.tzinfo] = {}
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+EARLIEST = dt.datetime(1800, 1, 1, tzinfo=dt.timezone.utc)
+AHEAD = dt.timedelta(days=1)  # clocks and time zones differ; an item from beyond tomorrow is wrong
+
+
+def outside_window(value, now: dt.datetime | None = None) -> str | None:
+    """Return why `value` cannot be an item's date (not 1800 to a day from now), or None if it can."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        return f"not a date ({type(value).__name__})"
+    try:
+        utc = _aware(value).astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        return "out of range in UTC"
+    if utc < EARLIEST:
+        return "before 1800"
+    if utc > (now or dt.datetime.now(dt.timezone.utc)) + AHEAD:
+        return "more than a day ahead"
+    return None
 
 
 def _rfc822(text: str) -> dt.datetime | None:
     match = _RFC822.fullmatch(text)
     month = match and _MONTHS.get(match.group(2).lower())
-    if not month or match.group(3) < "0100":  # the email module reads years 0-99 as 19xx/20xx
+    if not month:
         return None
     day, _m, year, hour, minute, second, sign, hh, mm = match.groups()
     try:  # out of range (31 Feb, +2400): the slow path decides, as it did
@@ -49,7 +74,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 def parse_date(text: str | None) -> dt.datetime | None:
     """Return the datetime in an RFC 822, ISO 8601 or looser date string, or None."""
-    if not text:
+    if not text or not isinstance(text, str):  # a number or a list where a feed owes text
         return None
     text = text.strip()
     if not text:
@@ -64,9 +89,13 @@ def parse_date(text: str | None) -> dt.datetime | None:
         if fast is not None:
             return fast
         try:
-            return _aware(email.utils.parsedate_to_datetime(text))
+            when = _aware(email.utils.parsedate_to_datetime(text))
         except (TypeError, ValueError, IndexError):
             pass
+        else:
+            # The email module reads a written "0001" as 2001: a year is what was written or nothing.
+            written = _YEAR.search(text)
+            return None if written and int(written.group()) != when.year else when
     try:
         return _aware(dateutil_parser.parse(text))
     except (ValueError, OverflowError, TypeError):

@@ -7,7 +7,8 @@
 - The body limit counts decoded bytes, so a gzip bomb stops at the limit; a total deadline
   (enforced by a watchdog that shuts the socket) stops a server that drips a byte a second.
 - Conditional GET (ETag / Last-Modified); 304 comes back as `not_modified` with no body;
-  429/503 carry `retry_after` seconds from the Retry-After header.
+  429/503 carry `retry_after` seconds from the Retry-After header, at most `MAX_RETRY_AFTER`
+  (the scheduler caps it again at the source's own longest backoff).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ USER_AGENT = "Epitope/1.0 (cancer immunology news hub; +https://github.com/epito
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT_TOTAL = 60.0
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MAX_RETRY_AFTER = 24 * 3600.0  # seconds: a server may slow us down, not switch a source off
 _READ_CHUNK = 64 * 1024
 # Cloud metadata services: never reachable, whatever the settings say.
 METADATA_ADDRESSES = {
@@ -196,20 +198,23 @@ def _connection(url: str, timeout: float, allow_private: bool) -> http.client.HT
 
 
 def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """Return the seconds a Retry-After header asks us to wait (delta or HTTP date), or None."""
+    """Return the seconds a Retry-After header asks us to wait (delta or HTTP date), or None.
+
+    At most MAX_RETRY_AFTER: "99999999999999999999" or a date in 9999 waits a day, not forever.
+    """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)  # float: no digit limit, a huge one is inf
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        now = now or dt.datetime.now(dt.timezone.utc)
+        return min(max(0.0, (when - now).total_seconds()), MAX_RETRY_AFTER)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    now = now or dt.datetime.now(dt.timezone.utc)
-    return max(0.0, (when - now).total_seconds())
 
 
 def _decoder(content_encoding: str):

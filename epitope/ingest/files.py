@@ -1,17 +1,22 @@
-"""Import local files (feeds, API responses saved to disk, PubMed baseline files)."""
+"""Import local files (feeds, API responses saved to disk, PubMed baseline files).
+
+Every size is bounded once decompressed (`limits.py`), and whatever goes wrong with one file
+is a line in its summary with the stage's prefix, never a traceback.
+"""
 
 from __future__ import annotations
 
-import gzip
+import logging
 from pathlib import Path
 
 from django.db import connection
 from django.utils import timezone
 
+from . import limits
 from .models import Source, SourceRun
-from .pipeline import Summary, ingest_records
-from .records import IngestError
+from .pipeline import Summary, failure_reason, ingest_records
 
+log = logging.getLogger("epitope.ingest")
 DEFAULT_SOURCE = "Imported files"
 FORMAT_KINDS = {"rdf": "rss"}
 
@@ -26,11 +31,8 @@ def file_source(name=None, format=None) -> Source:
 def _is_pubmed(path: Path, format):
     if format:
         return format == "pubmed"
-    with path.open("rb") as fh:
-        head = fh.read(4096)
-    if head[:2] == b"\x1f\x8b":
-        with gzip.open(path, "rb") as fh:
-            head = fh.read(4096)
+    with limits.open_stream(path) as stream:
+        head = stream.read(4096)
     return b"<PubmedArticleSet" in head
 
 
@@ -42,10 +44,7 @@ def records_of(path, format=None):
     path = Path(path)
     if _is_pubmed(path, format):
         return pubmed.iter_pubmed_file(path)
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    return parse.parse_bytes(data, format=format)
+    return parse.parse_items(limits.read_document(path), format=format)
 
 
 def _after_batch(progress):
@@ -73,8 +72,11 @@ def ingest_file(path, format=None, source=None, progress=None) -> Summary:
     run = SourceRun.objects.create(source=source, reason=f"file: {path}")
     try:
         ingest_records(source, records_of(path, format), summary, progress=_after_batch(progress))
-    except (IngestError, OSError) as exc:
-        summary.error(f"file: {path}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - the operator gets a line, never a traceback
+        if not isinstance(exc, OSError):
+            log.debug("file %s failed", path, exc_info=True)
+        reason = f"file: {exc.strerror or exc}" if isinstance(exc, OSError) else failure_reason(exc)
+        summary.error(f"{reason} ({path})")
     for name in ("fetched", "new", "updated", "duplicates", "skipped", "errors"):
         setattr(run, name, getattr(summary, name))
     run.ok = not summary.errors

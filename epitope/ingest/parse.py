@@ -1,7 +1,9 @@
 """Detect what a document is and hand it to the adapter for its format.
 
 `parse_bytes` is the one entry point: bytes in (fetched or read from a file, never a URL or a
-path), Records out, or IngestError with a stage prefix ("parser: …", "xml: …").
+path), Records out, or IngestError with a stage prefix ("parser: …", "xml: …"). An item the
+adapter cannot read costs that item only: `parse_items` keeps it in place as a `Skipped`
+(position and reason) for the pipeline to report; `parse_bytes` leaves it out.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from .encoding import to_utf8
-from .records import IngestError, Record
+from .records import IngestError, Record, Skipped
 from .sources import biorxiv, ctgov, europepmc, feeds, feeds_fallback, jsonfeed, pubmed
 from .xmlsafe import UnsafeXML, parse_xml
 
@@ -23,14 +25,27 @@ _WHITESPACE = b" \t\r\n\xef\xbb\xbf"
 @dataclass
 class ParsedDocument:
     format: str  # one of FORMATS
-    records: list[Record] = field(default_factory=list)
+    items: list[Record | Skipped] = field(default_factory=list)  # in document order
     title: str = ""  # the feed's own title, when the format has one
     link: str = ""
+
+    @property
+    def records(self) -> list[Record]:
+        return [item for item in self.items if not isinstance(item, Skipped)]
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        return [item for item in self.items if isinstance(item, Skipped)]
 
 
 def parse_bytes(data: bytes, format: str | None = None, content_type: str = "") -> list[Record]:
     """Return the Records in `data`, detecting its format unless `format` names one."""
     return parse_document(data, format, content_type).records
+
+
+def parse_items(data: bytes, format: str | None = None, content_type: str = "") -> list[Record | Skipped]:
+    """Return the Records in `data` with a `Skipped` in place of each item that cannot be read."""
+    return parse_document(data, format, content_type).items
 
 
 def parse_document(data: bytes, format: str | None = None, content_type: str = "") -> ParsedDocument:
@@ -67,6 +82,8 @@ def _parse_json(data: bytes, format: str | None) -> ParsedDocument:
         doc = json.loads(data)
     except ValueError as exc:
         raise IngestError(f"parser: invalid JSON: {exc}") from None
+    except RecursionError:  # the decoder stops at the interpreter's recursion limit (~1000)
+        raise IngestError("parser: JSON nested too deeply") from None
     fmt = format or detect_json_format(doc)
     if fmt == "jsonfeed":
         if not isinstance(doc, dict):

@@ -6,6 +6,11 @@ already stored, completes the rest. The unique constraint on `Item.identity` is 
 on "once", whatever runs concurrently: new items go in with INSERT … ON CONFLICT (identity)
 DO NOTHING, so one another writer stored since our lookup counts as a duplicate, not an error.
 
+Isolation by record: an item its adapter could not read arrives as a `Skipped` and is counted
+and reported ("parser: item N: …"); a date no item can have (`dates.outside_window`) is dropped
+with a note; a batch the database refuses is stored again one record at a time, so only the
+record it cannot store is lost ("store: item N: …"). A run's summary counts them as `rejected`.
+
 Each batch costs a fixed handful of statements whatever its size (`storage.py`: plain SQL, no
 model instance per item): one lookup of stored identities and tombstones, one of cluster keys,
 one multi-row INSERT of items, one executemany each for keys, cluster counts and updates.
@@ -20,12 +25,12 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import clusters, dedupe, storage
+from . import clusters, dates, dedupe, storage
 from .models import Cluster, Item, Tombstone
-from .records import IngestError, Record
+from .records import IngestError, Record, Skipped, reason_of
 
 log = logging.getLogger("epitope.ingest")
 
@@ -33,6 +38,10 @@ BATCH_SIZE = 500  # a kill loses at most this many records' work; a rerun redoes
 MAX_IDENTITY = 300
 MAX_ERRORS_KEPT = 20
 MAX_SEEN_HASHES = 8
+MAX_RAW_BYTES = 1024 * 1024  # an item's payload kept for audit; longer ones are cut
+# What one record's values can make the database or its adapters refuse. Connection and lock
+# errors (OperationalError) are not among them: those stop the run, to be retried whole.
+_RECORD_FAULTS = (DataError, ValueError, TypeError, OverflowError, RecursionError)
 _FIELDS = ["title", "link", "authors", "published", "updated", "summary", "identifiers", "doi", "pmid",
            "nct", "kind", "source_format", "subjects", "extra", "raw", "content_hash", "seen_hashes"]
 
@@ -48,12 +57,24 @@ class Summary:
     updated: int = 0
     duplicates: int = 0
     skipped: int = 0  # deleted by an editor, so not brought back
+    rejected: int = 0  # records that could not be read or stored, each reported in `errors`
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was dropped from a stored record, and why
     not_modified: bool = False
 
     def error(self, message):
         if len(self.errors) < MAX_ERRORS_KEPT:
             self.errors.append(message)
+
+    def reject(self, position, reason):
+        """Count a record that could not be read or stored; report where and why."""
+        self.rejected += 1
+        stage, _, why = reason.partition(": ")
+        self.error(f"{stage}: item {position}: {why}" if why else f"item {position}: {reason}")
+
+    def note(self, message):
+        if len(self.notes) < MAX_ERRORS_KEPT:
+            self.notes.append(message)
 
     def add(self, other):
         self.fetched += other.fetched
@@ -61,11 +82,20 @@ class Summary:
         self.updated += other.updated
         self.duplicates += other.duplicates
         self.skipped += other.skipped
+        self.rejected += other.rejected
         for message in other.errors:
             self.error(message)
+        for message in other.notes:
+            self.note(message)
 
     def as_dict(self):
         return asdict(self)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Return the one line an operator gets for a failure of a whole run: `store:` for the
+    database's, `parser:` for anything else unforeseen, the error's own prefix when it has one."""
+    return reason_of(exc, "store" if isinstance(exc, DatabaseError) else "parser")
 
 
 def identity_of(record: Record) -> str:
@@ -100,6 +130,7 @@ def _aware(value):
 def _fields_of(record: Record, digest: str) -> dict:
     ids = record.identifiers or {}
     raw = record.raw.encode("utf-8", "surrogatepass") if isinstance(record.raw, str) else bytes(record.raw or b"")
+    raw = raw[:MAX_RAW_BYTES]
     return {
         "title": record.title or "(untitled)",
         "link": record.link or "",
@@ -125,19 +156,29 @@ def ingest_records(source, records, summary: Summary | None = None, batch_size=B
     """Store an iterable of Records from `source`; return the counts.
 
     `records` may be a generator (a streamed PubMed baseline file, an API's pages); it is
-    consumed in batches. An `IngestError` raised while iterating stops the input, not what was
-    stored before it: it is noted in the summary, and raised again once that is stored if
-    `reraise` (so a scheduled run counts as failed and backs off).
+    consumed in batches. A `Skipped` among them is counted and reported, not stored. An
+    `IngestError` raised while iterating stops the input, not what was stored before it: it is
+    noted in the summary, and raised again once that is stored if `reraise` (so a scheduled
+    run counts as failed and backs off).
     """
     summary = summary or Summary(source=getattr(source, "name", ""), source_id=getattr(source, "pk", None))
-    iterator, batch, done, failure = iter(records), [], False, None
+    iterator, batch, done, failure, position = iter(records), [], False, None, 0
+    now = timezone.now()
     while not done:
         try:
-            batch.append(next(iterator))
+            record = next(iterator)
         except StopIteration:
             done = True
         except IngestError as exc:  # keep what came before the broken part
             failure, done = exc, True
+        else:
+            position += 1
+            if isinstance(record, Skipped):
+                summary.fetched += 1
+                summary.reject(position, record.reason)
+            else:
+                _drop_impossible_dates(record, position, summary, now)
+                batch.append((position, record))
         if batch and (done or len(batch) >= batch_size):
             summary.fetched += len(batch)
             _store_batch(source, batch, summary)
@@ -151,30 +192,48 @@ def ingest_records(source, records, summary: Summary | None = None, batch_size=B
     return summary
 
 
+def _drop_impossible_dates(record, position, summary, now):
+    """Drop a date no item can have (`dates.outside_window`), noting it on the item and the run."""
+    for name in ("published", "updated"):
+        value = getattr(record, name)
+        why = dates.outside_window(value, now)
+        if why is None:
+            continue
+        setattr(record, name, None)
+        shown = value.isoformat() if isinstance(value, dt.datetime) else repr(value)[:40]
+        extra = dict(record.extra) if isinstance(record.extra, dict) else {}
+        extra["dropped_dates"] = {**extra.get("dropped_dates", {}), name: shown}
+        record.extra = extra
+        summary.note(f"parser: item {position}: {name} date {shown} dropped ({why})")
+
+
 def _store_batch(source, records, summary):
-    prepared = {}  # identity -> (record, hash); the last copy of a repeated identity wins
-    for record in records:
+    prepared = {}  # identity -> (position, record, hash); the last copy of a repeated identity wins
+    for position, record in records:
         try:
             identity = identity_of(record)
             digest = content_hash(record)
-        except Exception as exc:  # a malformed record must not sink its batch
-            summary.error(f"record: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a malformed record must not sink its batch
+            summary.reject(position, reason_of(exc, "store"))
             continue
         if identity in prepared:
             summary.duplicates += 1
-        prepared[identity] = (record, digest)
+        prepared[identity] = (position, record, digest)
     try:
         with transaction.atomic():
             _write(source, prepared, summary)
-    except IntegrityError:
-        # Someone else stored one of these identities since we looked: go one by one.
-        log.info("batch raced another writer; storing one record at a time")
-        for identity, pair in prepared.items():
+    except (IntegrityError, *_RECORD_FAULTS) as exc:
+        # Someone else stored one of these identities since we looked, or one record holds a
+        # value the database refuses: go one by one, so only that record is lost.
+        log.info("batch not stored whole (%s); storing one record at a time", type(exc).__name__)
+        for identity, entry in prepared.items():
             try:
                 with transaction.atomic():
-                    _write(source, {identity: pair}, summary)
+                    _write(source, {identity: entry}, summary)
             except IntegrityError:
                 summary.duplicates += 1
+            except _RECORD_FAULTS as exc:
+                summary.reject(entry[0], reason_of(exc, "store"))
 
 
 _CLASSIFIED = ("id", "identity", "source_id", "cluster_id", "title", "summary", "subjects", "extra", "kind")
@@ -248,7 +307,7 @@ def _write(source, prepared, summary):
     now = timezone.now()
     new_rows, plans, changed, fresh = [], [], [], ()
     counts = {"new": 0, "updated": 0, "duplicates": 0, "skipped": 0}
-    for identity, (record, digest) in prepared.items():
+    for identity, (_position, record, digest) in prepared.items():
         if identity in dead:
             counts["skipped"] += 1
         elif identity in existing:

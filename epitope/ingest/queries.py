@@ -35,6 +35,8 @@ def _json(url):
         return json.loads(_get(url).body)
     except ValueError as exc:
         raise IngestError(f"parser: invalid JSON from {url}: {exc}") from None
+    except RecursionError:
+        raise IngestError(f"parser: JSON nested too deeply from {url}") from None
 
 
 def records_for_query(source):
@@ -53,7 +55,7 @@ def _pubmed(query):
     ids, _total = pubmed.esearch_ids(_get(pubmed.esearch_url(query, api_key=api_key, retmax=200 * MAX_PAGES)).body)
     for start in range(0, len(ids), 200):
         limiter.wait()
-        yield from parse.parse_bytes(_get(pubmed.efetch_url(ids[start:start + 200], api_key=api_key)).body, "pubmed")
+        yield from parse.parse_items(_get(pubmed.efetch_url(ids[start:start + 200], api_key=api_key)).body, "pubmed")
 
 
 def _europepmc(query):

@@ -41,3 +41,43 @@ class Record:
 
 class IngestError(Exception):
     """A source or file Epitope cannot read; the message says why, prefixed by the stage."""
+
+
+@dataclass
+class Skipped:
+    """A record its adapter could not read: its place in the document and why ("parser: …").
+
+    Adapters return it in place of the Record so the rest of the document is still read; the
+    pipeline counts and reports it.
+    """
+
+    position: int  # 1-based, among the document's items
+    reason: str
+
+
+def read_each(items, build, *args) -> list:
+    """Return `build(item, *args)` for each item, a `Skipped` where one raises.
+
+    Outside data breaks adapters in ways no adapter can list (a number or a list where text
+    belongs, a lone surrogate, nesting the sanitiser refuses): whatever one item raises costs
+    that item only.
+    """
+    out = []
+    for position, item in enumerate(items, 1):
+        try:
+            out.append(build(item, *args))
+        except Exception as exc:  # noqa: BLE001 - isolation by record, reported as Skipped
+            out.append(Skipped(position, reason_of(exc)))
+    return out
+
+
+def reason_of(exc: BaseException, prefix: str = "parser") -> str:
+    """Return a one-line reason for `exc`, with the stage prefix it carries or `prefix`."""
+    if isinstance(exc, IngestError):
+        return str(exc)
+    if isinstance(exc, UnicodeError):
+        return f"{prefix}: text is not valid Unicode ({type(exc).__name__})"
+    if isinstance(exc, RecursionError):
+        return f"{prefix}: nested too deeply"
+    message = " ".join(str(exc).split())[:200]
+    return f"{prefix}: {type(exc).__name__}: {message}" if message else f"{prefix}: {type(exc).__name__}"

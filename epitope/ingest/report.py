@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-COUNTS = ("fetched", "new", "updated", "duplicates", "skipped")
+COUNTS = ("fetched", "new", "updated", "duplicates", "skipped", "rejected")
 
 
 def totals(summaries):
@@ -31,12 +31,14 @@ def as_text(summaries, labels=None):
         state = "not modified" if s.not_modified else (
             f"{s.fetched} fetched, {s.new} new, {s.updated} updated, {s.duplicates} duplicates"
             + (f", {s.skipped} deleted before" if s.skipped else "")
+            + (f", {s.rejected} rejected" if s.rejected else "")
         )
         lines.append(f"{label}: {state}")
         lines.extend(f"  error: {message}" for message in s.errors)
+        lines.extend(f"  note: {message}" for message in s.notes)
     t = totals(summaries)
     lines.append(f"Total: {t['fetched']} fetched, {t['new']} new, {t['updated']} updated, "
-                 f"{t['duplicates']} duplicates, {t['errors']} errors")
+                 f"{t['duplicates']} duplicates, {t['rejected']} rejected, {t['errors']} errors")
     return "\n".join(lines)
 
 

@@ -3,7 +3,8 @@
 A source is *claimed* with one atomic UPDATE before it runs, so two workers (or a worker and
 `epitope ingest`) never fetch the same source at once. One broken source never stops the
 others: every failure is caught, recorded on the source with its reason, and the source backs
-off exponentially (or for as long as the server's Retry-After asks).
+off exponentially (or for as long as the server's Retry-After asks), never longer than its own
+longest backoff (`max_backoff`): what a server sends can delay a source, not switch it off.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import datetime as dt
 import email.utils
 import logging
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Source, SourceRun
-from .pipeline import Summary, ingest_records
-from .records import IngestError
+from .pipeline import Summary, failure_reason, ingest_records
+from .records import IngestError, reason_of
 
 log = logging.getLogger("epitope.ingest")
 
@@ -45,29 +46,38 @@ def release(source_id):
     Source.objects.filter(pk=source_id).update(claimed_until=None)
 
 
+def max_backoff(interval_minutes):
+    """Return the longest a source with this interval waits after failures: a day, or its interval."""
+    return max(MAX_BACKOFF, dt.timedelta(minutes=max(interval_minutes, 1)))
+
+
 def backoff(failures, interval_minutes):
     """Return how long to wait after the n-th failure in a row: one interval, doubling, capped."""
     base = dt.timedelta(minutes=max(interval_minutes, 1))
-    return min(base * (2 ** max(failures - 1, 0)), MAX_BACKOFF)
+    # The exponent is capped too: timedelta overflows long before 2 ** failures does.
+    return min(base * (2 ** min(max(failures - 1, 0), 20)), MAX_BACKOFF)
 
 
-def retry_after_delay(value, now):
-    """Return a Retry-After (seconds, HTTP date or datetime) as a timedelta, or None."""
+def retry_after_delay(value, now, cap=MAX_BACKOFF):
+    """Return a Retry-After (seconds, HTTP date or datetime) as a timedelta of at most `cap`, or None."""
     if value in (None, ""):
         return None
-    if isinstance(value, dt.timedelta):
-        return value
-    if isinstance(value, dt.datetime):
-        return max(value - now, dt.timedelta(0))
-    if isinstance(value, (int, float)):
-        return dt.timedelta(seconds=max(value, 0))
-    text = str(value).strip()
-    if text.isdigit():
-        return dt.timedelta(seconds=int(text))
     try:
-        return max(email.utils.parsedate_to_datetime(text) - now, dt.timedelta(0))
-    except (TypeError, ValueError):
+        if isinstance(value, dt.timedelta):
+            delay = value
+        elif isinstance(value, dt.datetime):
+            delay = value - now
+        elif isinstance(value, (int, float)):
+            delay = dt.timedelta(seconds=min(value, cap.total_seconds()))
+        else:
+            text = str(value).strip()
+            if text.isascii() and text.isdigit():
+                delay = dt.timedelta(seconds=min(float(text), cap.total_seconds()))
+            else:
+                delay = email.utils.parsedate_to_datetime(text) - now
+    except (TypeError, ValueError, OverflowError):  # NaN, an unreadable date
         return None
+    return min(max(delay, dt.timedelta(0)), cap)
 
 
 def fetch_records(source: Source):
@@ -86,7 +96,7 @@ def fetch_records(source: Source):
     if result.not_modified or not result.ok:
         return None, result
     fmt = None if source.kind == "auto" else source.kind
-    return parse.parse_bytes(result.body, format=fmt, content_type=result.content_type), result
+    return parse.parse_items(result.body, format=fmt, content_type=result.content_type), result
 
 
 def run_source(source: Source, now=None) -> Summary:
@@ -111,11 +121,28 @@ def run_source(source: Source, now=None) -> Summary:
     except Exception as exc:  # noqa: BLE001 - one broken source must not stop the others
         ok = False
         retry_after = getattr(exc, "retry_after", retry_after)
-        reason = str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
+        reason = failure_reason(exc)
         summary.error(reason)
         log.warning("source %s (%s) failed: %s", source.pk, source.name, reason)
-    _finish(source, run, summary, ok, retry_after, now)
+    try:
+        _finish(source, run, summary, ok, retry_after, now)
+    except Exception as exc:  # noqa: BLE001 - recording the run must not stop the others either
+        reason = reason_of(exc, "store")
+        summary.error(reason)
+        log.warning("source %s (%s): could not record its run: %s", source.pk, source.name, reason, exc_info=True)
+        _back_off_anyway(source, reason, now)
     return summary
+
+
+def _back_off_anyway(source, reason, now):
+    """Put a source whose run could not be recorded at the back of the line, in one UPDATE."""
+    try:
+        Source.objects.filter(pk=source.pk).update(
+            failure_count=F("failure_count") + 1, last_error=reason, claimed_until=None,
+            next_fetch_at=now + max_backoff(source.interval_minutes),
+        )
+    except Exception:  # noqa: BLE001 - the database itself is failing: the claim's lease frees it
+        log.exception("source %s: could not back off", source.pk)
 
 
 def _finish(source, run, summary, ok, retry_after, now):
@@ -131,7 +158,7 @@ def _finish(source, run, summary, ok, retry_after, now):
         source.failure_count += 1
         source.last_error = summary.errors[-1] if summary.errors else "unknown error"
         wait = backoff(source.failure_count, source.interval_minutes)
-        asked = retry_after_delay(retry_after, now)
+        asked = retry_after_delay(retry_after, now, max_backoff(source.interval_minutes))
         if asked is not None:
             source.retry_after_until = now + asked
             wait = max(wait, asked)
@@ -160,12 +187,23 @@ def run_claimed(source_id, force=False):
         release(source_id)
 
 
+def run_isolated(source_id, force=False):
+    """Return run_claimed's Summary, or one that reports why the run itself broke."""
+    try:
+        return run_claimed(source_id, force=force)
+    except Exception as exc:  # noqa: BLE001 - a failure inside one source's run never stops the others
+        log.warning("source %s: run failed: %s", source_id, exc, exc_info=True)
+        summary = Summary(source=f"source {source_id}", source_id=source_id)
+        summary.error(failure_reason(exc))
+        return summary
+
+
 def run_due_sources(progress=None):
     """Run every due source once, in order of lateness; return their Summaries."""
     summaries = []
     ids = list(due_sources().values_list("pk", flat=True))
     for n, source_id in enumerate(ids, 1):
-        summary = run_claimed(source_id)
+        summary = run_isolated(source_id)
         if summary is not None:
             summaries.append(summary)
         if progress:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from .. import dates
 from ..identifiers import canonical_doi
-from ..records import IngestError, Record
+from ..records import IngestError, Record, read_each
 from ..sanitize import clean_html, plain_text
 
 API = "https://api.biorxiv.org/details"
@@ -44,7 +44,7 @@ def records_from_json(doc: dict) -> list[Record]:
     collection = doc.get("collection")
     if not isinstance(collection, list):
         raise IngestError("parser: not a bioRxiv details response (no collection)")
-    return [_record(item) for item in collection if isinstance(item, dict)]
+    return read_each([item for item in collection if isinstance(item, dict)], _record)
 
 
 def _record(item: dict) -> Record:

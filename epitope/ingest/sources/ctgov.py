@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from .. import dates
 from ..identifiers import canonical_nct, canonical_pmid
-from ..records import IngestError, Record
+from ..records import IngestError, Record, read_each
 from ..sanitize import clean_html, plain_text
 
 STUDIES = "https://clinicaltrials.gov/api/v2/studies"
@@ -63,7 +63,7 @@ def records_from_json(doc) -> list[Record]:
         studies = doc
     else:
         raise IngestError("parser: not a ClinicalTrials.gov API v2 response")
-    return [_record(s) for s in studies if isinstance(s, dict) and "protocolSection" in s]
+    return read_each([s for s in studies if isinstance(s, dict) and "protocolSection" in s], _record)
 
 
 def _date(struct) -> dt.datetime | None:

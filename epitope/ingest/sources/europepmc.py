@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from .. import dates
 from ..identifiers import canonical_doi, canonical_pmcid, canonical_pmid
-from ..records import IngestError, Record
+from ..records import IngestError, Record, read_each
 from ..sanitize import clean_html, plain_text
 
 SEARCH = "https://www.ebi.ac.uk/europepmc/webservices/rest/search"
@@ -46,7 +46,7 @@ def records_from_json(doc: dict) -> list[Record]:
         results = doc["resultList"]["result"]
     except (KeyError, TypeError):
         raise IngestError("parser: not a Europe PMC search response (no resultList)") from None
-    return [_record(r) for r in results if isinstance(r, dict)]
+    return read_each([r for r in results if isinstance(r, dict)], _record)
 
 
 def _authors(result: dict) -> list[str]:

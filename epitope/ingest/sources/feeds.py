@@ -13,7 +13,7 @@ from lxml import etree
 
 from ..dates import parse_date
 from ..identifiers import canonical_doi, is_preprint_doi
-from ..records import IngestError, Record
+from ..records import IngestError, Record, read_each
 from ..sanitize import clean_html, plain_text
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -127,12 +127,8 @@ def _is_preprint_feed(channel: etree._Element | None) -> bool:
 def _rss_records(container, channel, fmt: str) -> list[Record]:
     preprint_feed = _is_preprint_feed(channel)
     base = _text(_first(channel, "link")) if channel is not None else ""
-    records = []
-    for item in container:
-        ns, name = _split(item.tag)
-        if name == "item" and ns in _PLAIN_NS:
-            records.append(_rss_item(item, fmt, preprint_feed, base))
-    return records
+    items = [item for item in container if _split(item.tag)[1] == "item" and _split(item.tag)[0] in _PLAIN_NS]
+    return read_each(items, _rss_item, fmt, preprint_feed, base)
 
 
 def _rss_item(item: etree._Element, fmt: str, preprint_feed: bool, base: str) -> Record:
@@ -237,7 +233,7 @@ def _atom_records(root: etree._Element) -> list[Record]:
         if cns == ns and name == "link" and child.get("rel", "alternate") == "alternate":
             base = urljoin(base, child.get("href", ""))
             break
-    return [_atom_entry(entry, ns, base) for entry in root if _split(entry.tag) == (ns, "entry")]
+    return read_each([entry for entry in root if _split(entry.tag) == (ns, "entry")], _atom_entry, ns, base)
 
 
 def _atom_entry(entry: etree._Element, ns: str, base: str) -> Record:

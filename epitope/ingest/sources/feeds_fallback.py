@@ -14,7 +14,7 @@ import logging
 import feedparser
 
 from ..identifiers import canonical_doi, is_preprint_doi
-from ..records import IngestError, Record
+from ..records import IngestError, Record, read_each
 from ..sanitize import clean_html, plain_text
 
 logger = logging.getLogger("epitope.ingest")
@@ -37,13 +37,16 @@ def parse_tolerantly(data: bytes, content_type: str = "") -> tuple[str, str, str
     logger.info("feed parsed by the tolerant fallback (%s): %s", version, parsed.get("bozo_exception"))
     feed = parsed.get("feed", {})
     title = plain_text(feed.get("title", ""))
-    return fmt, title, feed.get("link", ""), [_record(entry, fmt) for entry in parsed.entries]
+    return fmt, title, feed.get("link", ""), read_each(parsed.entries, _record, fmt)
 
 
 def _when(struct) -> dt.datetime | None:
     if not struct:
         return None
-    return dt.datetime.fromtimestamp(calendar.timegm(struct), tz=dt.timezone.utc)
+    try:
+        return dt.datetime.fromtimestamp(calendar.timegm(struct), tz=dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):  # year 10000 once in UTC: no date
+        return None
 
 
 def _field(entry, key: str):

@@ -6,7 +6,7 @@ import json
 
 from ..dates import parse_date
 from ..identifiers import canonical_doi, is_preprint_doi
-from ..records import IngestError, Record
+from ..records import IngestError, Record, read_each
 from ..sanitize import clean_html, plain_text
 
 
@@ -26,12 +26,12 @@ def records_from_json(doc: dict) -> list[Record]:
     if not isinstance(items, list):
         raise IngestError("parser: JSON Feed without an items list")
     feed_authors = _authors(doc)
-    return [_record(item, feed_authors) for item in items if isinstance(item, dict)]
+    return read_each([item for item in items if isinstance(item, dict)], _record, feed_authors)
 
 
 def _authors(obj: dict) -> list[str]:
     people = obj.get("authors") or ([obj["author"]] if isinstance(obj.get("author"), dict) else [])
-    return [p["name"].strip() for p in people if isinstance(p, dict) and p.get("name")]
+    return [p["name"].strip() for p in people if isinstance(p, dict) and isinstance(p.get("name"), str) and p["name"]]
 
 
 def _record(item: dict, feed_authors: list[str]) -> Record:

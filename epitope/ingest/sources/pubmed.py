@@ -7,7 +7,6 @@ unpacked) are streamed by `iter_pubmed_file` with bounded memory.
 
 from __future__ import annotations
 
-import gzip
 import html
 import threading
 import time
@@ -17,9 +16,9 @@ from urllib.parse import urlencode
 
 from lxml import etree
 
-from .. import dates
+from .. import dates, limits
 from ..identifiers import canonical_doi, canonical_pmcid, canonical_pmid
-from ..records import IngestError, Record
+from ..records import IngestError, Record, Skipped, read_each, reason_of
 from ..sanitize import clean_html, plain_text
 from ..xmlsafe import iterparse_xml
 
@@ -67,7 +66,7 @@ def esearch_ids(data: bytes) -> tuple[list[str], int]:
 
     try:
         result = json.loads(data)["esearchresult"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise IngestError(f"parser: not an esearch JSON response ({exc})") from None
     if "ERROR" in result:
         raise IngestError(f"parser: esearch error: {result['ERROR']}")
@@ -111,18 +110,23 @@ def records_from_tree(root: etree._Element) -> list[Record]:
     """Return one Record per PubmedArticle in an efetch / baseline document."""
     if root.tag == "PubmedArticle":
         return [record_from_article(root)]
-    return [record_from_article(a) for a in root.iter("PubmedArticle")]
+    return read_each(root.iter("PubmedArticle"), record_from_article)
 
 
 def iter_pubmed_file(path: str | Path) -> Iterator[Record]:
-    """Yield the Records of a (gzipped) PubMed baseline/update file, one article at a time."""
-    path = Path(path)
-    with path.open("rb") as probe:
-        gzipped = probe.read(2) == b"\x1f\x8b"
-    opener = gzip.open if gzipped else open
-    with opener(path, "rb") as stream:
-        for article in iterparse_xml(stream, "PubmedArticle"):
-            yield record_from_article(article)
+    """Yield the Records of a (gzipped) PubMed baseline/update file, one article at a time.
+
+    An article that cannot be read is yielded as a `Skipped`; the stream is bounded by
+    `limits.open_stream` (in all, and between two articles).
+    """
+    with limits.open_stream(path) as stream:
+        for position, article in enumerate(iterparse_xml(stream, "PubmedArticle"), 1):
+            stream.mark()
+            try:
+                record = record_from_article(article)
+            except Exception as exc:  # noqa: BLE001 - one unreadable article costs that article only
+                record = Skipped(position, reason_of(exc))
+            yield record
 
 
 def _t(el: etree._Element | None) -> str:

@@ -1,4 +1,8 @@
-"""`epitope ingest-file PATH... [--format F] [--source NAME] [--json]`: import local files."""
+"""`epitope ingest-file PATH... [--format F] [--source NAME] [--json]`: import local files.
+
+A file or record that cannot be read is a line of the summary with its stage's prefix, never
+a traceback; the exit status is 1 when there is any (what could be read is stored regardless).
+"""
 
 from pathlib import Path
 
@@ -38,5 +42,5 @@ class Command(BaseCommand):
             self.stdout.write(report.as_json(summaries, {id(s): {"file": p} for s, p in zip(summaries, paths)}))
         else:
             self.stdout.write(report.as_text(summaries, labels))
-        if any(s.errors and not s.fetched for s in summaries):
+        if any(s.errors for s in summaries):
             raise SystemExit(1)

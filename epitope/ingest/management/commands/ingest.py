@@ -1,4 +1,8 @@
-"""`epitope ingest [--source ID] [--json]`: run every due source now (or one source)."""
+"""`epitope ingest [--source ID] [--json]`: run every due source now (or one source).
+
+Every failure is a line of the summary with its stage's prefix (`fetch:`, `parser:`, `store:`),
+never a traceback; the exit status is 1 when there is any.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,7 +23,7 @@ class Command(BaseCommand):
             if not Source.objects.filter(pk=source).exists():
                 raise CommandError(f"No source with id {source} (see `epitope sources list`).")
             bar.note(f"fetching source {source}…")
-            summary = scheduling.run_claimed(source, force=True)
+            summary = scheduling.run_isolated(source, force=True)
             if summary is None:
                 raise CommandError(f"Source {source} is being run by another worker; try again later.")
             summaries = [summary]
@@ -29,3 +33,5 @@ class Command(BaseCommand):
             )
         bar.close()
         self.stdout.write(report.as_json(summaries) if json else report.as_text(summaries))
+        if any(s.errors for s in summaries):
+            raise SystemExit(1)
