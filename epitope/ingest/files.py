@@ -24,6 +24,8 @@ def file_source(name=None, format=None) -> Source:
 
 
 def _is_pubmed(path: Path, format):
+    from .sources import pubmed
+
     if format:
         return format == "pubmed"
     with path.open("rb") as fh:
@@ -31,7 +33,7 @@ def _is_pubmed(path: Path, format):
     if head[:2] == b"\x1f\x8b":
         with gzip.open(path, "rb") as fh:
             head = fh.read(4096)
-    return b"<PubmedArticleSet" in head
+    return pubmed.looks_like_pubmed(head)  # MedlineCitationSet and lone records too
 
 
 def records_of(path, format=None):
