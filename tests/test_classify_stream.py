@@ -193,3 +193,20 @@ def test_the_light_inputs_equal_the_record_path_on_every_pubmed_fixture():
                 assert {k: v for k, v in light.identifiers.items() if k != "nct"} == record.identifiers, path
                 compared += 1
     assert compared > 180
+
+
+@pytest.mark.django_db
+def test_ingest_file_stores_a_medline_citation_set_and_fails_on_an_empty_pubmed_file(tmp_path):
+    from epitope.ingest.models import Item
+
+    packed = tmp_path / "medline16n0902.xml.gz"
+    packed.write_bytes(gzip.compress(MEDLINE_2016.read_bytes()))
+    out = io.StringIO()
+    call_command("ingest-file", str(packed), "--json", stdout=out, stderr=io.StringIO())
+    summary = json.loads(out.getvalue())
+    assert (summary["totals"]["fetched"], summary["totals"]["errors"]) == (16, 0)
+    assert sorted(Item.objects.values_list("pmid", flat=True)) == sorted(MEDLINE_2016_PMIDS)
+    empty = TESTDATA / "ingest" / "pubmed" / "37909814.xml"
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("ingest-file", str(empty), "--json", stdout=io.StringIO(), stderr=io.StringIO())
+    assert exit_info.value.code == 1

@@ -108,7 +108,8 @@ def pubmed_inputs(node: etree._Element) -> PubmedInputs:
     if not title and citation is article and citation.find("Book") is not None:
         title = clean_text(_t(citation.find("Book/BookTitle")))
     text = " ".join(" ".join(parts).split())
-    nct = nct or canonical_nct(title) or canonical_nct(text)  # "Trial registration: NCT…"
+    if not nct and ("NCT" in text or "NCT" in title):  # "Trial registration: NCT…"
+        nct = canonical_nct(title) or canonical_nct(text)
     if nct:
         ids["nct"] = nct
     return PubmedInputs(title, text, [*mesh, *keywords, *types], {k: v for k, v in ids.items() if v})

@@ -15,6 +15,7 @@ reference nothing declares, so nothing is ever expanded or fetched.
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from pathlib import Path
 from typing import IO, Iterator
@@ -132,18 +133,48 @@ def iter_records(stream: IO[bytes], head: bytes = b"") -> Iterator[etree._Elemen
         raise IngestError(f"parser: unknown encoding {declared.group(1).decode('ascii')!r}") from None
     tags = LAYOUTS[root]
     if root in tags:  # a lone record is its own document
-        start = re.compile(rb"<(%s)(?=[\s/>])" % root)
+        start = _StartTags((root,))
         pos, closing = root_at, None
     else:
-        start = re.compile(rb"<(%s)(?=[\s/>])" % b"|".join(tags))
+        start = _StartTags(tags)
         pos, closing = root_at + len(root) + 1, b"</" + root
     yield from _records(stream, buf, pos, start, closing, parser)
+
+
+class _StartTags:
+    """Find the next start tag of a record: a plain bytes search for the tags' common prefix,
+    then one anchored match (a regex scanning 400 MB for the alternation was a fifth of the run)."""
+
+    def __init__(self, tags):
+        self.prefix = b"<" + os.path.commonprefix(list(tags))
+        self.tag = re.compile(rb"<(%s)[\s/>]" % b"|".join(tags))
+
+    def search(self, buf: bytes, pos: int):
+        at = buf.find(self.prefix, pos)
+        while at >= 0:
+            match = self.tag.match(buf, at)
+            if match is not None:
+                return match
+            at = buf.find(self.prefix, at + 1)
+        return None
+
+
+def _find_end(buf: bytes, tag_end: bytes, pos: int) -> int:
+    """Return the offset just past the end tag `tag_end` (b"</Tag") from `pos`, or -1."""
+    at = buf.find(tag_end, pos)
+    while at >= 0:
+        i = at + len(tag_end)
+        while i < len(buf) and buf[i] in b" \t\r\n":
+            i += 1
+        if i < len(buf) and buf[i] == 62:  # ">"
+            return i + 1
+        at = buf.find(tag_end, at + 1)
+    return -1
 
 
 def _records(stream, buf, pos, start, closing, parser):
     position = 0
     eof = False
-    ends = {}
     while True:
         match = start.search(buf, pos)
         if match is None:
@@ -159,27 +190,26 @@ def _records(stream, buf, pos, start, closing, parser):
             buf, pos = buf[keep:] + block, 0
             continue
         position += 1
-        tag = match.group(1)
+        tag_end = b"</" + match.group(1)
         begin = match.start()
-        end_tag = ends.get(tag) or ends.setdefault(tag, re.compile(rb"</%s\s*>" % tag))
-        found = end_tag.search(buf, match.end())
-        while found is None and not eof and len(buf) - begin <= MAX_RECORD:
-            searched = max(match.end(), len(buf) - len(tag) - 16)
+        end = _find_end(buf, tag_end, match.end())
+        while end < 0 and not eof and len(buf) - begin <= MAX_RECORD:
+            searched = max(match.end(), len(buf) - len(tag_end) - 16)
             block = stream.read(BLOCK)
             eof = not block
             buf += block
-            found = end_tag.search(buf, searched)
-        if found is None and not eof:
+            end = _find_end(buf, tag_end, searched)
+        if end < 0 and not eof:
             yield UnreadableRecord(f"parser: record {position} is over {MAX_RECORD >> 20} MB", position,
                                    buf[begin:begin + 65536])
-            buf, pos, eof = _skip_past(stream, buf, end_tag)
+            buf, pos, eof = _skip_past(stream, buf, tag_end)
             continue
-        if found is None:
+        if end < 0:
             yield UnreadableRecord(f"parser: record {position} is cut off at the end of the file", position,
                                    buf[begin:])
             return
-        chunk = buf[begin:found.end()]
-        pos = found.end()
+        chunk = buf[begin:end]
+        pos = end
         if pos > BLOCK:  # drop what is read: memory stays at a block plus a record
             buf, pos = buf[pos:], 0
         try:
@@ -188,13 +218,13 @@ def _records(stream, buf, pos, start, closing, parser):
             yield UnreadableRecord(f"parser: record {position}: {exc.msg or exc}", position, chunk)
 
 
-def _skip_past(stream, buf, end_tag):
+def _skip_past(stream, buf, tag_end):
     """Drop bytes up to the end of an oversized record; return (buffer, position, eof)."""
     buf = buf[-64:]
     while True:
-        found = end_tag.search(buf)
-        if found is not None:
-            return buf, found.end(), False
+        end = _find_end(buf, tag_end, 0)
+        if end >= 0:
+            return buf, end, False
         block = stream.read(BLOCK)
         if not block:
             return b"", 0, True
