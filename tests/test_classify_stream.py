@@ -44,8 +44,9 @@ def tuning_articles(count):
 
 
 def article_set(articles):
-    return (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle,'
-            b' 1st January 2019//EN" "http://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">\n<PubmedArticleSet>\n'
+    return (b'<?xml version="1.0" encoding="utf-8"?>\n'
+            b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2019//EN" '
+            b'"http://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">\n<PubmedArticleSet>\n'
             + b"\n".join(articles) + b"\n</PubmedArticleSet>\n")
 
 
@@ -60,7 +61,7 @@ def test_one_line_per_record_in_order_with_a_broken_record_in_its_place(tmp_path
     path.write_bytes(article_set([*articles[:2], broken, *articles[3:]]))
     lines, error, stderr = classify(path)
     assert [line["position"] for line in lines] == [1, 2, 3, 4, 5]
-    assert [line["pmid"] for line in lines] == [pmid_of(a) for a in articles]  # the broken one's PMID salvaged
+    assert [line["pmid"] for line in lines] == [pmid_of(a) for a in articles]  # the broken one's too
     bad = lines[2]
     assert bad["error"].startswith("parser: record 3: ") and "ArticleTitl" in bad["error"]
     assert bad["id"] is None and "relevance" not in bad
@@ -92,7 +93,8 @@ def test_a_medline_citation_set_is_read_plain_and_gzipped(tmp_path):
     assert [line["pmid"] for line in lines] == MEDLINE_2016_PMIDS
     assert all(line["title"] and line["facets"] is not None for line in lines)
     # The last eight carry a neoplasm heading (with /immunology): their MeSH reaches the classifier.
-    from_mesh = [any(t["source"] == "subject" for t in line["facets"].get("cancer_type", [])) for line in lines]
+    from_mesh = [any(t["source"] == "subject" for t in line["facets"].get("cancer_type", []))
+                 for line in lines]
     assert not any(from_mesh[:8]) and sum(from_mesh[8:]) >= 3
     packed = tmp_path / "medline16n0001.xml.gz"
     packed.write_bytes(gzip.compress(MEDLINE_2016.read_bytes()))
@@ -114,7 +116,8 @@ def test_book_articles_and_journal_articles_mixed_as_efetch_returns_them():
     assert [r.identifiers for r in records] == [{"pmid": "20301546"}, {"pmid": "399296"}]
     chapter = records[0]
     assert chapter.title == "Hereditary Motor and Sensory Neuropathy with Agenesis of the Corpus Callosum"
-    assert chapter.authors == ["Claudie Gauvreau", "Jean-Denis Brisson", "Nicolas Dupré"]  # not the book's editors
+    # The chapter's authors, not the book's editors.
+    assert chapter.authors == ["Claudie Gauvreau", "Jean-Denis Brisson", "Nicolas Dupré"]
     assert chapter.extra["journal"] == "GeneReviews®" and chapter.extra["publication_types"] == ["Review"]
     assert chapter.summary.startswith("<p><strong>Clinical characteristics:</strong> Hereditary motor")
     assert "SLC12A6" in chapter.extra["keywords"]
@@ -128,7 +131,7 @@ def test_a_known_format_file_with_no_record_exits_non_zero_and_says_why(tmp_path
     lines, error, stderr = classify(empty)
     assert lines == [] and error is not None
     assert f"classify: {empty}: no record in this file" in stderr
-    with pytest.raises(IngestError, match="^parser: no PubmedArticle, PubmedBookArticle or MedlineCitation record"):
+    with pytest.raises(IngestError, match="^parser: no PubmedArticle, PubmedBookArticle or MedlineCitation"):
         list(pubmed.iter_pubmed_file(empty))
     # One good file beside it is still classified, and the exit status still says one was not.
     lines, error, _ = classify(BOOK, empty)
@@ -153,8 +156,8 @@ def test_entities_are_refused_and_an_undeclared_one_costs_its_record_only(tmp_pa
     assert lines == [] and "xml: entity declarations are not allowed" in stderr
     articles = tuning_articles(3)
     sneaky = tmp_path / "sneaky.xml"
-    sneaky.write_bytes(article_set([articles[0], articles[1].replace(b"<ArticleTitle>", b"<ArticleTitle>&xxe;"),
-                                    articles[2]]))
+    undeclared = articles[1].replace(b"<ArticleTitle>", b"<ArticleTitle>&xxe;")
+    sneaky.write_bytes(article_set([articles[0], undeclared, articles[2]]))
     lines, _, _ = classify(sneaky)
     assert [("error" in line) for line in lines] == [False, True, False]
     assert "xxe" in lines[1]["error"]
@@ -181,7 +184,8 @@ def test_the_reader_streams_instead_of_reading_the_whole_file():
 
 
 def test_the_light_inputs_equal_the_record_path_on_every_pubmed_fixture():
-    paths = [*sorted((DATA / "pubmed").glob("*.xml")), *sorted((TESTDATA / "ingest" / "pubmed").glob("*.xml")),
+    paths = [*sorted((DATA / "pubmed").glob("*.xml")),
+             *sorted((TESTDATA / "ingest" / "pubmed").glob("*.xml")),
              BOOK, MEDLINE_2016]
     compared = 0
     for path in paths:

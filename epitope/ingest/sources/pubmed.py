@@ -130,7 +130,7 @@ def iter_pubmed_file(path: str | Path) -> Iterator[Record]:
             count += 1
             yield record_from_article(item)
     if not count:
-        raise IngestError("parser: no PubmedArticle, PubmedBookArticle or MedlineCitation record in this file")
+        raise IngestError("parser: no PubmedArticle, PubmedBookArticle or MedlineCitation record in the file")
 
 
 def _t(el: etree._Element | None) -> str:

@@ -93,8 +93,9 @@ class Command(BaseCommand):
                     continue
                 ids = inputs.identifiers
                 pmid = ids.get("pmid")
-                stub = Record(title=inputs.title, link=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else "",
-                              identifiers={k: v for k, v in ids.items() if k != "nct"})
+                link = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else ""
+                own = {k: v for k, v in ids.items() if k != "nct"}  # the dedupe key ingestion gives it
+                stub = Record(title=inputs.title, link=link, identifiers=own)
                 self._line(name, stub.identity(), inputs.title, ids, inputs.text, inputs.subjects)
             return
         if format == "pubmed":
