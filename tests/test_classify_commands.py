@@ -46,8 +46,10 @@ def test_classify_many_records_and_formats():
 def test_classify_reports_unreadable_files(tmp_path):
     bad = tmp_path / "bad.xml"
     bad.write_bytes(b"<not-a-feed")
-    with pytest.raises(CommandError, match="no file could be read"):
-        run("classify", str(bad))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 1 files not fully read"):
+        call_command("classify", str(bad), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().startswith(f"classify: {bad}: ")
 
 
 def test_eval_prints_per_facet_rows_for_both_sets():

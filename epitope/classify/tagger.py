@@ -208,10 +208,7 @@ class Tagger:
             if not heading:
                 continue
             span = Span(0, len(heading), heading, "subject")
-            refs = set(mesh_map.heading_concepts(heading))
-            _, hits = self.hits(heading)
-            refs.update(f"{facet}:{cid}" for _, _, facet, cid in hits)
-            for ref in refs:
+            for ref in self._heading_refs(heading):
                 facet, _, cid = ref.partition(":")
                 if facet == "cue":
                     cues.add(cid)
@@ -222,6 +219,22 @@ class Tagger:
 
         self._resolve_generic(found, mentions, in_title, from_subject)  # a trial's intervention "CD19 CAR" too
         return self._assemble(found, cues, mentions, in_title, from_subject, patients)
+
+    def _heading_refs(self, heading: str) -> frozenset[str]:
+        """Return the "facet:concept" refs a subject heading stands for, memoised per tagger.
+
+        A MEDLINE file repeats a few thousand headings ("Humans", "Female") over every record;
+        matching each afresh was most of the time `classify` spent on a record.
+        """
+        cache = self.__dict__.setdefault("_heading_cache", {})
+        refs = cache.get(heading)
+        if refs is None:
+            refs = set(mesh_map.heading_concepts(heading))
+            refs.update(f"{facet}:{cid}" for _, _, facet, cid in self.hits(heading)[1])
+            if len(cache) >= 100_000:  # bounded: free-text keywords do not repeat
+                cache.clear()
+            refs = cache[heading] = frozenset(refs)
+        return refs
 
     def _resolve_generic(self, found, mentions, in_title, from_subject=()) -> None:
         """Give a generic concept's words to the specific concept they stand for (see Concept)."""

@@ -29,11 +29,13 @@ def file_source(name=None, format=None) -> Source:
 
 
 def _is_pubmed(path: Path, format):
+    from .sources import pubmed
+
     if format:
         return format == "pubmed"
     with limits.open_stream(path) as stream:
         head = stream.read(4096)
-    return b"<PubmedArticleSet" in head
+    return pubmed.looks_like_pubmed(head)  # MedlineCitationSet and lone records too
 
 
 def records_of(path, format=None):

@@ -89,3 +89,11 @@ def iterparse_xml(source: IO[bytes], tag: str) -> Iterator[etree._Element]:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
         raise IngestError(f"xml: {exc.msg or exc}") from None
+
+
+def parser_for(encoding: str = "utf-8") -> etree.XMLParser:
+    """Return a new parser with the safe settings, for documents in `encoding` (LookupError if unknown)."""
+    import codecs
+
+    codecs.lookup(encoding)
+    return etree.XMLParser(encoding=encoding, **_PARSER_OPTIONS)

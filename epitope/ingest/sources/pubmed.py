@@ -1,8 +1,9 @@
 """PubMed: E-utilities request builders, efetch XML and MEDLINE/PubMed baseline files.
 
-efetch responses and the bulk baseline/update files share one format (`PubmedArticleSet`).
-Small responses are parsed whole by `parse.py`; baseline files (~30k records, 200+ MB
-unpacked) are streamed by `iter_pubmed_file` with bounded memory.
+efetch responses and the bulk baseline/update files share one format (`PubmedArticleSet` of
+`PubmedArticle` and `PubmedBookArticle`); MEDLINE files before 2017 are a `MedlineCitationSet`
+of bare `MedlineCitation` records. Small responses are parsed whole by `parse.py`; baseline
+files (~30k records, 200+ MB unpacked) are streamed by `iter_pubmed_file` (pubmed_stream).
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from .. import dates, limits
 from ..identifiers import canonical_doi, canonical_pmcid, canonical_pmid
 from ..records import IngestError, Record, Skipped, read_each, reason_of
 from ..sanitize import clean_html, plain_text
-from ..xmlsafe import iterparse_xml
+from . import pubmed_stream
 
 EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 TOOL = "epitope"
-_ROOTS = {"PubmedArticleSet", "PubmedArticle", "MedlineCitationSet"}
+_ROOTS = {root.decode() for root in pubmed_stream.LAYOUTS}
+RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
 
 
 # --- request builders ------------------------------------------------------------------------
@@ -103,30 +105,41 @@ def is_pubmed_root(root: etree._Element) -> bool:
 
 def looks_like_pubmed(data: bytes) -> bool:
     """Return whether raw bytes announce PubMed XML (used before a tolerant re-parse)."""
-    return b"<PubmedArticleSet" in data[:4096]
+    return pubmed_stream.sniff(data[:4096]) is not None
 
 
 def records_from_tree(root: etree._Element) -> list[Record]:
-    """Return one Record per PubmedArticle in an efetch / baseline document."""
-    if root.tag == "PubmedArticle":
+    """Return one Record per article, book article or bare citation in an efetch / baseline document."""
+    if root.tag in RECORD_TAGS:
         return [record_from_article(root)]
-    return read_each(root.iter("PubmedArticle"), record_from_article)
+    tag = "MedlineCitation" if root.tag == "MedlineCitationSet" else ("PubmedArticle", "PubmedBookArticle")
+    return read_each(root.iterchildren(tag), record_from_article)
 
 
 def iter_pubmed_file(path: str | Path) -> Iterator[Record]:
-    """Yield the Records of a (gzipped) PubMed baseline/update file, one article at a time.
+    """Yield the Records of a (gzipped) PubMed/MEDLINE file, one record at a time.
 
-    An article that cannot be read is yielded as a `Skipped`; the stream is bounded by
-    `limits.open_stream` (in all, and between two articles).
+    A record that cannot be read is yielded as a `Skipped`; the stream is bounded by
+    `limits.open_stream` (in all, and between two records). A file holding no record at all
+    raises IngestError: a baseline file never does, so an empty one is the wrong file or a
+    layout not read.
     """
+    count = 0
     with limits.open_stream(path) as stream:
-        for position, article in enumerate(iterparse_xml(stream, "PubmedArticle"), 1):
+        for count, item in enumerate(pubmed_stream.iter_records(stream), 1):
             stream.mark()
+            if isinstance(item, pubmed_stream.UnreadableRecord):
+                yield Skipped(item.position, str(item))
+                continue
+            if isinstance(item, IngestError):
+                raise item
             try:
-                record = record_from_article(article)
-            except Exception as exc:  # noqa: BLE001 - one unreadable article costs that article only
-                record = Skipped(position, reason_of(exc))
+                record = record_from_article(item)
+            except Exception as exc:  # noqa: BLE001 - one unreadable record costs that record only
+                record = Skipped(count, reason_of(exc))
             yield record
+    if not count:
+        raise IngestError("parser: no PubmedArticle, PubmedBookArticle or MedlineCitation record in the file")
 
 
 def _t(el: etree._Element | None) -> str:
@@ -184,15 +197,29 @@ def _pub_date_text(pub_date: etree._Element | None) -> str:
     return " ".join(p.strip() for p in parts if p)
 
 
-def record_from_article(node: etree._Element) -> Record:
-    """Return the Record for one <PubmedArticle> element."""
+def record_parts(node: etree._Element):
+    """Return (citation, article, data) of a record in any layout: the element holding its PMID,
+    the one holding title and abstract, and the one holding its own ArticleIdList (or None)."""
+    if node.tag == "PubmedBookArticle":
+        citation = node.find("BookDocument")
+        if citation is None:
+            raise IngestError("parser: PubmedBookArticle without BookDocument")
+        return citation, citation, node.find("PubmedBookData")
+    if node.tag == "MedlineCitation":  # MedlineCitationSet (before 2017): no PubmedData
+        return node, node.find("Article"), None
     citation = node.find("MedlineCitation")
     if citation is None:
-        raise IngestError("parser: PubmedArticle without MedlineCitation")
-    article = citation.find("Article")
+        raise IngestError(f"parser: {node.tag} without MedlineCitation")
+    return citation, citation.find("Article"), node.find("PubmedData")
+
+
+def record_from_article(node: etree._Element) -> Record:
+    """Return the Record for one <PubmedArticle>, <PubmedBookArticle> or bare <MedlineCitation>."""
+    citation, article, data = record_parts(node)
+    book = citation.find("Book") if citation is article else None
     pmid = canonical_pmid(citation.findtext("PMID"))
     ids = {"pmid": pmid} if pmid else {}
-    for article_id in node.iterfind("PubmedData/ArticleIdList/ArticleId"):
+    for article_id in data.iterfind("ArticleIdList/ArticleId") if data is not None else ():
         kind, value = article_id.get("IdType"), (article_id.text or "")
         if kind == "doi" and canonical_doi(value):
             ids.setdefault("doi", canonical_doi(value))
@@ -205,18 +232,24 @@ def record_from_article(node: etree._Element) -> Record:
                 break
     journal = article.find("Journal") if article is not None else None
     pub_date = journal.find("JournalIssue/PubDate") if journal is not None else None
-    published = _date(article.find("ArticleDate") if article is not None else None)
+    if book is not None:  # a book chapter: the book stands for the journal
+        journal, pub_date = book, book.find("PubDate")
+    published = _date(article.find("ArticleDate" if book is None else "ContributionDate")
+                      if article is not None else None)
     published = published or _date(pub_date) or _year_of(pub_date)
+    types = "PublicationType" if book is not None else "Article/PublicationTypeList/*"
     extra = {
-        "journal": _t(journal.find("Title")) if journal is not None else "",
+        "journal": _t(journal.find("Title" if book is None else "BookTitle")) if journal is not None else "",
         "journal_abbrev": _t(journal.find("ISOAbbreviation")) if journal is not None else "",
         "pub_date": _pub_date_text(pub_date),
-        "publication_types": [_t(p) for p in citation.iterfind("Article/PublicationTypeList/*")],
+        "publication_types": [_t(p) for p in citation.iterfind(types)],
         "keywords": [_t(k) for k in citation.iterfind("KeywordList/Keyword") if _t(k)],
     }
     title = plain_text(_t(article.find("ArticleTitle")) if article is not None else "")
     if not title and article is not None:
         title = plain_text(_t(article.find("VernacularTitle")))
+    if not title and book is not None:
+        title = plain_text(_t(book.find("BookTitle")))
     return Record(
         title=title,
         link=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else "",
