@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "epitope.core.csp.AreaCSPMiddleware",  # django-csp's, with the admin's own policies
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "epitope.core.routes.RouteMiddleware",  # remembered page routes: fewer queries per page
     "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
@@ -215,7 +215,6 @@ if EPITOPE_ANALYTICS_SCRIPT_URL:
     _parts = urlsplit(EPITOPE_ANALYTICS_SCRIPT_URL)
     _analytics_origin = f"{_parts.scheme}://{_parts.netloc}"
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin", "/django-admin"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"] + ([_analytics_origin] if _analytics_origin else []),
@@ -229,6 +228,37 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# The admin (/admin/, /django-admin/; epitope/core/csp.py says why each allowance is there).
+# Only our own origin: no third-party host for scripts, styles, images, frames or connections.
+EPITOPE_ADMIN_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],  # Wagtail's widgets write inline init scripts
+    "style-src": ["'self'", "'unsafe-inline'"],  # the accessibility checker injects <style>
+    "img-src": ["'self'", "data:", "blob:"],  # upload previews
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "frame-src": ["'self'"],  # the preview panel
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+# The sign-in and password-reset pages: no inline script or style at all.
+EPITOPE_SIGN_IN_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+# The dashboard's update check fetches releases.wagtail.org from the browser, and avatars come
+# from gravatar.com: both third-party hosts the admin's policy refuses, so both are off.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
