@@ -109,6 +109,8 @@ def test_client_address_behind_a_trusted_proxy(settings):
     behind = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7, 10.1.2.3")
     assert client_ip(behind) == "198.51.100.7"  # "1.2.3.4" was written by the client itself
     assert client_ip(factory.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+    garbage = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="unknown, <script>")
+    assert client_ip(garbage) == "127.0.0.1"
 
 
 def test_each_client_behind_the_proxy_is_counted_on_its_own(users, settings):

@@ -46,8 +46,16 @@ def client_ip(request):
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     for hop in reversed(hops):
         if not _is_trusted(hop, networks):
-            return hop
-    return hops[0] if hops else remote
+            return hop if _is_address(hop) else remote  # the database keeps addresses only
+    return hops[0] if hops and _is_address(hops[0]) else remote
+
+
+def _is_address(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def lockout_response(request, original_response=None, credentials=None):
