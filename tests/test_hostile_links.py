@@ -40,6 +40,9 @@ HOSTILE = [
     "",
 ]
 
+# What may already sit in the database: PostgreSQL text cannot hold NUL, so no stored link does.
+STORED = [h for h in HOSTILE if "\x00" not in h]
+
 
 @pytest.mark.parametrize("url", HOSTILE)
 def test_nothing_but_an_absolute_web_address_is_a_link(url):
@@ -97,9 +100,9 @@ def store_hostile_items(source_obj, same_story=False):
              "hepatoma", "insulinoma", "chordoma", "ependymoma", "meningioma"]
     records = [Record(title=f"Hostile link {n}", link=f"https://safe.example/{n}",
                       summary=CAR_T[1] if same_story else f"CAR-T cells against {words[n]} in trial {n * 7919}.",
-                      identifiers={"doi": f"10.5555/hostile.{n}"}) for n in range(len(HOSTILE))]
+                      identifiers={"doi": f"10.5555/hostile.{n}"}) for n in range(len(STORED))]
     ingest_records(source_obj, records)
-    for n, link in enumerate(HOSTILE):
+    for n, link in enumerate(STORED):
         Item.objects.filter(doi=f"10.5555/hostile.{n}").update(link=link)
 
 
@@ -112,7 +115,7 @@ def test_leads_inbox_and_drafts_show_stored_hostile_links_as_text(django_user_mo
     client = Client()
     client.force_login(django_user_model.objects.create_superuser("editor", "editor@example.org", "pw"))
     page = client.get("/admin/leads/?order=newest").content.decode()
-    for n in range(len(HOSTILE)):
+    for n in range(len(STORED)):
         assert f"Hostile link {n}" in page
         assert titled_anchor(page, f"Hostile link {n}") is None
     assert 'href="https://good.example/story"' in page
@@ -134,7 +137,7 @@ def test_hub_research_shows_stored_hostile_links_as_text(client):
     for url in ("/cancer-immunology/", "/cancer-immunology/research/"):
         page = client.get(url).content.decode()
         assert 'href="https://example.org/paper/1"' in page
-        shown = [n for n in range(len(HOSTILE)) if f"Hostile link {n}" in page]
+        shown = [n for n in range(len(STORED)) if f"Hostile link {n}" in page]
         assert shown  # the panel shows the newest few, the research page all of them
         assert all(titled_anchor(page, f"Hostile link {n}") is None for n in shown)
-    assert shown == list(range(len(HOSTILE)))
+    assert shown == list(range(len(STORED)))
