@@ -112,3 +112,19 @@ def test_which_policy_a_path_gets(settings, path, policy):
     expected = {"admin": settings.EPITOPE_ADMIN_CSP_DIRECTIVES, "sign-in": settings.EPITOPE_SIGN_IN_CSP_DIRECTIVES,
                 "public": None}[policy]
     assert policy_for(path) is expected
+
+
+def test_media_on_another_host_is_allowed_as_images_only(editor, client, settings):
+    """Images in an S3 bucket behind a CDN domain: that one origin, in img-src, admin and public alike."""
+    factories.hub_site()
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": "media", "custom_domain": "media.epitope.test", "querystring_auth": False},
+    }}
+    for response in (editor.get("/admin/"), client.get("/cancer-immunology/"), Client().get("/admin/login/")):
+        policy = directives(response)
+        assert policy["img-src"][-1] == "https://media.epitope.test"
+        others = [s for name, values in policy.items() if name != "img-src" for s in values]
+        assert not [s for s in others if "media.epitope.test" in s]
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    assert "media.epitope.test" not in editor.get("/admin/")["Content-Security-Policy"]

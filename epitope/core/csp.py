@@ -8,12 +8,18 @@ nonce, so 'unsafe-inline' stays for those two directives; every other directive 
 no host of another site is allowed anywhere. The sign-in and password-reset pages, which anyone
 can reach, use no inline script or style and get the strict policy. A page preview renders the
 public page, so it gets the public policy.
+
+Uploaded images may live on another host (an S3 bucket or the CDN in front of it): that one
+origin, the site's own media, is added to img-src of every policy.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 _SIGN_IN = re.compile(r"^/(admin/(login|password_reset)|django-admin/(login|password_reset))/")
@@ -30,11 +36,37 @@ def policy_for(path):
     return settings.EPITOPE_ADMIN_CSP_DIRECTIVES
 
 
+_media = {}
+
+
+def media_origin():
+    """Return the origin uploaded files are served from when it is not ours (S3, CDN), else None."""
+    if "origin" not in _media:
+        from django.core.files.storage import default_storage
+
+        parts = urlsplit(default_storage.url("csp-probe"))
+        _media["origin"] = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    return _media["origin"]
+
+
+@receiver(setting_changed)
+def _forget_media_origin(setting, **kwargs):
+    if setting in ("STORAGES", "MEDIA_URL"):
+        _media.clear()
+
+
 class AreaCSPMiddleware(CSPMiddleware):
     """django-csp's middleware, with the admin's own policies (see the module docstring)."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and parts.config is None:  # a view's own @csp decorator still wins
+        if report_only:
+            return parts
+        if parts.config is None:  # a view's own @csp decorator still wins
             parts.config = policy_for(request.path_info)
+        origin = media_origin()
+        if origin:
+            update = dict(parts.update or {})
+            update["img-src"] = [*(update.get("img-src") or []), origin]
+            parts.update = update
         return parts
