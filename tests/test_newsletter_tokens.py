@@ -1,5 +1,6 @@
 """Signed newsletter links: tampered, expired, revoked or re-purposed tokens are refused."""
 
+import json
 import time
 
 import pytest
@@ -100,3 +101,79 @@ def test_links_to_deleted_subscribers_are_refused(subscription):
     subscription.subscriber.delete()
     with pytest.raises(tokens.BadToken):
         tokens.read_confirm_token(token)
+
+
+def outsider_reads(token):
+    """Return what anyone holding the link can read of it without the secret key: the payload."""
+    import base64
+    import zlib
+
+    payload = token.split(":", 1)[0]
+    compressed = payload.startswith(".")
+    data = base64.urlsafe_b64decode(payload.lstrip(".") + "=" * (-len(payload.lstrip(".")) % 4))
+    return (zlib.decompress(data) if compressed else data).decode()
+
+
+def test_no_link_reveals_the_address_or_a_row_number(subscription):
+    subscriber = subscription.subscriber
+    Subscriber.objects.filter(pk=subscriber.pk).update(secret_version=7)  # distinct from every pk below
+    subscriber.refresh_from_db()
+    assert 7 not in (subscriber.pk, subscription.pk)
+    read = {
+        "confirm": outsider_reads(tokens.confirm_token(subscription)),
+        "manage": outsider_reads(tokens.manage_token(subscriber)),
+        "unsubscribe": outsider_reads(tokens.unsubscribe_token(subscriber, [subscription])),
+    }
+    for kind, text in read.items():
+        assert "reader" not in text and "example" not in text, kind
+        values = json.loads(text)
+        shown = [v for key, v in values.items() if key != "v"]
+        flat = [x for v in shown for x in (v if isinstance(v, list) else [v])]
+        assert all(isinstance(x, str) and len(x) >= 20 for x in flat), (kind, values)  # random keys only
+        assert values.get("v", 7) == 7
+    assert read["confirm"] != outsider_reads(tokens.confirm_token(Subscription.objects.create(subscriber=subscriber)))
+
+
+def test_every_row_gets_its_own_random_link_key(subscription):
+    other = Subscriber.objects.create(email="other@example.org")
+    keys = {subscription.link_key, subscription.subscriber.link_key, other.link_key,
+            Subscription.objects.create(subscriber=other).link_key}
+    assert len(keys) == 4
+
+
+def test_links_mailed_before_link_keys_still_work(subscription):
+    """Digests already in inboxes named rows by primary key (and the confirm link by address)."""
+    subscriber = subscription.subscriber
+    old_confirm = signing.dumps({"s": subscription.pk, "e": subscriber.email}, salt=tokens.CONFIRM_SALT,
+                                compress=True)
+    old_unsubscribe = signing.dumps({"u": subscriber.pk, "v": 1, "s": [subscription.pk]},
+                                    salt=tokens.UNSUBSCRIBE_SALT, compress=True)
+    old_manage = signing.dumps({"u": subscriber.pk, "v": 1}, salt=tokens.MANAGE_SALT, compress=True)
+    assert tokens.read_confirm_token(old_confirm) == subscription
+    who, subs = tokens.read_unsubscribe_token(old_unsubscribe)
+    assert who == subscriber and list(subs) == [subscription]
+    assert tokens.read_manage_token(old_manage) == subscriber
+    subscriber.secret_version += 1
+    subscriber.save()
+    with pytest.raises(tokens.BadToken, match="newer"):
+        tokens.read_manage_token(old_manage)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_rows_distinct_keys():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("newsletter", "0001_initial")])
+    try:
+        old = executor.loader.project_state([("newsletter", "0001_initial")]).apps
+        for n in range(3):
+            person = old.get_model("newsletter", "Subscriber").objects.create(email=f"old{n}@example.org")
+            old.get_model("newsletter", "Subscription").objects.create(subscriber=person)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    keys = list(Subscriber.objects.values_list("link_key", flat=True))
+    keys += list(Subscription.objects.values_list("link_key", flat=True))
+    assert len(keys) == 6 and len(set(keys)) == 6 and all(len(k) >= 20 for k in keys)

@@ -15,6 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from epitope.classify.tag_markup import correction_url_maker, tags_html
 
+from .sanitize import http_link
+
 ITEMS_SHOWN = 3
 
 
@@ -41,8 +43,8 @@ def render_lines(items, content_type_id, next_path):
 
 def item_html(item, correct_url, next_path) -> SafeString:
     title = escape(item.title)
-    link = (f'<a href="{escape(item.link)}" rel="noopener noreferrer" target="_blank">{title}</a>'
-            if item.link else title)
+    href = http_link(item.link)  # items stored before links were checked on the way in
+    link = f'<a href="{escape(href)}" rel="noopener noreferrer" target="_blank">{title}</a>' if href else title
     source = (item.source.name if item.source_id and item.source else "") or "removed source"
     when = f", {date_format(timezone.localtime(item.published), 'j M Y')}" if item.published else ""
     ids = "".join(f" · {label}{escape(value)}" for label, value in

@@ -15,6 +15,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator, slugify
 
 from .models import Cluster, Item
+from .sanitize import http_link
 
 ORDERS = {
     "relevant": ("-relevance", "-source_count", "-last_seen", "-pk"),
@@ -115,7 +116,8 @@ def sources_paragraph(items):
         source = item.source.name if item.source else "removed source"
         when = f", {item.published:%-d %b %Y}" if item.published else ""
         title = escape(item.title)
-        link = f'<a href="{escape(item.link)}">{title}</a>' if item.link.startswith(("http://", "https://")) else title
+        href = http_link(item.link)
+        link = f'<a href="{escape(href)}">{title}</a>' if href else title
         lines.append(f"<li>{link} ({escape(source)}{when})</li>")
     return "<p>Sources for this story:</p><ul>" + "".join(lines) + "</ul>"
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .sanitize import http_link
+
 
 @dataclass
 class Record:
@@ -27,6 +29,11 @@ class Record:
     subjects: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # e.g. {"phase": "PHASE1", "enrollment": 24}
     raw: bytes | str = b""  # the item's own payload, kept for audit
+
+    def __post_init__(self):
+        # Every adapter builds a Record, so no item stores a link a browser would run
+        # (javascript:, data:, ...): only absolute http(s) links are kept.
+        self.link = http_link(self.link)
 
     def identity(self) -> str:
         """Return the dedupe key: the strongest identifier present, else a stable hash."""

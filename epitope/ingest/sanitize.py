@@ -82,6 +82,27 @@ def _needs_base(html: str) -> bool:
     return hrefs > 0 and len(_ABSOLUTE_HREF.findall(low)) < hrefs
 
 
+# What a browser removes from a URL before reading its scheme (the URL standard): C0 controls
+# and spaces at either end, tabs and newlines anywhere ("java\tscript:" is "javascript:").
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_INNER = re.compile("[\t\n\r]")
+
+
+def http_link(url) -> str:
+    """Return `url` as a browser would read it if it is an absolute http(s) link, else "".
+
+    Item links come from outside; only these two schemes may ever become an href
+    (javascript:, data:, vbscript: and relative links are dropped on the way in and on the way out).
+    """
+    if not isinstance(url, str):
+        return ""
+    url = _URL_INNER.sub("", url.strip(_URL_EDGES))
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest.strip("/\\"):
+        return ""
+    return url
+
+
 def plain_text(html: str) -> str:
     """Return the visible text of `html`: no tags, entities decoded, whitespace collapsed."""
     if not html:

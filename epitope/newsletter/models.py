@@ -4,8 +4,15 @@ Models stay thin: subscribing, tokens and sending live in `subscribe.py`, `token
 `delivery.py`.
 """
 
+import secrets
+
 from django.db import models
 from django.utils import timezone
+
+def new_link_key():
+    """Return a random key that names a row in mailed links (tokens.py) without revealing anything."""
+    return secrets.token_urlsafe(16)
+
 
 WEEKLY, DAILY = "weekly", "daily"
 FREQUENCIES = ((WEEKLY, "Weekly"), (DAILY, "Daily"))
@@ -19,6 +26,8 @@ class Subscriber(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Bumping this revokes every unsubscribe/manage link sent so far (see tokens.py).
     secret_version = models.PositiveIntegerField(default=1)
+    # What links name the subscriber by: random, unlike the primary key or the address.
+    link_key = models.CharField(max_length=32, unique=True, default=new_link_key, editable=False)
 
     class Meta:
         ordering = ["email"]
@@ -44,6 +53,7 @@ class Subscription(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    link_key = models.CharField(max_length=32, unique=True, default=new_link_key, editable=False)
 
     class Meta:
         ordering = ["pk"]

@@ -4,6 +4,11 @@ Each purpose has its own salt, so a token made for one can never be replayed as 
 Confirm links expire after a week. Unsubscribe and manage links are long-lived (a digest
 from months ago must still unsubscribe) but carry the subscriber's `secret_version`:
 bumping it revokes every link sent so far.
+
+A signed token is readable by anyone who has it (base64 of JSON), so it names rows only by
+their random `link_key`: no address, no primary key. Links mailed before link keys existed
+named them by primary key (and the confirm link by address); those are still read, so old
+digests keep unsubscribing, but no new one is made.
 """
 
 import datetime
@@ -37,7 +42,7 @@ def _loads(token, salt, max_age=None):
 
 
 def confirm_token(subscription):
-    return _dumps({"s": subscription.pk, "e": subscription.subscriber.email}, CONFIRM_SALT)
+    return _dumps({"c": subscription.link_key}, CONFIRM_SALT)
 
 
 def read_confirm_token(token):
@@ -45,30 +50,33 @@ def read_confirm_token(token):
     from .models import Subscription
 
     data = _loads(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
-    subscription = (
-        Subscription.objects.select_related("subscriber")
-        .filter(pk=data.get("s"), subscriber__email=data.get("e"))
-        .first()
-    )
+    if "c" in data:
+        named = {"link_key": str(data["c"])}
+    else:  # a link mailed before link keys: primary key and address
+        named = {"pk": data.get("s"), "subscriber__email": data.get("e")}
+    subscription = Subscription.objects.select_related("subscriber").filter(**named).first()
     if subscription is None:
         raise BadToken("This subscription no longer exists.")
     return subscription
 
 
 def unsubscribe_token(subscriber, subscriptions):
-    ids = sorted(s.pk for s in subscriptions)
-    return _dumps({"u": subscriber.pk, "v": subscriber.secret_version, "s": ids}, UNSUBSCRIBE_SALT)
+    keys = sorted(s.link_key for s in subscriptions)
+    return _dumps({"k": subscriber.link_key, "v": subscriber.secret_version, "s": keys}, UNSUBSCRIBE_SALT)
 
 
 def read_unsubscribe_token(token):
     """Return (subscriber, queryset of the subscriptions the link unsubscribes from)."""
     data = _loads(token, UNSUBSCRIBE_SALT)
     subscriber = _current_subscriber(data)
-    return subscriber, subscriber.subscriptions.filter(pk__in=data.get("s") or [])
+    named = [str(value) for value in data.get("s") or []]
+    if "k" in data:
+        return subscriber, subscriber.subscriptions.filter(link_key__in=named)
+    return subscriber, subscriber.subscriptions.filter(pk__in=data.get("s") or [])  # before link keys
 
 
 def manage_token(subscriber):
-    return _dumps({"u": subscriber.pk, "v": subscriber.secret_version}, MANAGE_SALT)
+    return _dumps({"k": subscriber.link_key, "v": subscriber.secret_version}, MANAGE_SALT)
 
 
 def read_manage_token(token):
@@ -79,7 +87,10 @@ def read_manage_token(token):
 def _current_subscriber(data):
     from .models import Subscriber
 
-    subscriber = Subscriber.objects.filter(pk=data.get("u")).first()
+    if "k" in data:
+        subscriber = Subscriber.objects.filter(link_key=str(data["k"])).first()
+    else:  # a link mailed before link keys
+        subscriber = Subscriber.objects.filter(pk=data.get("u")).first()
     if subscriber is None:
         raise BadToken("This subscription no longer exists.")
     if subscriber.secret_version != data.get("v"):

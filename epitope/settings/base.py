@@ -1,5 +1,6 @@
 """Settings shared by every profile. Anything a deployment changes comes from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = EPITOPE_APPS + [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -72,9 +74,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "epitope.core.csp.AreaCSPMiddleware",  # django-csp's, with the admin's own policies
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "epitope.core.routes.RouteMiddleware",  # remembered page routes: fewer queries per page
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "epitope.urls"
@@ -128,6 +131,29 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": os.environ.get("EPITOPE_CACHE_PREFIX", "epitope"),
     }
+
+# Login throttling (django-axes, epitope/core/login_throttle.py): after AXES_FAILURE_LIMIT failed
+# sign-ins for one user name, or from one address, both are refused (the right password too)
+# for AXES_COOLOFF_TIME after the last failure, or until an administrator unlocks them. Each
+# refused attempt costs no password hash. Attempts are rows in the database (SQLite or
+# PostgreSQL alike), so every server process sees the same counts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any hashing
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("EPITOPE_LOGIN_FAILURE_LIMIT", 5))
+_cool_off_minutes = float(os.environ.get("EPITOPE_LOGIN_COOLOFF_MINUTES", 15))
+# 0: a lock stays until an administrator lifts it.
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_cool_off_minutes) if _cool_off_minutes > 0 else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_RESET_ON_SUCCESS = True  # a typo or two before the right password is forgotten
+AXES_LOCKOUT_CALLABLE = "epitope.core.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "epitope.core.login_throttle.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # keep failures (what throttling needs), not a log of every editor's logins
+AXES_VERBOSE = False
+# Proxies (addresses or networks) in front of `epitope serve` whose X-Forwarded-For is believed;
+# without them every client behind the proxy would share its address.
+EPITOPE_TRUSTED_PROXIES = env_list("EPITOPE_TRUSTED_PROXIES")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -189,7 +215,6 @@ if EPITOPE_ANALYTICS_SCRIPT_URL:
     _parts = urlsplit(EPITOPE_ANALYTICS_SCRIPT_URL)
     _analytics_origin = f"{_parts.scheme}://{_parts.netloc}"
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin", "/django-admin"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"] + ([_analytics_origin] if _analytics_origin else []),
@@ -203,6 +228,37 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# The admin (/admin/, /django-admin/; epitope/core/csp.py says why each allowance is there).
+# Only our own origin: no third-party host for scripts, styles, images, frames or connections.
+EPITOPE_ADMIN_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],  # Wagtail's widgets write inline init scripts
+    "style-src": ["'self'", "'unsafe-inline'"],  # the accessibility checker injects <style>
+    "img-src": ["'self'", "data:", "blob:"],  # upload previews
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "frame-src": ["'self'"],  # the preview panel
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+# The sign-in and password-reset pages: no inline script or style at all.
+EPITOPE_SIGN_IN_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+# The dashboard's update check fetches releases.wagtail.org from the browser, and avatars come
+# from gravatar.com: both third-party hosts the admin's policy refuses, so both are off.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

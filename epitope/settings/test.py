@@ -11,3 +11,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # WhiteNoise serves from the finders in tests; nothing is collected
+# Axes refuses authenticate() without a request, which the test client's login() makes;
+# logins over HTTP are throttled exactly as in production.
+AUTHENTICATION_BACKENDS = [
+    "epitope.core.login_throttle.RequestlessLoginBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]

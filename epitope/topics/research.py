@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db.models import F
 
+from epitope.ingest.sanitize import http_link
+
 from . import facet_filters
 
 PANEL_SIZE = 5
@@ -81,7 +83,7 @@ def with_badges(items):
         badge, data = stored.get(str(item.pk), ("", None))
         item.badges = badges_for(data, badge)
         item.kind_label = KIND_LABELS.get(item.kind, item.kind.title())
-        item.safe_link = item.link if item.link.startswith(("https://", "http://")) else ""
+        item.safe_link = http_link(item.link)
     return items
 
 
