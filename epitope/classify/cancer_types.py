@@ -1,0 +1,172 @@
+"""Cancer types named by site: "carcinoma of the breast", "cancer of the uterine cervix",
+"colonic and rectal adenocarcinoma", "metastases to the liver".
+
+The vocabulary lists fixed phrases ("breast cancer", "gastric carcinoma"); the literature,
+above all before the 1990s, composes them: an organ word before a neoplasm noun, or a neoplasm
+noun followed by "of/in/to the" and the organ. `site_mentions` finds these compositions, which
+the tagger adds to the vocabulary's own hits. A tumour in an organ is that organ's cancer type
+the way MeSH indexes it ("Liver Neoplasms" for liver metastases too).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .facets import Span
+
+# Organ words before a neoplasm noun ("pulmonary metastases", "renal cell carcinoma").
+_ADJECTIVES = {
+    "breast": "breast|mammary",
+    "lung": "lung|pulmonary|bronchial|bronchogenic|bronchus",
+    "gastric": "gastric|stomach",
+    "colorectal": "colorectal|colonic|colon|rectal|rectosigmoid|sigmoid|cecal|caecal|large bowel",
+    "liver": "liver|hepatic",
+    "pancreatic": "pancreatic|pancreas",
+    "prostate": "prostate|prostatic",
+    "ovarian": "ovarian|ovary",
+    "endometrial": "endometrial|uterine(?! cervi)",
+    "renal": "renal|kidney",
+    "bladder": "(?<!gall )bladder|urothelial",
+    "thyroid": "thyroid",
+    "oesophageal": "esophageal|oesophageal",
+    "head-and-neck": "head and neck|laryngeal|pharyngeal|nasopharyngeal|oropharyngeal|hypopharyngeal|"
+                     "oral cavity|tongue|tonsillar|lip|salivary|salivary gland|parotid|sinonasal|paranasal sinus",
+    "brain": "brain|cerebral|intracranial|cerebellar|spinal cord",
+    "biliary": "biliary|bile duct|gallbladder",
+}
+# Organs after "of/in/to (the)" ("carcinoma of the cervix uteri").
+_NOUNS = {
+    "breast": "breasts?|mammary glands?",
+    "lung": "lungs?|bronchus|bronchi",
+    "gastric": "stomach",
+    "colorectal": "colon|rectum|large bowel|large intestine|sigmoid|sigmoid colon|cecum|caecum|colon and rectum",
+    "liver": "liver",
+    "pancreatic": "pancreas",
+    "prostate": "prostate|prostate gland",
+    "ovarian": "ovary|ovaries",
+    "cervical": "cervix|uterine cervix|cervix uteri",
+    "endometrial": "endometrium|uterus|uterine body|corpus uteri",
+    "renal": "kidneys?",
+    "bladder": "bladder|urinary bladder",
+    "thyroid": "thyroid|thyroid gland",
+    "oesophageal": "esophagus|oesophagus",
+    "head-and-neck": "head and neck|larynx|pharynx|nasopharynx|oropharynx|hypopharynx|oral cavity|mouth|"
+                     "tongue|tonsils?|lips?|floor of the mouth|salivary glands?|parotid|parotid gland|"
+                     "nasal cavity|paranasal sinus(?:es)?|maxillary sinus|maxillary antrum",
+    "brain": "brain|central nervous system|cerebellum|spinal cord",
+    "biliary": "biliary tract|bile ducts?|gallbladder|gall bladder",
+}
+_NEOPLASM = (r"(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|neoplasia|malignanc(?:y|ies)|"
+             r"metastas[ie]s|carcinoma in situ)")
+# Words that end a noun phrase: an organ word before one of them does not qualify the neoplasm.
+_STOP = r"(?:of|in|with|from|to|for|by|on|at|after|before|the|a|an|is|are|was|were|that|which|as|than|but)"
+
+
+def _alternation(words: dict[str, str]) -> str:
+    return "|".join(f"(?P<{cid.replace('-', '_')}>{pattern})" for cid, pattern in words.items())
+
+
+_BEFORE = re.compile(
+    rf"\b(?:{_alternation(_ADJECTIVES)})(?:,?[\s-]+(?!{_STOP}\b)[a-z'-]+){{0,3}}?[\s-]+{_NEOPLASM}\b(?![\s-]+virus)",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(
+    rf"\b{_NEOPLASM}\s+(?:of|in|to|involving|affecting|arising in|arising from)\s+(?:the\s+)?"
+    rf"(?:[a-z-]+\s+)?(?:{_alternation(_NOUNS)})\b",
+    re.IGNORECASE,
+)
+_ADJECTIVE_WORDS = {cid: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for cid, pattern in _ADJECTIVES.items()}
+_GATE = re.compile(_NEOPLASM, re.IGNORECASE).search
+
+
+def site_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, concept) of each cancer named by its site in `text`."""
+    if not _GATE(text):
+        return []
+    out = []
+    for match in _BEFORE.finditer(text):
+        concepts = {name.replace("_", "-") for name, value in match.groupdict().items() if value}
+        # "lung and breast cancer", "colonic and rectal adenocarcinoma": every organ word counts.
+        middle = text[match.end(next(n for n, v in match.groupdict().items() if v)):match.end()]
+        concepts.update(cid for cid, words in _ADJECTIVE_WORDS.items() if words.search(middle))
+        out.extend((match.start(), match.end(), cid) for cid in sorted(concepts))
+    for match in _AFTER.finditer(text):
+        out.extend((match.start(), match.end(), name.replace("_", "-"))
+                   for name, value in match.groupdict().items() if value)
+    return out
+
+
+def add_site_mentions(text: str, found, locate, add, narrower) -> list[tuple[str, str]]:
+    """Tag the cancers named by site in `text` that the vocabulary's own hits did not already
+    tag (with the same or a narrower concept, "non-small cell lung cancer" for "lung cancer");
+    return the (concept, field) pairs added. `locate` and `add` are the tagger's."""
+    taken = [(span.field, span.start, span.end, cid) for (facet, cid), tag in found.items()
+             if facet == "cancer_type" for span in tag.spans]
+    added = []
+    for o_start, o_end, cid in site_mentions(text):
+        field_name, start, end = locate(o_start, o_end)
+        if field_name is None or any(
+            f == field_name and s < end and start < e and (other == cid or (cid, other) in narrower)
+            for f, s, e, other in taken
+        ):
+            continue
+        add("cancer_type", cid, Span(start, end, text[o_start:o_end], field_name), "text")
+        taken.append((field_name, start, end, cid))
+        added.append((cid, field_name))
+    return added
+
+
+# A neoplasm word that names something else: "Kaposi's sarcoma" (a vascular tumour, not a
+# sarcoma in MeSH's sense), "Hodgkin's sarcoma" (an old name of Hodgkin's disease), and any type
+# negated by "non-" ("non-hematologic neoplasms"; the vocabulary's own "non-small cell lung
+# cancer" and "non-Hodgkin lymphoma" are longer matches that start at "non").
+_NOT_THE_TYPE = re.compile(r"(?:\bkaposi'?s?|\bhodgkin'?s?|\bnon)[\s-]+$", re.IGNORECASE)
+
+
+def drop_background(found, cues, narrower, texts) -> None:
+    """Drop the cancer types a titled record names only once, in its abstract.
+
+    A cancer named in the title, or twice, is what the record is about; one named once in the
+    abstract alone is background ("… raises the risk of gastric cancer"), a comparison ("unlike
+    breast carcinoma, …") or one of a list ("P388 and L1210 leukemias, B16 melanoma and colon
+    carcinoma 26"). On the 1977-79 MEDLINE tuning file such single mentions were right 58% of
+    the time against 95% for types in the title. Mentions of a broader or narrower type count
+    together ("leukemia" in the title, "acute myeloid leukemia" once below). The indication of a
+    therapy the record names ("CAR-T cells for lymphoma patients") stays. The word still feeds
+    relevance, as a cue does. `texts` maps a span's field to its text.
+    """
+    tags = {cid: tag for (facet, cid), tag in found.items() if facet == "cancer_type"}
+    for cid, tag in tags.items():
+        tag.spans = [s for s in tag.spans if s.field == "subject" or not _NOT_THE_TYPE.search(
+            texts.get(s.field, "")[max(0, s.start - 12):s.start])]
+    keep_once = not texts.get("title", "").strip() or any(facet == "modality" for facet, _cid in found)
+    passing = []
+    for cid, tag in tags.items():
+        if tag.source != "text":
+            continue
+        related = [t for other, t in tags.items()
+                   if other == cid or (cid, other) in narrower or (other, cid) in narrower]
+        spans = [s for t in related for s in t.spans]
+        if not tag.spans or not (any(s.field == "title" for s in spans) or len(spans) >= 2 or keep_once):
+            passing.append(cid)
+    kept = [s for cid, tag in tags.items() if cid not in passing for s in tag.spans if s.field == "text"]
+    for cid in passing:
+        # Named once beside a type the record is about ("the growth of lung, colonic and
+        # pancreatic tumours"): one of the record's own models, not background.
+        if tags[cid].spans and _LIST_SPEC and any(_same_list(texts.get("text", ""), s, tags[cid].spans[0]) for s in kept):
+            continue
+        del found[("cancer_type", cid)]
+        cues.add(cid)
+
+
+_LIST_SPEC = True
+_LIST_REACH = 0
+
+
+def _same_list(text: str, a, b) -> bool:
+    """True when two text spans are close and no sentence ends between them."""
+    start, end = min(a.end, b.end), max(a.start, b.start)
+    if end - start > _LIST_REACH:
+        return False
+    between = text[min(a.start, b.start):max(a.end, b.end)]
+    return ". " not in between and ";" not in between
