@@ -47,17 +47,18 @@ _NOUNS = {
     "cervical": "cervix|uterine cervix|cervix uteri",
     "endometrial": "endometrium|uterus|uterine body|corpus uteri",
     "renal": "kidneys?",
-    "bladder": "bladder|urinary bladder",
+    "bladder": "(?<!gall )bladder|urinary bladder",
     "thyroid": "thyroid|thyroid gland",
     "oesophageal": "esophagus|oesophagus",
     "head-and-neck": "head and neck|larynx|pharynx|nasopharynx|oropharynx|hypopharynx|oral cavity|mouth|"
                      "tongue|tonsils?|lips?|floor of the mouth|salivary glands?|parotid|parotid gland|"
-                     "nasal cavity|paranasal sinus(?:es)?|maxillary sinus|maxillary antrum",
+                     "nose|nasal cavity|paranasal sinus(?:es)?|maxillary sinus|maxillary antrum",
     "brain": "brain|central nervous system|cerebellum|spinal cord",
     "biliary": "biliary tract|bile ducts?|gallbladder|gall bladder",
 }
 _NEOPLASM = (r"(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|neoplasia|malignanc(?:y|ies)|"
-             r"metastas[ie]s|carcinoma in situ)")
+             r"metastas[ie]s|carcinoma in situ|tumou?rigenesis|carcinogenesis|adenomas?|papillomas?|teratomas?|"
+             r"sarcomas?|lymphomas?)")
 # Words that end a noun phrase: an organ word before one of them does not qualify the neoplasm.
 _STOP = r"(?:of|in|with|from|to|for|by|on|at|after|before|the|a|an|is|are|was|were|that|which|as|than|but)"
 
