@@ -52,7 +52,7 @@ _NOUNS = {
     "oesophageal": "esophagus|oesophagus",
     "head-and-neck": "head and neck|larynx|pharynx|nasopharynx|oropharynx|hypopharynx|oral cavity|mouth|"
                      "tongue|tonsils?|lips?|floor of the mouth|salivary glands?|parotid|parotid gland|"
-                     "nose|nasal cavity|paranasal sinus(?:es)?|maxillary sinus|maxillary antrum",
+                     "nose|nasal cavity|nasal fossa|paranasal sinus(?:es)?|maxillary sinus|maxillary antrum",
     "brain": "brain|central nervous system|cerebellum|spinal cord",
     "biliary": "biliary tract|bile ducts?|gallbladder|gall bladder",
 }
@@ -71,12 +71,16 @@ _BEFORE = re.compile(
     rf"\b(?:{_alternation(_ADJECTIVES)})(?:,?[\s-]+(?!{_STOP}\b)[a-z'-]+){{0,3}}?[\s-]+{_NEOPLASM}\b(?![\s-]+virus)",
     re.IGNORECASE,
 )
+_ANY_NOUN = "|".join(_NOUNS.values())
+# "cancers of colon, pancreas, stomach, and lung": a list of organs after one neoplasm noun.
 _AFTER = re.compile(
     rf"\b{_NEOPLASM}\s+(?:of|in|to|involving|affecting|arising in|arising from)\s+(?:the\s+)?"
-    rf"(?:[a-z-]+\s+)?(?:{_alternation(_NOUNS)})\b",
+    rf"(?:[a-z-]+\s+)?(?:{_alternation(_NOUNS)})\b"
+    rf"(?:(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?(?:{_ANY_NOUN})\b)*",
     re.IGNORECASE,
 )
 _ADJECTIVE_WORDS = {cid: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for cid, pattern in _ADJECTIVES.items()}
+_NOUN_WORDS = {cid: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for cid, pattern in _NOUNS.items()}
 _GATE = re.compile(_NEOPLASM, re.IGNORECASE).search
 
 
@@ -92,8 +96,10 @@ def site_mentions(text: str) -> list[tuple[int, int, str]]:
         concepts.update(cid for cid, words in _ADJECTIVE_WORDS.items() if words.search(middle))
         out.extend((match.start(), match.end(), cid) for cid in sorted(concepts))
     for match in _AFTER.finditer(text):
-        out.extend((match.start(), match.end(), name.replace("_", "-"))
-                   for name, value in match.groupdict().items() if value)
+        concepts = {name.replace("_", "-") for name, value in match.groupdict().items() if value}
+        rest = text[match.end(next(n for n, v in match.groupdict().items() if v)):match.end()]
+        concepts.update(cid for cid, words in _NOUN_WORDS.items() if words.search(rest))
+        out.extend((match.start(), match.end(), cid) for cid in sorted(concepts))
     return out
 
 
