@@ -139,8 +139,10 @@ def drop_background(found, cues, narrower, texts) -> None:
     carcinoma 26"). On the 1977-79 MEDLINE tuning file such single mentions were right 58% of
     the time against 95% for types in the title. Mentions of a broader or narrower type count
     together ("leukemia" in the title, "acute myeloid leukemia" once below). The indication of a
-    therapy the record names ("CAR-T cells for lymphoma patients") stays. The word still feeds
-    relevance, as a cue does. `texts` maps a span's field to its text.
+    therapy the record names ("CAR-T cells for lymphoma patients") stays, and so does a type in
+    one phrase with a type that stays. Mentions that name something else ("Kaposi's sarcoma",
+    "non-hematologic") are removed first. The word still feeds relevance, as a cue does.
+    `texts` maps a span's field to its text.
     """
     tags = {cid: tag for (facet, cid), tag in found.items() if facet == "cancer_type"}
     for cid, tag in tags.items():
@@ -156,24 +158,13 @@ def drop_background(found, cues, narrower, texts) -> None:
         spans = [s for t in related for s in t.spans]
         if not tag.spans or not (any(s.field == "title" for s in spans) or len(spans) >= 2 or keep_once):
             passing.append(cid)
-    kept = [s for cid, tag in tags.items() if cid not in passing for s in tag.spans if s.field == "text"]
+    kept = [s for cid, tag in tags.items() if cid not in passing for s in tag.spans]
     for cid in passing:
-        # Named once beside a type the record is about ("the growth of lung, colonic and
-        # pancreatic tumours"): one of the record's own models, not background.
-        if tags[cid].spans and _LIST_SPEC and any(_same_list(texts.get("text", ""), s, tags[cid].spans[0]) for s in kept):
+        # One phrase with a type the record is about ("slowed the growth of lung, colonic, and
+        # pancreatic tumors"): one of the record's own models, not background.
+        (once,) = tags[cid].spans or (None,)
+        if once is not None and any(s.field == once.field and s.start < once.end and once.start < s.end
+                                    for s in kept):
             continue
         del found[("cancer_type", cid)]
         cues.add(cid)
-
-
-_LIST_SPEC = True
-_LIST_REACH = 0
-
-
-def _same_list(text: str, a, b) -> bool:
-    """True when two text spans are close and no sentence ends between them."""
-    start, end = min(a.end, b.end), max(a.start, b.start)
-    if end - start > _LIST_REACH:
-        return False
-    between = text[min(a.start, b.start):max(a.end, b.end)]
-    return ". " not in between and ";" not in between
