@@ -67,39 +67,50 @@ def _alternation(words: dict[str, str]) -> str:
     return "|".join(f"(?P<{cid.replace('-', '_')}>{pattern})" for cid, pattern in words.items())
 
 
-_BEFORE = re.compile(
-    rf"\b(?:{_alternation(_ADJECTIVES)})(?:,?[\s-]+(?!{_STOP}\b)[a-z'-]+){{0,3}}?[\s-]+{_NEOPLASM}\b(?![\s-]+virus)",
-    re.IGNORECASE,
-)
+# All matched against the lower-cased text (IGNORECASE makes Python's regex engine several times
+# slower), and only around the neoplasm nouns: one scan for the nouns, then a short window on
+# either side of each.
+_NOUN = re.compile(rf"\b{_NEOPLASM}\b(?![\s-]+virus)")
+_REACH = 80  # characters before a noun that may hold its organ words
+_BEFORE = re.compile(rf"\b(?:{_alternation(_ADJECTIVES)})(?:,?[\s-]+(?!{_STOP}\b)[a-z'-]+){{0,3}}?[\s-]+$")
 _ANY_NOUN = "|".join(_NOUNS.values())
 # "cancers of colon, pancreas, stomach, and lung": a list of organs after one neoplasm noun.
 _AFTER = re.compile(
-    rf"\b{_NEOPLASM}\s+(?:of|in|to|involving|affecting|arising in|arising from)\s+(?:the\s+)?"
+    rf"\s+(?:of|in|to|involving|affecting|arising in|arising from)\s+(?:the\s+)?"
     rf"(?:[a-z-]+\s+)?(?:{_alternation(_NOUNS)})\b"
-    rf"(?:(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?(?:{_ANY_NOUN})\b)*",
-    re.IGNORECASE,
+    rf"(?:(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?(?:{_ANY_NOUN})\b)*"
 )
-_ADJECTIVE_WORDS = {cid: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for cid, pattern in _ADJECTIVES.items()}
-_NOUN_WORDS = {cid: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for cid, pattern in _NOUNS.items()}
-_GATE = re.compile(_NEOPLASM, re.IGNORECASE).search
+_ADJECTIVE_WORDS = {cid: re.compile(rf"\b(?:{pattern})\b") for cid, pattern in _ADJECTIVES.items()}
+_NOUN_WORDS = {cid: re.compile(rf"\b(?:{pattern})\b") for cid, pattern in _NOUNS.items()}
+_GATE = re.compile(r"canc|carc|tumo|neop|mali|meta|aden|papi|tera|sarc|lymp").search
+
+
+def _named(match, words) -> set[str]:
+    """Return the concepts of a match's first organ word and of every organ word after it."""
+    first = next(name for name, value in match.groupdict().items() if value)
+    rest = match.string[match.end(first):match.end()]
+    return {first.replace("_", "-")} | {cid for cid, pattern in words.items() if pattern.search(rest)}
 
 
 def site_mentions(text: str) -> list[tuple[int, int, str]]:
     """Return (start, end, concept) of each cancer named by its site in `text`."""
-    if not _GATE(text):
+    lower = text.lower()
+    if len(lower) != len(text):  # a rare letter whose lower case is longer ("İ"): keep offsets
+        lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    if not _GATE(lower):
         return []
     out = []
-    for match in _BEFORE.finditer(text):
-        concepts = {name.replace("_", "-") for name, value in match.groupdict().items() if value}
-        # "lung and breast cancer", "colonic and rectal adenocarcinoma": every organ word counts.
-        middle = text[match.end(next(n for n, v in match.groupdict().items() if v)):match.end()]
-        concepts.update(cid for cid, words in _ADJECTIVE_WORDS.items() if words.search(middle))
-        out.extend((match.start(), match.end(), cid) for cid in sorted(concepts))
-    for match in _AFTER.finditer(text):
-        concepts = {name.replace("_", "-") for name, value in match.groupdict().items() if value}
-        rest = text[match.end(next(n for n, v in match.groupdict().items() if v)):match.end()]
-        concepts.update(cid for cid, words in _NOUN_WORDS.items() if words.search(rest))
-        out.extend((match.start(), match.end(), cid) for cid in sorted(concepts))
+    previous_end = 0
+    for noun in _NOUN.finditer(lower):
+        # "lung and breast cancer", "colonic and rectal adenocarcinoma": every organ word counts,
+        # back to the previous neoplasm noun, which has its own.
+        before = _BEFORE.search(lower, max(previous_end, noun.start() - _REACH), noun.start())
+        previous_end = noun.end()
+        if before:
+            out.extend((before.start(), noun.end(), cid) for cid in sorted(_named(before, _ADJECTIVE_WORDS)))
+        after = _AFTER.match(lower, noun.end())
+        if after:
+            out.extend((noun.start(), after.end(), cid) for cid in sorted(_named(after, _NOUN_WORDS)))
     return out
 
 
