@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from epitope.classify import cancer_eval, cancer_types, mesh_map
-from epitope.classify.evaluate import labelled_examples
+from epitope.classify.evaluate import Example, labelled_examples
 from epitope.classify.tagger import classify
 from epitope.ingest.parse import parse_bytes
 
@@ -122,3 +122,18 @@ def test_precision_and_recall_on_2000_real_records():
     assert result.micro_title_only.precision >= 0.90 and result.micro_title_only.recall >= 0.35
     assert "micro precision" in cancer_eval.format_cancer_types(result)
     assert time.monotonic() - started < 15
+
+
+def test_a_heading_broader_than_the_prediction_neither_confirms_nor_refutes_its_narrower_part():
+    # 1970s MEDLINE marks a CLL paper "Leukemia, Lymphoid" only: a "cll" prediction is scored as
+    # leukaemia; against "Leukemia, Myeloid, Acute" it is a false alarm.
+    def record(headings, title):
+        return Example("x", title, "", headings, "pubmed")
+
+    cll = "Immunoglobulin synthesis in chronic lymphocytic leukemia."
+    broad = cancer_eval.evaluate_cancer_types([record(["Leukemia, Lymphoid"], cll)])
+    assert (broad.micro.hits, broad.micro.predicted, broad.micro.support) == (1, 1, 1)
+    assert (broad.strict.hits, broad.strict.predicted) == (1, 2)
+    rival = cancer_eval.evaluate_cancer_types([record(["Leukemia, Myeloid, Acute"], cll)])
+    assert rival.micro.hits == 1 and rival.micro.predicted == 2  # leukaemia right, cll wrong
+    assert "false alarm cll: x" in rival.errors[0]

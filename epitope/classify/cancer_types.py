@@ -32,7 +32,8 @@ _ADJECTIVES = {
     "thyroid": "thyroid",
     "oesophageal": "esophageal|oesophageal",
     "head-and-neck": "head and neck|laryngeal|pharyngeal|nasopharyngeal|oropharyngeal|hypopharyngeal|"
-                     "oral cavity|tongue|tonsillar|lip|salivary|salivary gland|parotid|sinonasal|paranasal sinus",
+                     "oral cavity|tongue|tonsillar|lip|salivary|salivary gland|parotid|sinonasal|"
+                     "paranasal sinus",
     "brain": "brain|cerebral|intracranial|cerebellar|spinal cord",
     "biliary": "biliary|bile duct|gallbladder",
 }
@@ -41,7 +42,8 @@ _NOUNS = {
     "breast": "breasts?|mammary glands?",
     "lung": "lungs?|bronchus|bronchi",
     "gastric": "stomach",
-    "colorectal": "colon|rectum|large bowel|large intestine|sigmoid|sigmoid colon|cecum|caecum|colon and rectum",
+    "colorectal": "colon|rectum|large bowel|large intestine|sigmoid|sigmoid colon|cecum|caecum|"
+                  "colon and rectum",
     "liver": "liver",
     "pancreatic": "pancreas",
     "prostate": "prostate|prostate gland",
@@ -59,7 +61,8 @@ _NOUNS = {
     "biliary": "biliary tract|bile ducts?|gallbladder|gall bladder",
 }
 _NEOPLASM = (r"(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|neoplasia|malignanc(?:y|ies)|"
-             r"metastas[ie]s|carcinoma in situ|tumou?rigenesis|carcinogenesis|adenomas?|papillomas?|teratomas?|"
+             r"metastas[ie]s|carcinoma in situ|tumou?rigenesis|carcinogenesis|adenomas?|papillomas?|"
+             r"teratomas?|"
              r"sarcomas?|lymphomas?)")
 # Words that end a noun phrase: an organ word before one of them does not qualify the neoplasm.
 _STOP = r"(?:of|in|with|from|to|for|by|on|at|after|before|the|a|an|is|are|was|were|that|which|as|than|but)"

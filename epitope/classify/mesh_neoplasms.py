@@ -47,8 +47,8 @@ _GROUPS: dict[str, tuple[str, ...]] = {
                   "Leukemia, Monocytic, Chronic"),
     "cll": ("Leukemia, Lymphocytic, Chronic",),
     "cml": ("Leukemia, Myelogenous, Chronic",),
-    "aml": ("Leukemia, Erythroblastic, Acute", "Leukemia, Monocytic, Acute", "Leukemia, Myelomonocytic, Acute",
-            "Leukemia, Megakaryoblastic, Acute"),
+    "aml": ("Leukemia, Erythroblastic, Acute", "Leukemia, Monocytic, Acute",
+            "Leukemia, Myelomonocytic, Acute", "Leukemia, Megakaryoblastic, Acute"),
     "mds": ("Preleukemia",),
     "lymphoma": ("Burkitt Lymphoma", "Waldenstrom Macroglobulinemia"),
     "multiple-myeloma": ("Plasmacytoma",),
@@ -69,7 +69,8 @@ _GROUPS: dict[str, tuple[str, ...]] = {
               "Brain Stem Neoplasms"),
     "sarcoma": ("Fibrosarcoma", "Rhabdomyosarcoma", "Liposarcoma", "Leiomyosarcoma", "Chondrosarcoma",
                 "Sarcoma, Ewing", "Sarcoma, Experimental", "Sarcoma, Yoshida", "Sarcoma 180",
-                "Hemangiosarcoma", "Lymphangiosarcoma", "Histiocytoma, Malignant Fibrous", "Sarcoma, Synovial"),
+                "Hemangiosarcoma", "Lymphangiosarcoma", "Histiocytoma, Malignant Fibrous",
+                "Sarcoma, Synovial"),
 }
 
 NEOPLASM_HEADINGS: dict[str, tuple[str, ...]] = {
