@@ -86,6 +86,8 @@ def test_1970s_neoplasm_headings_map_to_concepts(sample):
     ("the growth of lung, colonic, and pancreatic tumors", {"lung", "colorectal", "pancreatic"}),
     ("metastases to the liver", {"liver"}),
     ("cervical lymph node metastases", set()),
+    ("nuclear DNA of normal liver cells, human lymphomas", set()),
+    ("lung, liver and bone metastases", {"lung", "liver"}),
     ("mouse mammary tumor virus", set()),
     ("carcinoma of the gall bladder", {"biliary"}),
 ])
@@ -97,6 +99,10 @@ def test_kaposi_and_negated_types_are_not_the_type():
     assert "sarcoma" not in classify("Radiotherapy of Kaposi's sarcoma.").concepts("cancer_type")
     assert classify("Non-hematologic neoplasms after multiple myeloma").concepts("cancer_type") == [
         "multiple-myeloma"]
+    # "CPK-MM", the creatine kinase isoenzyme (a real 1979 abstract's words), is not myeloma.
+    assert classify("Inhibition of creatine kinase activity by palladium ions.",
+                    "the effect of palladium ions on purified rabbit muscle creatine kinase (CPK-MM) "
+                    "and on human serum CPK-MM was examined.").concepts("cancer_type") == []
 
 
 def _first_records(count: int) -> bytes:

@@ -101,6 +101,8 @@ _ORGAN_WORDS = frozenset(
     for pattern in _ADJECTIVES.values() for alternative in pattern.split("|")
 )
 _WORD = re.compile(r"[a-z]+")
+_LIST_WORDS = frozenset(re.findall(r"[a-z]+", re.sub(r"\(\?<?[!=][^)]*\)", "", "|".join(_ADJECTIVES.values())))
+                        ) | {"and", "or"}
 
 
 def _nouns(lower: str) -> list:
@@ -131,6 +133,13 @@ def _organ_before(lower: str, window_start: int, noun_start: int):
     return None
 
 
+def _coordinated(phrase: str) -> bool:
+    """True unless a comma in `phrase` follows more than organ words ("lung, colonic, and
+    pancreatic tumors" is a list; "liver cells, human lymphomas" is not)."""
+    *listed, _last = phrase.split(",")
+    return all(word in _LIST_WORDS for piece in listed for word in piece.replace("-", " ").split())
+
+
 def _named(match, words) -> set[str]:
     """Return the concepts of a match's first organ word and of every organ word after it."""
     first = next(name for name, value in match.groupdict().items() if value)
@@ -152,6 +161,8 @@ def site_mentions(text: str) -> list[tuple[int, int, str]]:
         # back to the previous neoplasm noun, which has its own.
         before = _organ_before(lower, max(previous_end, noun.start() - _REACH), noun.start())
         previous_end = noun.end()
+        if before and not _coordinated(before.group()):
+            before = None  # "liver cells, human lymphomas": the comma ends the organ's phrase
         if before:
             out.extend((before.start(), noun.end(), cid) for cid in sorted(_named(before, _ADJECTIVE_WORDS)))
         after = _AFTER.match(lower, noun.end())
@@ -185,6 +196,14 @@ def add_site_mentions(text: str, found, locate, add, narrower) -> list[tuple[str
 # negated by "non-" ("non-hematologic neoplasms"; the vocabulary's own "non-small cell lung
 # cancer" and "non-Hodgkin lymphoma" are longer matches that start at "non").
 _NOT_THE_TYPE = re.compile(r"(?:\bkaposi'?s?|\bhodgkin'?s?|\bnon)[\s-]+$", re.IGNORECASE)
+# An abbreviation joined by a hyphen to another code is part of that code: "CPK-MM" is a
+# creatine kinase isoenzyme, not multiple myeloma.
+_CODE_BEFORE = re.compile(r"\b[A-Z0-9]{2,}-$")
+
+
+def _not_the_type(text: str, span) -> bool:
+    before = text[max(0, span.start - 12):span.start]
+    return bool(_NOT_THE_TYPE.search(before) or (span.text.isupper() and _CODE_BEFORE.search(before)))
 
 
 def drop_background(found, cues, narrower, texts) -> None:
@@ -203,8 +222,7 @@ def drop_background(found, cues, narrower, texts) -> None:
     """
     tags = {cid: tag for (facet, cid), tag in found.items() if facet == "cancer_type"}
     for cid, tag in tags.items():
-        tag.spans = [s for s in tag.spans if s.field == "subject" or not _NOT_THE_TYPE.search(
-            texts.get(s.field, "")[max(0, s.start - 12):s.start])]
+        tag.spans = [s for s in tag.spans if s.field == "subject" or not _not_the_type(texts.get(s.field, ""), s)]
     keep_once = not texts.get("title", "").strip() or any(facet == "modality" for facet, _cid in found)
     passing = []
     for cid, tag in tags.items():
