@@ -101,15 +101,31 @@ _ORGAN_WORDS = frozenset(
     for pattern in _ADJECTIVES.values() for alternative in pattern.split("|")
 )
 _WORD = re.compile(r"[a-z]+")
+_SEPARATORS = str.maketrans("-,.;:()[]/", "          ")
+_NOUN_WORD = re.compile(rf"{_NEOPLASM}$")
 _LIST_WORDS = frozenset(re.findall(r"[a-z]+", re.sub(r"\(\?<?[!=][^)]*\)", "", "|".join(_ADJECTIVES.values())))
                         ) | {"and", "or"}
 
 
-def _nouns(lower: str) -> list:
-    """Return the neoplasm-noun matches in `lower`, in order."""
+def _candidates(lower: str, words):
+    """Yield where neoplasm nouns may start: where `words` (the tagger's cancer words, their
+    last word a noun) occur, else wherever a stem does."""
+    if words is None:
+        for last, length in _FINDER.iter(lower):
+            yield last + 1 - length
+        return
+    for noun in {word.rsplit(" ", 1)[-1] for word in words}:
+        if _NOUN_WORD.match(noun):
+            at = lower.find(noun)
+            while at >= 0:
+                yield at
+                at = lower.find(noun, at + len(noun))
+
+
+def _nouns(lower: str, words=None) -> list:
+    """Return the neoplasm-noun matches in `lower`, in order (see `_candidates` for `words`)."""
     starts = set()
-    for last, length in _FINDER.iter(lower):
-        start = last + 1 - length
+    for start in _candidates(lower, words):
         while start and lower[start - 1].isalpha():
             start -= 1  # back to the start of the word ("adenocarcinoma")
         starts.add(start)
@@ -125,6 +141,8 @@ def _nouns(lower: str) -> list:
 
 def _organ_before(lower: str, window_start: int, noun_start: int):
     """Return the leftmost organ-adjective match that runs from the window up to the noun."""
+    if _ORGAN_WORDS.isdisjoint(lower[window_start:noun_start].translate(_SEPARATORS).split()):
+        return None  # most nouns: "the tumor", "tumor cells"
     for word in _WORD.finditer(lower, window_start, noun_start):
         if word.group() in _ORGAN_WORDS:
             match = _BEFORE.match(lower, word.start(), noun_start)
@@ -149,14 +167,15 @@ def _named(match, words) -> set[str]:
     return {first.replace("_", "-")} | {cid for cid, pattern in words.items() if pattern.search(rest)}
 
 
-def site_mentions(text: str) -> list[tuple[int, int, str]]:
-    """Return (start, end, concept) of each cancer named by its site in `text`."""
+def site_mentions(text: str, words=None) -> list[tuple[int, int, str]]:
+    """Return (start, end, concept) of each cancer named by its site in `text` (see
+    `_candidates` for `words`)."""
     lower = text.lower()
     if len(lower) != len(text):  # a rare letter whose lower case is longer ("İ"): keep offsets
         lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
     out = []
     previous_end = 0
-    for noun in _nouns(lower):
+    for noun in _nouns(lower, words):
         # "lung and breast cancer", "colonic and rectal adenocarcinoma": every organ word counts,
         # back to the previous neoplasm noun, which has its own.
         before = _organ_before(lower, max(previous_end, noun.start() - _REACH), noun.start())
@@ -171,14 +190,14 @@ def site_mentions(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def add_site_mentions(text: str, found, locate, add, narrower) -> list[tuple[str, str]]:
+def add_site_mentions(text: str, found, locate, add, narrower, words=None) -> list[tuple[str, str]]:
     """Tag the cancers named by site in `text` that the vocabulary's own hits did not already
     tag (with the same or a narrower concept, "non-small cell lung cancer" for "lung cancer");
     return the (concept, field) pairs added. `locate` and `add` are the tagger's."""
     taken = [(span.field, span.start, span.end, cid) for (facet, cid), tag in found.items()
              if facet == "cancer_type" for span in tag.spans]
     added = []
-    for o_start, o_end, cid in site_mentions(text):
+    for o_start, o_end, cid in site_mentions(text, words):
         field_name, start, end = locate(o_start, o_end)
         if field_name is None or any(
             f == field_name and s < end and start < e and (other == cid or (cid, other) in narrower)

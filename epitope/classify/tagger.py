@@ -139,7 +139,7 @@ class Tagger:
         title_end = norm.title_end(len(title))
         nouns = []
         cancer_types: list[tuple[int, int]] = []  # normalised ranges of cancer-type hits
-        cancer_cues: list[int] = []  # normalised starts of "cancer", "tumour" … hits
+        cancer_cues: list[tuple[int, int]] = []  # normalised ranges of "cancer", "tumour" … hits
         cancer_cue_ids = self._cancer_cues
         for start, end, facet, cid in hits:
             if facet == "count":
@@ -155,12 +155,12 @@ class Tagger:
                 if end <= title_end:
                     in_title.add(cid)
                 if cid in cancer_cue_ids:
-                    cancer_cues.append(start)
+                    cancer_cues.append((start, end))
                 continue
             if facet == "cancer_type":
                 cancer_types.append((start, end))
             elif cid in cancer_cue_ids:
-                cancer_cues.append(start)
+                cancer_cues.append((start, end))
             o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
             field_name, f_start, f_end = locate(o_start, o_end)
             if field_name is None:
@@ -177,7 +177,10 @@ class Tagger:
                 i_facet, _, i_cid = ref.partition(":")
                 add(i_facet, i_cid, span, "text")
         if cancer_cues or cancer_types:
-            for cid, field_name in site_types.add_site_mentions(joined, found, locate, add, self._narrower):
+            # The cancer words the automaton found are the nouns "carcinoma of the breast" can
+            # be built on: looking only for those spares a second scan of the text.
+            words = {norm.text[s:e] for s, e in (*cancer_cues, *cancer_types)}
+            for cid, field_name in site_types.add_site_mentions(joined, found, locate, add, self._narrower, words):
                 mentions[cid] += 1
                 if field_name == "title":
                     in_title.add(cid)
