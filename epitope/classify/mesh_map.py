@@ -53,6 +53,7 @@ mapping is deliberately conservative: a heading maps only where its meaning is t
 | Publication type Clinical Trial, Phase I … IV | evidence | phase-1 … phase-4 |
 | Publication type Clinical Trial; Randomized Controlled Trial; Controlled Clinical Trial | evidence | human-trial |
 | Publication type Review; Systematic Review; Meta-Analysis | evidence | review |
+| Older and finer neoplasm headings (Leukemia, Lymphoid; Mammary Neoplasms, Experimental; Plasmacytoma …): see `mesh_neoplasms` | cancer_type | its table |
 | ClinicalTrials.gov phase EARLY_PHASE1, PHASE1 … PHASE4 (a signal when classifying; a label when evaluating) | evidence | phase-1 … phase-4 |
 | ClinicalTrials.gov study type INTERVENTIONAL (label when evaluating only) | evidence | human-trial |
 | ClinicalTrials.gov eligibility age group CHILD (label when evaluating only) | evidence | paediatric |
@@ -95,6 +96,8 @@ labels too.
 from __future__ import annotations
 
 import re
+
+from .mesh_neoplasms import NEOPLASM_HEADINGS
 
 HEADING_CONCEPTS: dict[str, tuple[str, ...]] = {
     # modality
@@ -231,6 +234,8 @@ HEADING_CONCEPTS: dict[str, tuple[str, ...]] = {
     "Systematic Review": ("evidence:review",),
     "Meta-Analysis": ("evidence:review",),
 }
+
+HEADING_CONCEPTS.update(NEOPLASM_HEADINGS)
 
 IMMUNOTHERAPY_HEADINGS = frozenset({
     "Immunotherapy", "Immunotherapy, Adoptive", "Immunotherapy, Active", "Immunotherapy, Passive",

@@ -24,7 +24,7 @@ from collections import defaultdict
 
 import ahocorasick
 
-from . import mesh_map, relevance
+from . import cancer_types as site_types, mesh_map, relevance
 from .facets import COUNT_NOUNS, Classification, Span, Tag, evidence_badge, find_patient_counts, find_phases
 from .normalise import Normalised, normalise_keep_case
 from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_keys
@@ -139,7 +139,7 @@ class Tagger:
         title_end = norm.title_end(len(title))
         nouns = []
         cancer_types: list[tuple[int, int]] = []  # normalised ranges of cancer-type hits
-        cancer_cues: list[int] = []  # normalised starts of "cancer", "tumour" … hits
+        cancer_cues: list[tuple[int, int]] = []  # normalised ranges of "cancer", "tumour" … hits
         cancer_cue_ids = self._cancer_cues
         for start, end, facet, cid in hits:
             if facet == "count":
@@ -155,12 +155,12 @@ class Tagger:
                 if end <= title_end:
                     in_title.add(cid)
                 if cid in cancer_cue_ids:
-                    cancer_cues.append(start)
+                    cancer_cues.append((start, end))
                 continue
             if facet == "cancer_type":
                 cancer_types.append((start, end))
             elif cid in cancer_cue_ids:
-                cancer_cues.append(start)
+                cancer_cues.append((start, end))
             o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
             field_name, f_start, f_end = locate(o_start, o_end)
             if field_name is None:
@@ -176,6 +176,14 @@ class Tagger:
             for ref in self._implies.get(cid, ()):
                 i_facet, _, i_cid = ref.partition(":")
                 add(i_facet, i_cid, span, "text")
+        if cancer_cues or cancer_types:
+            # The cancer words the automaton found are the nouns "carcinoma of the breast" can
+            # be built on: looking only for those spares a second scan of the text.
+            words = {norm.text[s:e] for s, e in (*cancer_cues, *cancer_types)}
+            for cid, field_name in site_types.add_site_mentions(joined, found, locate, add, self._narrower, words):
+                mentions[cid] += 1
+                if field_name == "title":
+                    in_title.add(cid)
         for phase, spans in find_phases(joined).items():
             for span in spans:
                 field_name, f_start, f_end = locate(span.start, span.end)
@@ -183,8 +191,8 @@ class Tagger:
                     add("evidence", f"phase-{phase}", Span(f_start, f_end, span.text, field_name), "text")
         self._resolve_generic(found, mentions, in_title)
         self._drop_rivals(found, in_title)
-        if cancer_types and len(cancer_types) == 1 and title.strip() and in_title.isdisjoint(self._cancer_side):
-            self._drop_passing_cancer_type(found, cues, cancer_types, cancer_cues)
+        if cancer_types or cancer_cues:
+            site_types.drop_background(found, cues, self._narrower, {"title": title, "text": text})
         if ("evidence", "review") in found:
             # A review's evidence is the review: the phases it cites are other papers' trials.
             for key in [k for k, tag in found.items() if k[1].startswith("phase-") and tag.source == "text"]:
@@ -274,23 +282,6 @@ class Tagger:
                 if (tag is not None and tag.source == "text" and not related[cid] & named
                         and len(tag.spans) <= limit):
                     del found[("modality", cid)]
-
-    def _drop_passing_cancer_type(self, found, cues, cancer_types, cancer_cues) -> None:
-        """Drop a cancer type named once in a titled record that says nothing else about cancer.
-
-        "… raises the risk of gastric cancer" in a Helicobacter guideline is not a gastric
-        cancer paper; a cancer paper names its cancer in the title, twice, beside other cancer
-        words, or as the indication of a cancer therapy ("CAR-T cells for lymphoma patients").
-        The word still counts towards relevance, as a cue does.
-        """
-        if len(cancer_types) > 1 or any(facet == "modality" for facet, _cid in found):
-            return
-        (start, end), = cancer_types
-        if any(not start <= cue < end for cue in cancer_cues):
-            return
-        for key in [k for k, tag in found.items() if k[0] == "cancer_type" and tag.source == "text"]:
-            del found[key]
-            cues.add(key[1])
 
     def _assemble(self, found, cues, mentions, in_title, from_subject, patients) -> Classification:
         vocab = self.vocabulary
