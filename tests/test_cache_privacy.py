@@ -205,3 +205,24 @@ def test_moving_a_page_under_a_restricted_parent_in_the_admin(visitor, editor, c
     assert f"{BASE}{old_url}" in urls  # the CDN's copy at the old address
     assert_cdn_forgot_story(cdn, story)
     assert served_from_cache(visitor, UNRELATED)
+
+
+@pytest.mark.usefixtures("page_store")
+def test_no_listing_shows_a_restricted_page_to_anonymous_visitors(editor, site, client):
+    story = site["story"]
+    sibling = f.article(site["index"], "Cell sibling", [site["cell"]], hero=False)
+    listings = [
+        "/", "/articles/", "/cell-therapy/", "/cancer-immunology/", sibling.url,  # its related stories
+        "/cell-therapy/feed/rss/", "/cell-therapy/feed/atom/", "/cell-therapy/feed/json/",
+        "/sitemap.xml", "/news-sitemap.xml", "/search/?q=checkpoint", "/api/articles", "/api/articles?topic=cell-therapy",
+    ]
+    for path in listings:  # shown while public, so the checks below can fail
+        assert "Checkpoint scoop" in client.get(path).content.decode() or story.url in client.get(path).content.decode(), path
+    assert client.get(f"/api/articles/{story.pk}").status_code == 200
+
+    editor("wagtailadmin_pages:set_privacy", story, restriction_type="login")
+
+    for path in listings:
+        html = client.get(path).content.decode()
+        assert "Checkpoint scoop" not in html and story.url not in html, path
+    assert client.get(f"/api/articles/{story.pk}").status_code == 404
