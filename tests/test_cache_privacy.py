@@ -8,7 +8,7 @@ application (the page cache's fast path, then Django) and a CDN on loopback.
 import pytest
 from django.contrib.auth.models import Group
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
@@ -21,12 +21,25 @@ from epitope.core.site_setup import ensure_hub
 from tests import factories as f
 from tests.page_cache_support import cdn, purged  # noqa: F401 - cdn is a fixture
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache", "worker_behind")]
 
 BASE = "http://localhost"
 SECRET = "Only members may read this."
 LISTINGS = ["/", "/articles/", "/cell-therapy/", "/cancer-immunology/", "/immunology/"]
 UNRELATED = "/cancer-vaccines/"
+
+
+@pytest.fixture
+def worker_behind(settings):
+    """Tasks queued in the database as in production, with no worker running: what the CDN
+    receives during the editor's request is all it gets before the change is reported done."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def worker_keeping_up(settings):
+    """Tasks run at once: the search index is updated by one."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(params=["file", "redis"])
@@ -50,12 +63,27 @@ def page_store(request, settings, tmp_path):
 @pytest.fixture
 def visitor(page_store):
     """An anonymous browser talking to `epitope.core.serving`'s application."""
-    # As Django's test client does: the test's transaction holds the connection open.
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield WSGIClient(PageCacheApplication(WSGIHandler()))
-    finally:
-        request_finished.connect(close_old_connections)
+    app = PageCacheApplication(WSGIHandler())
+
+    def in_the_tests_transaction(environ, start_response):
+        # As Django's test client does: the connection holds the test's transaction, so the
+        # request must not close it (Django's test client reconnects the handler after each request).
+        signals = (request_started, request_finished)
+        for signal in signals:
+            signal.disconnect(close_old_connections)
+        try:
+            result = app(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        finally:
+            for signal in signals:
+                signal.connect(close_old_connections)
+        return [body]
+
+    return WSGIClient(in_the_tests_transaction)
 
 
 @pytest.fixture
@@ -208,7 +236,7 @@ def test_moving_a_page_under_a_restricted_parent_in_the_admin(visitor, editor, c
 
 
 @pytest.mark.usefixtures("page_store")
-def test_no_listing_shows_a_restricted_page_to_anonymous_visitors(editor, site, client):
+def test_no_listing_shows_a_restricted_page_to_anonymous_visitors(worker_keeping_up, editor, site, client):
     story = site["story"]
     sibling = f.article(site["index"], "Cell sibling", [site["cell"]], hero=False)
     listings = [
