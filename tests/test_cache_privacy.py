@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import reverse
 from werkzeug.test import Client as WSGIClient
@@ -87,14 +87,16 @@ def visitor(page_store):
 
 
 @pytest.fixture
-def editor(django_user_model, django_capture_on_commit_callbacks):
+def editor(django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
     client = Client()
     client.force_login(user)
 
     def post(name, *args, **data):
-        # Committed as in production (autocommit): the callbacks run before the view answers.
-        with django_capture_on_commit_callbacks(execute=True):
+        # Committed as in production (autocommit): what waits for the commit runs at once, in
+        # the request, not when the test's transaction ends.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(transaction.get_connection(), "on_commit", lambda func, robust=False: func())
             response = client.post(reverse(name, args=[p.pk for p in args]), data)
         assert response.status_code in (200, 302), response.content[:500]
         return response
@@ -254,3 +256,18 @@ def test_no_listing_shows_a_restricted_page_to_anonymous_visitors(worker_keeping
         html = client.get(path).content.decode()
         assert "Checkpoint scoop" not in html and story.url not in html, path
     assert client.get(f"/api/articles/{story.pk}").status_code == 404
+
+
+def test_unpublishing_a_section_sends_each_purge_once_before_the_admin_answers(visitor, editor, cdn, site):
+    stories = [site["story"], site["other"]]
+    prime(visitor, [*(s.url for s in stories), *LISTINGS, UNRELATED])
+    cdn.clear_log()
+    editor("wagtailadmin_pages:unpublish", site["index"], include_descendants="on")
+    for story in stories:
+        assert visitor.get(story.url).status_code == 404
+    for path in ("/", "/cell-therapy/", UNRELATED):
+        html = body(visitor.get(path))
+        assert "Checkpoint scoop" not in html and "Vaccine round-up" not in html, path
+    sent = [f"http://{req.headers['Host']}{req.full_path.rstrip('?')}" for req, _ in cdn.log if req.method == "PURGE"]
+    assert {f"{BASE}{s.url}" for s in stories} | {f"{BASE}/", f"{BASE}/cancer-vaccines/"} <= set(sent)
+    assert len(sent) == len(set(sent))  # one request per URL for the three pages unpublished

@@ -76,17 +76,20 @@ def urls_for_article_change(article, topics_before=()):
     return [url for url in urls if url]
 
 
-def urls_for_pages(pages, listed_topic_ids=None):
-    """Return the URLs of these pages and, with `listed_topic_ids`, of home, /articles/ and the hubs of those topics."""
-    from epitope.topics.models import TopicPage
-
+def page_urls(pages):
+    """Return the URLs of these pages (Wagtail's own list: each page's cached paths)."""
     batch = PurgeBatch()
     batch.add_pages(pages)
-    urls = set(batch.urls)
-    if listed_topic_ids is not None:
-        urls.update(index_urls())
-        for hub in TopicPage.objects.live().filter(topic_id__in=with_ancestors(listed_topic_ids)):
-            urls.update(hub_urls(hub))
+    return set(batch.urls)
+
+
+def urls_listing_articles(topic_ids):
+    """Return the URLs that list articles filed under these topics: home, /articles/ and the topics' hubs."""
+    from epitope.topics.models import TopicPage
+
+    urls = set(index_urls())
+    for hub in TopicPage.objects.live().filter(topic_id__in=with_ancestors(topic_ids)):
+        urls.update(hub_urls(hub))
     return urls
 
 

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "epitope.core.visibility.PurgeAfterChangesMiddleware",  # CDN purges owed by a privacy change
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "epitope.core.routes.RouteMiddleware",  # remembered page routes: fewer queries per page
