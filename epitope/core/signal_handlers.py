@@ -22,7 +22,8 @@ def purge(tags, cdn_task=None, *args):
     between the first bump and the commit, and store it under the new versions.
     """
     cache.bump(tags)
-    transaction.on_commit(lambda: cache.bump(tags), robust=True)
+    if transaction.get_connection().in_atomic_block:  # else the change is committed already
+        transaction.on_commit(lambda: cache.bump(tags), robust=True)
     if cdn_task is not None and frontend_purge.enabled():
         cdn_task.enqueue(*args)
 

@@ -82,6 +82,13 @@ def _purge_cdn_on_commit(urls, topic_ids, listings, everything):
     transaction.on_commit(owed, robust=True)
 
 
+def _bump(tags):
+    """Bump the tags now and, inside a transaction, again after the commit (see signal_handlers.purge)."""
+    cache.bump(tags)
+    if transaction.get_connection().in_atomic_block:  # else the change is committed already
+        transaction.on_commit(lambda: cache.bump(tags), robust=True)
+
+
 def at_or_below(page):
     """Return the page and every live page below it, as a page queryset."""
     from django.db.models import Q
@@ -105,8 +112,7 @@ def changed(pages, extra_tags=(), old_urls=()):
     tags = set(extra_tags) | cache_tags.tags_for_articles_change(article_ids, topic_ids)
     for page in others:
         tags |= cache_tags.tags_for_page_change(page)
-    cache.bump(tags)
-    transaction.on_commit(lambda: cache.bump(tags), robust=True)
+    _bump(tags)
     if cache.GLOBAL in tags:
         from epitope.privacy.policies import forget_versions
 
