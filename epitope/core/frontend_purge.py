@@ -129,7 +129,8 @@ def purge_now(urls):
     """Purge the URLs from the configured CDN from this process, waiting for the answers.
 
     For a change of who may see a page, which cannot wait for the worker to get to the task
-    `purge` leaves. Wagtail's backends log a failed purge rather than raise it.
+    `purge` leaves. Wagtail's HTTP backend logs a failed purge; its Cloudflare backend raises
+    connection errors (epitope.core.visibility then queues the purge for the worker).
     """
     from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 
