@@ -3,31 +3,13 @@
 import datetime
 
 import pytest
-from werkzeug import Response
 
 from epitope.core.site_setup import ensure_hub
 from tests import factories as f
+from tests.page_cache_support import cdn, purged  # noqa: F401 - cdn is a fixture
 from tests.privacy_pages import policy_pages, publish_version
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cdn(httpserver, settings):
-    settings.WAGTAILFRONTENDCACHE = {
-        "cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": httpserver.url_for("/")}
-    }
-    httpserver.expect_request("", method="PURGE").respond_with_response(Response("purged"))
-    return httpserver
-
-
-def purged(server):
-    """Return the URLs the CDN was asked to purge, as the site's visitors would see them."""
-    return {
-        f"http://{req.headers['Host']}{req.path}" + (f"?{req.query_string.decode()}" if req.query_string else "")
-        for req, _ in server.log
-        if req.method == "PURGE"
-    }
 
 
 @pytest.fixture

@@ -20,6 +20,9 @@ The two halves must agree; the table below is the contract:
     hub, policy or other page  global (hub titles and policy links are on every page)
     home, article index        page:P
     image edited               as an article change, for each live article showing it
+    who may see a page changed (view restriction set, changed or removed; unpublished;
+    moved)                     as a change of that page and of every live page below it,
+                               and restrictions (epitope.core.visibility)
 """
 
 from .cache import GLOBAL, LATEST, listing_tag, page_tag, topic_tag
@@ -70,8 +73,14 @@ def tags_for_page(page):
 
 def tags_for_article_change(article, topics_before=()):
     """Return the tags to bump when an article is published, changed, unpublished or deleted."""
-    topic_ids = set(topics_before) | article_topic_ids(article)
-    return {page_tag(article.pk), LATEST} | {listing_tag(t) for t in with_ancestors(topic_ids)}
+    return tags_for_articles_change([article.pk], set(topics_before) | article_topic_ids(article))
+
+
+def tags_for_articles_change(article_ids, topic_ids):
+    """Return the tags to bump when these articles, filed under these topics, change."""
+    if not article_ids:
+        return set()
+    return {page_tag(pk) for pk in article_ids} | {LATEST} | {listing_tag(t) for t in with_ancestors(topic_ids)}
 
 
 def tags_for_topic_change(topic_id, parent_before=None):

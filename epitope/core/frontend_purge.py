@@ -7,8 +7,10 @@ core.chrome.pagination and core.chrome.type_filter build them.
 
 import logging
 import math
+from urllib.parse import urljoin
 
 from django.conf import settings
+from django.urls import reverse
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 
 from .cache_tags import article_topic_ids, with_ancestors
@@ -16,6 +18,7 @@ from .cache_tags import article_topic_ids, with_ancestors
 logger = logging.getLogger("epitope.cache")
 
 MAX_LISTING_PAGES = 50  # beyond this, a CDN's own expiry has to do
+FEED_KINDS = ("rss", "atom", "json")  # epitope.feeds.feeds.KINDS (not imported: feeds imports the search app)
 
 
 def enabled():
@@ -44,7 +47,9 @@ def hub_urls(hub):
     base = hub.get_full_url()
     if base is None:
         return []
-    return listing_urls(base, articles_in_topics(topic_tree().descendants(hub.topic_id)), CARDS_PER_PAGE)
+    # Feeds are listings too, kept by a CDN for their max-age (feeds.views.hub_feed).
+    feeds = [urljoin(base, reverse("hub_feed", kwargs={"hub": hub.slug, "kind": kind})) for kind in FEED_KINDS]
+    return listing_urls(base, articles_in_topics(topic_tree().descendants(hub.topic_id)), CARDS_PER_PAGE) + feeds
 
 
 def index_urls():
@@ -69,6 +74,23 @@ def urls_for_article_change(article, topics_before=()):
     for hub in TopicPage.objects.live().filter(topic_id__in=topic_ids):
         urls += hub_urls(hub)
     return [url for url in urls if url]
+
+
+def page_urls(pages):
+    """Return the URLs of these pages (Wagtail's own list: each page's cached paths)."""
+    batch = PurgeBatch()
+    batch.add_pages(pages)
+    return set(batch.urls)
+
+
+def urls_listing_articles(topic_ids):
+    """Return the URLs that list articles filed under these topics: home, /articles/ and the topics' hubs."""
+    from epitope.topics.models import TopicPage
+
+    urls = set(index_urls())
+    for hub in TopicPage.objects.live().filter(topic_id__in=with_ancestors(topic_ids)):
+        urls.update(hub_urls(hub))
+    return urls
 
 
 def urls_for_topic_change(topic_ids):
@@ -101,3 +123,19 @@ def purge(urls):
     batch = PurgeBatch(sorted(set(urls)))
     logger.info("Purging %d URLs from the frontend cache", len(batch.urls))
     batch.purge()
+
+
+def purge_now(urls):
+    """Purge the URLs from the configured CDN from this process, waiting for the answers.
+
+    For a change of who may see a page, which cannot wait for the worker to get to the task
+    `purge` leaves. Wagtail's HTTP backend logs a failed purge; its Cloudflare backend raises
+    connection errors (epitope.core.visibility then queues the purge for the worker).
+    """
+    from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
+
+    if not enabled() or not urls:
+        return
+    urls = sorted(set(urls))
+    logger.info("Purging %d URLs from the frontend cache now", len(urls))
+    purge_urls_from_cache_task.call(urls)

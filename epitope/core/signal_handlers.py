@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from . import cache, cache_tags, frontend_purge, tasks
+from . import cache, cache_tags, frontend_purge, tasks, visibility
 
 logger = logging.getLogger("epitope.cache")
 
@@ -22,7 +22,8 @@ def purge(tags, cdn_task=None, *args):
     between the first bump and the commit, and store it under the new versions.
     """
     cache.bump(tags)
-    transaction.on_commit(lambda: cache.bump(tags), robust=True)
+    if transaction.get_connection().in_atomic_block:  # else the change is committed already
+        transaction.on_commit(lambda: cache.bump(tags), robust=True)
     if cdn_task is not None and frontend_purge.enabled():
         cdn_task.enqueue(*args)
 
@@ -54,7 +55,9 @@ def on_page_published(sender, instance, **kwargs):
 
 
 def on_page_unpublished(sender, instance, **kwargs):
-    _page_changed(instance)
+    # Nobody may see it any more: purged everywhere, the CDN included, before the admin answers.
+    # (Wagtail sends this for each page unpublished with it.)
+    visibility.changed(Page.objects.filter(pk=instance.pk))
 
 
 def on_page_deleted(sender, instance, **kwargs):
@@ -62,8 +65,16 @@ def on_page_deleted(sender, instance, **kwargs):
         _page_changed(instance)
 
 
-def on_page_moved(sender, instance, **kwargs):
-    # A moved page takes any view restriction on it to new paths (epitope.core.routes).
+def on_page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
+    if url_path_before == url_path_after:  # reordered among its siblings (hubs: the navigation's order)
+        on_page_renamed(sender, instance)
+        return
+    # It may now sit under a view restriction, or no longer; its old address is still in a CDN.
+    visibility.moved(instance, url_path_before, url_path_after)
+
+
+def on_page_renamed(sender, instance, **kwargs):
+    # A page with a new slug takes any view restriction on it to new paths (epitope.core.routes).
     purge({cache.GLOBAL, cache.RESTRICTIONS}, tasks.purge_cdn_everything)
 
 
@@ -85,7 +96,12 @@ def on_vocabulary_changed(sender, instance, **kwargs):
 
 
 def on_view_restriction_changed(sender, instance, **kwargs):
-    purge({cache.RESTRICTIONS})  # the restricted paths epitope.core.routes skips queries with
+    """Purge everything showing the restricted page or a page below it (set, changed or removed)."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:  # deleted with its page, which purges itself
+        purge({cache.RESTRICTIONS})  # the restricted paths epitope.core.routes skips queries with
+        return
+    visibility.changed(visibility.at_or_below(page), {cache.RESTRICTIONS})
 
 
 def remember_article_topics(sender, instance, **kwargs):
@@ -204,7 +220,7 @@ def register():
     page_unpublished.connect(on_page_unpublished, dispatch_uid="epitope-cache-unpublished")
     pre_delete.connect(on_page_deleted, dispatch_uid="epitope-cache-page-deleted")
     post_page_move.connect(on_page_moved, dispatch_uid="epitope-cache-moved")
-    page_slug_changed.connect(on_page_moved, dispatch_uid="epitope-cache-slug")
+    page_slug_changed.connect(on_page_renamed, dispatch_uid="epitope-cache-slug")
     pre_save.connect(remember_article_topics, sender=ArticlePage, dispatch_uid="epitope-cache-article-topics")
     pre_save.connect(remember_topic_parent, sender=Topic, dispatch_uid="epitope-cache-topic-parent")
     post_save.connect(on_topic_saved, sender=Topic, dispatch_uid="epitope-cache-topic-saved")

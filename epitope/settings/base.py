@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "epitope.core.visibility.PurgeAfterChangesMiddleware",  # CDN purges owed by a privacy change
     "epitope.core.csp.AreaCSPMiddleware",  # django-csp's, with the admin's own policies
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "epitope.core.routes.RouteMiddleware",  # remembered page routes: fewer queries per page
