@@ -24,7 +24,7 @@ from collections import defaultdict
 
 import ahocorasick
 
-from . import mesh_map, relevance
+from . import learned, mesh_map, relevance
 from .facets import COUNT_NOUNS, Classification, Span, Tag, evidence_badge, find_patient_counts, find_phases
 from .normalise import Normalised, normalise_keep_case
 from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_keys
@@ -107,6 +107,25 @@ class Tagger:
     # -- classification ---------------------------------------------------------------------
     def classify(self, title: str = "", text: str = "", subjects=()) -> Classification:
         """Return the facets, relevance and evidence badge for one record."""
+        title, text = title or "", text or ""
+        return self._assemble(title, text, *self._analyse(title, text, subjects))
+
+    def relevance_inputs(self, title: str = "", text: str = "", subjects=()) -> tuple[list[str], float]:
+        """Return what `learned.score` reads of one record: its features and the vocabulary's score."""
+        title, text = title or "", text or ""
+        found, cues, mentions, in_title, from_subject, _patients = self._analyse(title, text, subjects)
+        return self.relevance_inputs_of(title, text, found, cues, mentions, in_title, from_subject)
+
+    def relevance_inputs_of(self, title, text, found, cues, mentions, in_title, from_subject):
+        vocab = self.vocabulary
+        prior = relevance.vocabulary_score(vocab, found, cues, mentions, in_title, from_subject)
+        return learned.features(title, text, learned.concept_sides(vocab, found, cues, in_title), prior), prior
+
+    def features(self, title: str = "", text: str = "", subjects=()) -> list[str]:
+        """Return the relevance model's features of one record."""
+        return self.relevance_inputs(title, text, subjects)[0]
+
+    def _analyse(self, title, text, subjects):
         found: dict[tuple[str, str], Tag] = {}
         cues: set[str] = set()  # cue concepts only count towards relevance: no spans kept
         mentions: dict[str, int] = defaultdict(int)
@@ -124,7 +143,6 @@ class Tagger:
 
         # Title and text are matched as one string (one normalisation, one automaton pass, one
         # offset map); each hit is then given back to its field. "\n\n" keeps them apart.
-        title, text = title or "", text or ""
         gap = len(title) + 2
         joined = f"{title}\n\n{text}"
 
@@ -221,7 +239,7 @@ class Tagger:
                     from_subject.add(cid)
 
         self._resolve_generic(found, mentions, in_title, from_subject)  # a trial's intervention "CD19 CAR" too
-        return self._assemble(found, cues, mentions, in_title, from_subject, patients)
+        return found, cues, mentions, in_title, from_subject, patients
 
     def _resolve_generic(self, found, mentions, in_title, from_subject=()) -> None:
         """Give a generic concept's words to the specific concept they stand for (see Concept)."""
@@ -279,17 +297,14 @@ class Tagger:
             del found[key]
             cues.add(key[1])
 
-    def _assemble(self, found, cues, mentions, in_title, from_subject, patients) -> Classification:
+    def _assemble(self, title, text, found, cues, mentions, in_title, from_subject, patients) -> Classification:
         vocab = self.vocabulary
-        strengths: dict[str, list[float]] = defaultdict(list)
-        for cid in cues.union(cid for _facet, cid in found):
-            concept = vocab.concepts.get(cid)
-            if concept is None or concept.side is None:
-                continue
-            strengths[concept.side].append(relevance.concept_strength(
-                concept.weight, mentions.get(cid, 1), cid in in_title, cid in from_subject,
-            ))
-        score = relevance.score(strengths)
+        model = learned.get_model()
+        if not (title.strip() or text.strip() or found or cues):
+            score = 0.0  # nothing to read: not a guess from the intercept
+        else:
+            names, prior = self.relevance_inputs_of(title, text, found, cues, mentions, in_title, from_subject)
+            score = model.probability(names, prior)
         facets: dict[str, list[Tag]] = {facet: [] for facet in PUBLIC_FACETS}
         for (facet, _cid), tag in found.items():
             if facet in facets:
@@ -299,7 +314,7 @@ class Tagger:
         evidence_ids = [t.concept for t in facets["evidence"]]
         return Classification(
             relevance=score,
-            relevant=score >= relevance.THRESHOLD,
+            relevant=score >= model.threshold,
             facets=facets,
             evidence_badge=evidence_badge(evidence_ids),
             autoimmune_use=bool(facets["modality"]) and bool(facets["indication"]),
