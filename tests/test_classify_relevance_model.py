@@ -131,3 +131,15 @@ def test_model_file_is_plain_json():
         data = json.load(fh)
     assert data["format"] == learned.FORMAT and isinstance(data["weights"], dict)
     assert learned.MODEL_PATH.stat().st_size < 5_000_000
+
+
+def test_the_fast_scoring_path_gives_the_score_of_the_feature_names():
+    # The Tagger scores from word sets (no string per feature); training reads feature names.
+    model, tagger = learned.get_model(), get_tagger()
+    records = load_records([DATA / "pubmed"])[:60]
+    for record in records:
+        title, text = record.title, plain_text(record.summary)
+        names, prior = tagger.relevance_inputs(title, text)
+        result = classify(title, text)
+        assert result.relevance == pytest.approx(model.probability(names, prior), abs=1e-9)
+        assert result.relevant == (result.relevance >= model.threshold)

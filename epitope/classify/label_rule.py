@@ -60,14 +60,8 @@ IMMUNE_WORDS = (
     "vaccin", "bcg", "interferon", "interleukin", "cytotoxic", "macrophag", "natural killer",
     "nk cell", "dendritic", "monoclonal", "cytokine",
 )
-_CANCER = re.compile(r"\b(" + "|".join(map(re.escape, CANCER_WORDS)) + ")", re.IGNORECASE)
-_IMMUNE = re.compile(r"\b(" + "|".join(map(re.escape, IMMUNE_WORDS)) + ")", re.IGNORECASE)
-
-
-def keyword_matches(title: str, text: str) -> tuple[set[str], set[str]]:
-    """Return the cancer words and the immune words (as listed above) found in title + abstract."""
-    joined = f"{title or ''}\n{text or ''}"
-    return ({m.lower() for m in _CANCER.findall(joined)}, {m.lower() for m in _IMMUNE.findall(joined)})
+_CANCER = re.compile(r"\b(?:" + "|".join(map(re.escape, CANCER_WORDS)) + ")", re.IGNORECASE)
+_IMMUNE = re.compile(r"\b(?:" + "|".join(map(re.escape, IMMUNE_WORDS)) + ")", re.IGNORECASE)
 
 
 def keyword_rule(title: str, text: str) -> bool:
@@ -75,7 +69,3 @@ def keyword_rule(title: str, text: str) -> bool:
     joined = f"{title or ''}\n{text or ''}"
     return bool(_CANCER.search(joined)) and bool(_IMMUNE.search(joined))
 
-
-def keyword_title(title: str) -> bool:
-    """Return True when the title alone names both a cancer word and an immune word."""
-    return bool(_CANCER.search(title or "")) and bool(_IMMUNE.search(title or ""))

@@ -26,7 +26,7 @@ import ahocorasick
 
 from . import learned, mesh_map, relevance
 from .facets import COUNT_NOUNS, Classification, Span, Tag, evidence_badge, find_patient_counts, find_phases
-from .normalise import Normalised, normalise_keep_case
+from .normalise import Normalised, normalise, normalise_keep_case
 from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_keys
 
 logger = logging.getLogger("epitope.classify")
@@ -113,13 +113,14 @@ class Tagger:
     def relevance_inputs(self, title: str = "", text: str = "", subjects=()) -> tuple[list[str], float]:
         """Return what `learned.score` reads of one record: its features and the vocabulary's score."""
         title, text = title or "", text or ""
-        found, cues, mentions, in_title, from_subject, _patients = self._analyse(title, text, subjects)
-        return self.relevance_inputs_of(title, text, found, cues, mentions, in_title, from_subject)
+        found, cues, mentions, in_title, from_subject, _patients, words = self._analyse(title, text, subjects)
+        prior, parts = self._relevance_parts(found, cues, mentions, in_title, from_subject, words)
+        return parts.names(), prior
 
-    def relevance_inputs_of(self, title, text, found, cues, mentions, in_title, from_subject):
+    def _relevance_parts(self, found, cues, mentions, in_title, from_subject, words):
         vocab = self.vocabulary
         prior = relevance.vocabulary_score(vocab, found, cues, mentions, in_title, from_subject)
-        return learned.features(title, text, learned.concept_sides(vocab, found, cues, in_title), prior), prior
+        return prior, learned.Parts(*words, learned.concept_sides(vocab, found, cues, in_title), prior)
 
     def features(self, title: str = "", text: str = "", subjects=()) -> list[str]:
         """Return the relevance model's features of one record."""
@@ -239,7 +240,10 @@ class Tagger:
                     from_subject.add(cid)
 
         self._resolve_generic(found, mentions, in_title, from_subject)  # a trial's intervention "CD19 CAR" too
-        return found, cues, mentions, in_title, from_subject, patients
+        # The words of title and text, for the relevance model: the normalisation already done.
+        all_words = norm.text.split()
+        title_words = (norm.text[:title_end] if title_end is not None else normalise(title)).split()
+        return found, cues, mentions, in_title, from_subject, patients, (title_words, all_words[len(title_words):])
 
     def _resolve_generic(self, found, mentions, in_title, from_subject=()) -> None:
         """Give a generic concept's words to the specific concept they stand for (see Concept)."""
@@ -297,14 +301,14 @@ class Tagger:
             del found[key]
             cues.add(key[1])
 
-    def _assemble(self, title, text, found, cues, mentions, in_title, from_subject, patients) -> Classification:
+    def _assemble(self, title, text, found, cues, mentions, in_title, from_subject, patients, words) -> Classification:
         vocab = self.vocabulary
         model = learned.get_model()
         if not (title.strip() or text.strip() or found or cues):
             score = 0.0  # nothing to read: not a guess from the intercept
         else:
-            names, prior = self.relevance_inputs_of(title, text, found, cues, mentions, in_title, from_subject)
-            score = model.probability(names, prior)
+            prior, parts = self._relevance_parts(found, cues, mentions, in_title, from_subject, words)
+            score = model.relevance(parts, prior)
         facets: dict[str, list[Tag]] = {facet: [] for facet in PUBLIC_FACETS}
         for (facet, _cid), tag in found.items():
             if facet in facets:
