@@ -143,3 +143,11 @@ def test_the_fast_scoring_path_gives_the_score_of_the_feature_names():
         result = classify(title, text)
         assert result.relevance == pytest.approx(model.probability(names, prior), abs=1e-9)
         assert result.relevant == (result.relevance >= model.threshold)
+
+
+def test_classify_eval_labels_medline_baseline_files_by_the_label_rule(tmp_path):
+    out = io.StringIO()
+    call_command("classify-eval", str(_slice(tmp_path, 400)), stdout=out)
+    text = out.getvalue()
+    assert "relevance gold: the documented MEDLINE label rule" in text
+    assert "relevance precision at recall 0.9: " in text

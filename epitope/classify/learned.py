@@ -4,7 +4,8 @@ The model is a linear one trained with scikit-learn (`training.py`, `epitope tra
 and shipped as plain data in `model/relevance.json.gz`: the nonzero weight of each feature, the
 intercept, the Platt calibration fitted on out-of-fold scores, the threshold chosen by
 cross-validation, and what it was trained on. Scoring needs no scikit-learn: the features of a
-record are strings, its score the sum of their weights, its relevance the calibrated sigmoid of
+record are strings (the Tagger scores from word sets directly: `Parts`, `Model.decision_of`),
+its score the sum of their weights, its relevance the calibrated sigmoid of
 that sum; the relevance is the larger of that and the vocabulary's own score (`relevance.py`),
 calibrated on the same training records (see `training.py` for why). The file is read once
 per process.
@@ -17,8 +18,8 @@ Features (all present/absent, so the same record always gives the same set):
   inhibitors have no weight learned from 1977 records; their hand-set weights feed this score);
 - the keyword rule's halves and their conjunction, `k:cancer`, `k:immune`, `k:both`, `kt:both`
   (both in the title);
-- the words of title and abstract, `w:<word>`, the title's again as `t:<word>`, and adjacent
-  word pairs, `b:<word> <word>`;
+- the words of title and abstract, `w:<word>`, and the title's again as `t:<word>` (word pairs,
+  `b:<word> <word>`, are supported by the scorer but off: see WORD_PAIRS);
 - conjunctions, so that a linear model can say "cancer AND immune": each concept again as
   `cx:<id>` when both sides are covered, and when the keyword rule fires, its words
   (`kc:`, `ki:`) and the record's words again as `g:<word>` / `g:t:<word>`.
@@ -29,8 +30,8 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from itertools import repeat
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from .label_rule import CANCER_WORDS, IMMUNE_WORDS

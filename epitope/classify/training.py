@@ -32,7 +32,7 @@ from pathlib import Path
 from . import label_rule, learned
 from .inputs import plain_text
 
-C_GRID = (0.03, 0.1, 0.3)
+C_GRID = (0.003, 0.01, 0.03, 0.1)
 MIN_DF = 2  # a word seen in one record only says nothing about the next one
 FOLDS = 5
 _DIGITS = 6  # significant digits kept of each weight
@@ -89,12 +89,6 @@ class Report:
     outer: list = field(default_factory=list)  # per outer fold: (C, decision threshold)
 
 
-def read_file(path: Path) -> bytes:
-    """Return a file's bytes, gunzipped when it is gzip."""
-    data = Path(path).read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-
-
 def load_examples(paths, format: str | None = "pubmed") -> tuple[list[Example], list[Source]]:
     """Return the labelled examples of PubMed/MEDLINE files and a summary of each file."""
     from epitope.ingest.parse import parse_bytes
@@ -104,7 +98,8 @@ def load_examples(paths, format: str | None = "pubmed") -> tuple[list[Example], 
 
     examples, sources = [], []
     for path in map(Path, paths):
-        data = read_file(path)
+        stored = path.read_bytes()  # hashed as stored, so `sha256sum FILE` matches trained_on
+        data = gzip.decompress(stored) if stored[:2] == b"\x1f\x8b" else stored
         try:
             records = parse_bytes(data, format=format)
         except IngestError as exc:
@@ -117,7 +112,7 @@ def load_examples(paths, format: str | None = "pubmed") -> tuple[list[Example], 
             examples.append(Example(record.identifiers.get("pmid") or record.identity(), record.title or "",
                                     plain_text(record.summary), label_rule.is_cancer_immunology(headings)))
         mine = examples[start:]
-        sources.append(Source(path.name, len(mine), sum(e.relevant for e in mine), hashlib.sha256(data).hexdigest()))
+        sources.append(Source(path.name, len(mine), sum(e.relevant for e in mine), hashlib.sha256(stored).hexdigest()))
     return examples, sources
 
 
