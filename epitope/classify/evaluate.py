@@ -15,17 +15,25 @@ cannot be confirmed by any heading, so it is neither a hit nor a false alarm.
 The shipped data is split once, by source, into a tuning part (PubMed: the vocabulary and the
 relevance weights were tuned looking at its errors) and a held-out part (Europe PMC, trial
 registry: looked at only to report).
+
+MEDLINE baseline files (`medline*` or `pubmed<yy>n<nnnn>*` by name, or `label_rule=True`) take
+their relevance gold from the documented label rule (`label_rule.py`) instead, as the relevance
+model's training does. Relevance is also scored as a ranking (precision at recall 0.5 / 0.7 /
+0.9 of the model's probability) with the keyword rule's figures beside it.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import mesh_map
+from . import label_rule, learned, mesh_map
 from .inputs import plain_text
-from .relevance import THRESHOLD
+from .relevance_figures import format_rows
 from .tagger import Tagger, get_tagger
 
 RELEVANCE_F1_TARGET = 0.90
@@ -92,6 +100,9 @@ class EvalResult:
     concepts: dict[tuple[str, str], Counts] = field(default_factory=dict)  # (row, concept) → counts
     errors: list[str] = field(default_factory=list)
     scores: dict[bool, list[float]] = field(default_factory=lambda: {True: [], False: []})
+    keyword: Counts = field(default_factory=Counts)  # the keyword rule's relevance, same records
+    gold_rule: str = "index terms (mesh_map.gold_labels)"
+    in_training: bool = False  # the shipped model was trained on this file: not held-out figures
 
 
 # -- reading labelled records --------------------------------------------------------------------
@@ -99,7 +110,7 @@ def _files(paths) -> list[Path]:
     files = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix in (".xml", ".json")))
+            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix in (".xml", ".json", ".gz")))
         elif path.is_file():
             files.append(path)
         else:
@@ -115,10 +126,27 @@ def load_records(paths) -> list:
     records = []
     for file in _files(paths):
         try:
-            records.extend(parse_bytes(file.read_bytes()))
+            data = file.read_bytes()
+            records.extend(parse_bytes(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data))
         except IngestError as exc:
             raise IngestError(f"{file}: {exc}") from None
     return records
+
+
+_BASELINE_NAME = re.compile(r"^(?:medline|pubmed\d\dn\d{4})", re.IGNORECASE)
+
+
+def uses_label_rule(paths) -> bool:
+    """Return True when the files are MEDLINE baseline files, labelled by the documented rule."""
+    files = _files(paths)
+    return bool(files) and all(_BASELINE_NAME.match(f.name) for f in files)
+
+
+def trained_on(paths) -> bool:
+    """Return True when any of the files is one the shipped relevance model was trained on."""
+    shipped = {entry.get("sha256") for entry in learned.model_info().get("trained_on") or ()}
+    return any(hashlib.sha256(f.read_bytes()).hexdigest() in shipped for f in _files(paths)
+               if f.stat().st_size < 1 << 30)
 
 
 def _pubmed_headings(record) -> list[str]:
@@ -203,16 +231,22 @@ def _expressible(tagger: Tagger) -> dict[str, set[str]]:
     return out
 
 
-def evaluate(records, name: str = "records", tagger: Tagger | None = None) -> EvalResult:
+def evaluate(records, name: str = "records", tagger: Tagger | None = None, use_label_rule: bool = False) -> EvalResult:
     """Classify each labelled record without its index terms and count hits per facet and concept."""
     tagger = tagger or get_tagger()
     expressible = _expressible(tagger)
     result = EvalResult(name=name, records=len(records))
+    if use_label_rule:
+        result.gold_rule = "the documented MEDLINE label rule (label_rule.py)"
     result.rows = {"relevance": Counts(), **{row: Counts() for row, _, _ in SCORED}, POOLED: Counts()}
     for example in labelled_examples(records):
         result.labelled += 1
         gold = mesh_map.gold_labels(example.headings)
+        if use_label_rule:
+            gold["relevant"] = label_rule.is_cancer_immunology(example.headings)
         predicted = tagger.classify(example.title, example.text)
+        keyword = label_rule.keyword_rule(example.title, example.text)
+        result.keyword.add({"relevant"} if gold["relevant"] else set(), {"relevant"} if keyword else set())
         result.scores[gold["relevant"]].append(predicted.relevance)
         result.rows["relevance"].add({"relevant"} if gold["relevant"] else set(),
                                      {"relevant"} if predicted.relevant else set())
@@ -267,13 +301,12 @@ def format_table(result: EvalResult, by_concept: bool = False) -> str:
             for (r, cid), cc in sorted(result.concepts.items()):
                 if r == row:
                     lines.append(_line(f"  {cid}", cc))
-    positives, negatives = result.scores[True], result.scores[False]
-    lines.append(
-        f"relevance scores (threshold {THRESHOLD}): labelled relevant "
-        f"{', '.join(f'{s:.2f}' for s in sorted(positives)) or 'none'}; labelled not relevant: "
-        f"{sum(s >= THRESHOLD for s in negatives)} of {len(negatives)} at or above, top "
-        f"{', '.join(f'{s:.2f}' for s in sorted(negatives, reverse=True)[:3]) or 'none'}"
-    )
+    threshold = learned.threshold()
+    lines.append(f"relevance gold: {result.gold_rule}; model {learned.model_info().get('version')} "
+                 f"at its threshold {threshold:.3f}"
+                 + (" (trained on this file: in-sample figures, not held out)" if result.in_training else ""))
+    scored = [(s, gold) for gold in (True, False) for s in result.scores[gold]]
+    lines.extend(format_rows(scored, result.keyword))
     return "\n".join(lines)
 
 

@@ -1,4 +1,7 @@
-"""Score how much a text is about cancer immunology, in [0, 1].
+"""The vocabulary's hand-weighted relevance score, in [0, 1]: one feature of the learned model.
+
+It no longer decides relevance (`learned.py` does); it carries the vocabulary's weights for
+therapies the training years never named into the model (see `learned.features`).
 
 Two halves are scored separately — immune-therapy cues (modalities, checkpoint targets,
 "immunotherapy", "T cells" …) and cancer cues (cancer types, "tumour", "carcinoma" …) — and
@@ -9,10 +12,8 @@ source's own subject headings counts more. Weights live in the vocabulary file.
 
 from __future__ import annotations
 
-# Tuned on the PubMed fixtures (see `epitope classify-eval`): with cue weights as in the
-# vocabulary, genuine immuno-oncology abstracts score ≥ 0.7 and cancer papers that only
-# mention "immune" in passing stay below 0.4.
-THRESHOLD = 0.5
+from collections import defaultdict
+
 # A concept named once in the abstract counts 0.8 of its weight; repeats, the title and the
 # source's own headings raise that, but a weak cue (weight 0.25) stays weak however often it
 # is repeated — "immune" ten times does not make a paper immunology.
@@ -43,3 +44,18 @@ def combine(strengths) -> float:
 def score(evidence: dict[str, list[float]]) -> float:
     """Return relevance from {"immune": [strengths], "cancer": [strengths]}."""
     return combine(evidence.get("immune", ())) * combine(evidence.get("cancer", ()))
+
+
+def vocabulary_score(vocabulary, found, cues, mentions, in_title, from_subject) -> float:
+    """Return the score of the concepts a Tagger found: `found` maps (facet, id) to tags, `cues`
+    holds cue ids, `mentions` counts, `in_title` / `from_subject` the ids named there."""
+    concepts = vocabulary.concepts
+    strengths: dict[str, list[float]] = defaultdict(list)
+    for cid in cues.union(cid for _facet, cid in found):
+        concept = concepts.get(cid)
+        if concept is None or concept.side is None:
+            continue
+        strengths[concept.side].append(concept_strength(
+            concept.weight, mentions.get(cid, 1), cid in in_title, cid in from_subject,
+        ))
+    return score(strengths)

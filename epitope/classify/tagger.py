@@ -24,9 +24,9 @@ from collections import defaultdict
 
 import ahocorasick
 
-from . import cancer_types as site_types, mesh_map, relevance
+from . import cancer_types as site_types, learned, mesh_map, relevance
 from .facets import COUNT_NOUNS, Classification, Span, Tag, evidence_badge, find_patient_counts, find_phases
-from .normalise import Normalised, normalise_keep_case
+from .normalise import Normalised, normalise, normalise_keep_case
 from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_keys
 
 logger = logging.getLogger("epitope.classify")
@@ -107,6 +107,26 @@ class Tagger:
     # -- classification ---------------------------------------------------------------------
     def classify(self, title: str = "", text: str = "", subjects=()) -> Classification:
         """Return the facets, relevance and evidence badge for one record."""
+        title, text = title or "", text or ""
+        return self._assemble(title, text, *self._analyse(title, text, subjects))
+
+    def relevance_inputs(self, title: str = "", text: str = "", subjects=()) -> tuple[list[str], float]:
+        """Return what `learned.score` reads of one record: its features and the vocabulary's score."""
+        title, text = title or "", text or ""
+        found, cues, mentions, in_title, from_subject, _patients, words = self._analyse(title, text, subjects)
+        prior, parts = self._relevance_parts(found, cues, mentions, in_title, from_subject, words)
+        return parts.names(), prior
+
+    def _relevance_parts(self, found, cues, mentions, in_title, from_subject, words):
+        vocab = self.vocabulary
+        prior = relevance.vocabulary_score(vocab, found, cues, mentions, in_title, from_subject)
+        return prior, learned.Parts(*words, learned.concept_sides(vocab, found, cues, in_title), prior)
+
+    def features(self, title: str = "", text: str = "", subjects=()) -> list[str]:
+        """Return the relevance model's features of one record."""
+        return self.relevance_inputs(title, text, subjects)[0]
+
+    def _analyse(self, title, text, subjects):
         found: dict[tuple[str, str], Tag] = {}
         cues: set[str] = set()  # cue concepts only count towards relevance: no spans kept
         mentions: dict[str, int] = defaultdict(int)
@@ -124,7 +144,6 @@ class Tagger:
 
         # Title and text are matched as one string (one normalisation, one automaton pass, one
         # offset map); each hit is then given back to its field. "\n\n" keeps them apart.
-        title, text = title or "", text or ""
         gap = len(title) + 2
         joined = f"{title}\n\n{text}"
 
@@ -226,7 +245,10 @@ class Tagger:
                     from_subject.add(cid)
 
         self._resolve_generic(found, mentions, in_title, from_subject)  # a trial's intervention "CD19 CAR" too
-        return self._assemble(found, cues, mentions, in_title, from_subject, patients)
+        # The words of title and text, for the relevance model: the normalisation already done.
+        all_words = norm.text.split()
+        title_words = (norm.text[:title_end] if title_end is not None else normalise(title)).split()
+        return found, cues, mentions, in_title, from_subject, patients, (title_words, all_words[len(title_words):])
 
     def _heading_refs(self, heading: str) -> frozenset[str]:
         """Return the "facet:concept" refs a subject heading stands for, memoised per tagger.
@@ -283,17 +305,14 @@ class Tagger:
                         and len(tag.spans) <= limit):
                     del found[("modality", cid)]
 
-    def _assemble(self, found, cues, mentions, in_title, from_subject, patients) -> Classification:
+    def _assemble(self, title, text, found, cues, mentions, in_title, from_subject, patients, words) -> Classification:
         vocab = self.vocabulary
-        strengths: dict[str, list[float]] = defaultdict(list)
-        for cid in cues.union(cid for _facet, cid in found):
-            concept = vocab.concepts.get(cid)
-            if concept is None or concept.side is None:
-                continue
-            strengths[concept.side].append(relevance.concept_strength(
-                concept.weight, mentions.get(cid, 1), cid in in_title, cid in from_subject,
-            ))
-        score = relevance.score(strengths)
+        model = learned.get_model()
+        if not (title.strip() or text.strip() or found or cues):
+            score = 0.0  # nothing to read: not a guess from the intercept
+        else:
+            prior, parts = self._relevance_parts(found, cues, mentions, in_title, from_subject, words)
+            score = model.relevance(parts, prior)
         facets: dict[str, list[Tag]] = {facet: [] for facet in PUBLIC_FACETS}
         for (facet, _cid), tag in found.items():
             if facet in facets:
@@ -303,7 +322,7 @@ class Tagger:
         evidence_ids = [t.concept for t in facets["evidence"]]
         return Classification(
             relevance=score,
-            relevant=score >= relevance.THRESHOLD,
+            relevant=score >= model.threshold,
             facets=facets,
             evidence_badge=evidence_badge(evidence_ids),
             autoimmune_use=bool(facets["modality"]) and bool(facets["indication"]),

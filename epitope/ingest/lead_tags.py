@@ -14,9 +14,9 @@ SHOWN_FACETS = (("modality", "Therapy"), ("cancer_type", "Cancer"), ("target", "
 
 
 def relevance_threshold() -> float:
-    from epitope.classify.relevance import THRESHOLD
+    from epitope.classify.learned import threshold
 
-    return THRESHOLD
+    return threshold()
 
 
 def refresh_relevance(cluster_ids) -> int:

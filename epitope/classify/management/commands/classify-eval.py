@@ -5,7 +5,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from epitope.classify.evaluate import default_datasets, evaluate, format_table, format_targets, load_records
+from epitope.classify.evaluate import (
+    default_datasets, evaluate, format_table, format_targets, load_records, trained_on, uses_label_rule,
+)
 from epitope.ingest.records import IngestError
 
 
@@ -18,16 +20,22 @@ class Command(BaseCommand):
                             help="files or folders of PubMed XML / Europe PMC / ClinicalTrials.gov v2 JSON")
         parser.add_argument("--errors", action="store_true", help="list every miss and false alarm")
         parser.add_argument("--by-concept", action="store_true", help="add a row per concept under each facet")
+        parser.add_argument("--label-rule", action="store_true",
+                            help="take relevance gold from the documented MEDLINE label rule (automatic for "
+                                 "files named medline* or pubmedYYnNNNN*)")
 
-    def handle(self, *args, paths=(), errors=False, by_concept=False, **options):
+    def handle(self, *args, paths=(), errors=False, by_concept=False, label_rule=False, **options):
         datasets = [(", ".join(paths), list(paths))] if paths else default_datasets(Path(settings.BASE_DIR))
         results = []
         for name, files in datasets:
             try:
                 records = load_records(files)
+                rule = label_rule or uses_label_rule(files)
+                in_training = trained_on(files)
             except (OSError, IngestError) as exc:
                 raise CommandError(str(exc)) from None
-            result = evaluate(records, name=name)
+            result = evaluate(records, name=name, use_label_rule=rule)
+            result.in_training = in_training
             results.append(result)
             self.stdout.write(format_table(result, by_concept=by_concept) + "\n")
             if errors and result.errors:
