@@ -265,10 +265,15 @@ class Model:
                    threshold=threshold, meta=data)
 
 
+# A model is never certain: its probabilities stay inside (0, 1), so that an editor's judgement
+# (exactly 1.0 or 0.0) always ranks above or below every score the model gives.
+_FLOOR, _CEILING = 0.0005, 0.9995
+
+
 def _sigmoid(z: float) -> float:
     if z < -35:
-        return 0.0
-    return 1.0 / (1.0 + math.exp(-z))
+        return _FLOOR
+    return min(max(1.0 / (1.0 + math.exp(-z)), _FLOOR), _CEILING)
 
 
 def dump(model: Model, path: Path) -> None:
