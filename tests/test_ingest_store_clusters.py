@@ -125,6 +125,48 @@ def test_a_news_story_linking_to_the_press_release_joins_its_cluster(sources):
     assert Cluster.objects.count() == 1
 
 
+def test_a_site_linking_its_own_earlier_stories_keeps_them_apart(sources):
+    # "As we reported last week": a news site's related-coverage links are its other stories.
+    news = sources[1]
+    earlier = Record(title="CAR-T for a child with lupus", link="https://www.sciencenews.example/article/lupus-car-t",
+                     summary=LUPUS.summary)
+    later = Record(title="Microproteins from liver tumours as vaccine targets",
+                   link="https://sciencenews.example/article/liver-microproteins",
+                   summary=f'<p>{SYNDICATED_TEXT} Last week <a href="https://www.sciencenews.example/article/'
+                           'lupus-car-t/">we reported</a> a CAR-T first in lupus; the same group also '
+                           '<a href="https://www.eurekalert.org/news-releases/1050123">treated lymphoma</a>.</p>')
+    ingest_records(news, [earlier])
+    ingest_records(news, [later])
+    assert Cluster.objects.count() == 2
+    # The link to another site's page still ties the story to it, whichever came first.
+    ingest_records(sources[0], [PRESS_RELEASE])
+    assert Cluster.objects.count() == 2
+    assert Item.objects.get(link=PRESS_RELEASE.link).cluster == Item.objects.get(link=later.link).cluster
+
+
+def test_the_rekey_migration_drops_own_site_links_stored_before(sources):
+    # Stored by the earlier rule: the later story keeps a key for its link to its own site's page.
+    import importlib
+
+    from django.apps import apps
+
+    from epitope.ingest.models import ClusterKey
+
+    news = sources[1]
+    later = Record(title="Microproteins from liver tumours as vaccine targets",
+                   link="https://sciencenews.example/article/liver-microproteins",
+                   summary=f'<p>{SYNDICATED_TEXT} <a href="https://sciencenews.example/article/lupus-car-t">As we '
+                           'reported</a>.</p>')
+    ingest_records(news, [later])
+    stored = Item.objects.get(link=later.link)
+    ClusterKey.objects.create(item=stored, key=dedupe.key_id("ref:sciencenews.example/article/lupus-car-t"))
+    importlib.import_module("epitope.ingest.migrations.0011_rekey_own_site_links").rekey(apps, None)
+    earlier = Record(title="CAR-T for a child with lupus", link="https://sciencenews.example/article/lupus-car-t",
+                     summary=LUPUS.summary)
+    ingest_records(news, [earlier])
+    assert Cluster.objects.count() == 2
+
+
 def test_mentioned_identifiers_are_found_in_text_and_links():
     keys = dedupe.mentioned_identifiers(
         "Trial NCT04049513; see https://doi.org/10.1056/NEJMoa2409876. PMID: 39512345 and PMC1234567."

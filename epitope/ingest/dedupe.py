@@ -3,7 +3,8 @@
 Two items belong to the same story when
 1. they share an identifier — a DOI, PMID, PMCID or NCT id that one has and the other has or
    mentions (a news summary citing "NCT01234567" or linking to doi.org/10.…), or one links to
-   the page the other *is* (a news story linking to the press release); or
+   the page the other *is* (a news story linking to the press release) on another site (a
+   site's links to its own pages are its other stories); or
 2. their text is a near-duplicate: the Jaccard similarity of their word 3-shingles (title +
    the first `MAX_WORDS` words of the summary) is at least `THRESHOLD`, estimated with MinHash
    and found with LSH banding, so matching costs one indexed lookup per band.
@@ -134,7 +135,12 @@ def text_keys(title, summary, link, identifiers):
     ids |= mentioned_identifiers(title, summary, link)
     own = normalise_url(link or "")
     summary = summary or ""
-    refs = {u for u in map(normalise_url, _HREF.findall(summary)) if u and u != own} if "href" in summary else set()
+    refs = set()
+    if "href" in summary:
+        # A link to the item's own site is the site's other coverage ("as we reported"), not
+        # this story's source: followed, it would chain a site's whole output into one story.
+        own_site = own.partition("/")[0] + "/" if own else None
+        refs = {u for u in map(normalise_url, _HREF.findall(summary)) if u and not (own_site and u.startswith(own_site))}
     stored = set(ids) | {"ref:" + u for u in refs}
     lookup = set(ids) | {"url:" + u for u in refs}
     if own:
