@@ -1,6 +1,9 @@
 """Story clusters: one story told by several sources is one lead; different stories stay apart."""
 
+from collections import defaultdict
+
 import pytest
+from django.db.models import Count
 
 from epitope.ingest import dedupe
 from epitope.ingest.models import Cluster, Item, Source
@@ -225,3 +228,56 @@ def test_a_story_counts_each_source_once_however_many_copies_it_sends(sources):
                                  summary=SYNDICATED_TEXT)])
     cluster = Cluster.objects.get()
     assert (cluster.size, cluster.source_count) == (4, 2)
+
+
+def _chain(n, shift=5, width=60):
+    """Return n records, each a near-duplicate of the next (about 0.85 Jaccard), the ends unrelated."""
+    words = [f"w{k}x{k * 7919 % 1000}" for k in range(shift * n + width)]
+    return [Record(title=" ".join(words[k * shift:k * shift + 6]), link=f"https://chain.example/{k}",
+                   summary=" ".join(words[k * shift + 6:k * shift + width])) for k in range(n)]
+
+
+def _assert_stories_stay_near_their_first_item(chain):
+    stories = defaultdict(list)
+    for item in Item.objects.order_by("pk"):
+        stories[item.cluster_id].append(dedupe.signature(f"{item.title}\n{item.summary}"))
+    for first, *rest in stories.values():
+        assert all(dedupe.similarity(first, other) >= dedupe.THRESHOLD for other in rest)
+    assert Item.objects.get(link=chain[0].link).cluster != Item.objects.get(link=chain[-1].link).cluster
+    assert len(stories) >= len(chain) // 5  # each story holds the items near its first one, no more
+
+
+@pytest.mark.parametrize("one_batch", [False, True], ids=["run_by_run", "one_batch"])
+def test_a_chain_of_near_duplicates_does_not_become_one_story(sources, one_batch):
+    chain = _chain(20)
+    assert all(dedupe.similarity(dedupe.signature(f"{a.title}\n{a.summary}"), dedupe.signature(f"{b.title}\n{b.summary}"))
+               >= dedupe.THRESHOLD for a, b in zip(chain, chain[1:]))  # each is a near-duplicate of the next
+    if one_batch:
+        ingest_records(sources[0], chain)
+    else:
+        for n, record in enumerate(chain):
+            ingest_records(sources[n % 4], [record])
+    _assert_stories_stay_near_their_first_item(chain)
+    assert sorted(Cluster.objects.values_list("size", flat=True)) == sorted(
+        Item.objects.values("cluster").annotate(n=Count("id")).values_list("n", flat=True))
+
+
+def test_many_copies_of_one_story_still_make_one_story(sources):
+    copies = [Record(title=f"Microproteins as vaccine targets, reprint {n}", link=f"https://site{n}.example/story",
+                     summary=SYNDICATED_TEXT + (" Reprinted with permission." if n % 2 else "")) for n in range(30)]
+    for n in range(0, 30, 3):
+        ingest_records(sources[n % 4], copies[n:n + 3])
+    assert Cluster.objects.count() == 1
+    assert Cluster.objects.get().size == 30
+
+
+def test_the_centre_migration_gives_stories_stored_before_their_first_items_signature(sources):
+    import importlib
+
+    from django.apps import apps
+
+    ingest_records(sources[0], [PRESS_RELEASE, LUPUS])
+    Cluster.objects.update(centre=None)  # as stored before the field existed
+    importlib.import_module("epitope.ingest.migrations.0012_cluster_centre").fill_centres(apps, None)
+    for cluster in Cluster.objects.all():
+        assert bytes(cluster.centre) == bytes(cluster.items.order_by("pk").first().minhash)

@@ -71,6 +71,10 @@ class Cluster(models.Model):
     source_count = models.PositiveIntegerField(default=0)
     # The classifier's relevance of the cluster's most relevant item (`lead_tags.refresh_relevance`).
     relevance = models.FloatField(default=0.0)
+    # The MinHash signature of the item the story started with: a near-duplicate joins the story
+    # only if it is close to this, not merely to some member, so items each similar to the next
+    # cannot chain into one story without bound (`clusters.assign_clusters`).
+    centre = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-last_seen", "-size"]
