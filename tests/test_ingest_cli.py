@@ -181,3 +181,20 @@ def test_a_query_source_failing_midway_keeps_the_first_pages_and_backs_off(https
     assert result["new"] == 25 and "HTTP 503" in result["errors"][0]
     source.refresh_from_db()
     assert source.failure_count == 1 and "HTTP 503" in source.last_error
+
+
+def test_a_feed_cut_short_of_its_content_length_stores_nothing_and_says_fetch():
+    from tests.test_ingest_fetch import ShortBodyServer
+
+    half = RSS[: len(RSS) // 2]
+    assert half.count(b"<item") >= 2  # what a lenient parser could read from the part that came
+    server = ShortBodyServer(half, declared=len(RSS))
+    try:
+        source = Source.objects.create(name="Cut short", url=server.url)
+        result = run_json("ingest", "--source", str(source.pk))["sources"][0]
+    finally:
+        server.close()
+    assert result["errors"] and result["errors"][0].startswith(f"fetch: body ended after {len(half)} of its {len(RSS)} bytes")
+    assert result["new"] == 0 and not Item.objects.exists()
+    source.refresh_from_db()
+    assert source.failure_count == 1 and source.last_error.startswith("fetch:")
