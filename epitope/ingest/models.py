@@ -39,6 +39,9 @@ class Source(models.Model):
     last_modified = models.CharField(max_length=100, blank=True, editable=False)
     next_fetch_at = models.DateTimeField(default=timezone.now, db_index=True)
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who holds the claim (`scheduling.holder`): a process on this machine that has ended frees
+    # it at the next start instead of after the lease.
+    claimed_by = models.CharField(max_length=300, blank=True, editable=False)
     last_run_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
     failure_count = models.PositiveIntegerField(default=0, editable=False)
