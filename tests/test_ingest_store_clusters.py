@@ -1,12 +1,14 @@
 """Story clusters: one story told by several sources is one lead; different stories stay apart."""
 
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from django.db.models import Count
 
 from epitope.ingest import dedupe
 from epitope.ingest.models import Cluster, Item, Source
+from epitope.ingest.parse import parse_bytes
 from epitope.ingest.pipeline import ingest_records
 from epitope.ingest.records import Record
 
@@ -281,3 +283,46 @@ def test_the_centre_migration_gives_stories_stored_before_their_first_items_sign
     importlib.import_module("epitope.ingest.migrations.0012_cluster_centre").fill_centres(apps, None)
     for cluster in Cluster.objects.all():
         assert bytes(cluster.centre) == bytes(cluster.items.order_by("pk").first().minhash)
+
+
+FEEDS = Path(__file__).parent / "testdata" / "ingest" / "feeds"
+
+
+def _feed(name):
+    return {record.title: record for record in parse_bytes((FEEDS / name).read_bytes())}
+
+
+@pytest.mark.parametrize("a, b, numbers_only", [
+    ("fortify-headers 2.1", "fortify-headers 2.0", True),
+    ("Цитата #17703", "Цитата #17715", True),
+    ("Weekly digest, 3 March 2024", "Weekly digest, 10 April 2024", True),
+    ("CAR-T for lupus", "CAR-T for lymphoma", False),
+    ("fortify-headers 2.1", "fortify-headers 2.1", False),
+])
+def test_titles_differing_only_in_numbers_are_told_apart(a, b, numbers_only):
+    assert dedupe.same_but_numbers(a, b) is numbers_only
+
+
+def test_in_the_real_feeds_only_true_duplicates_share_a_story(sources):
+    # A blog (RSS and Atom of one site) and a quotes site whose every title is "Цитата #N".
+    for source, name in zip(sources, ("large_rss.xml", "large_atom.xml", "encoding_WINDOWS-1251.xml")):
+        ingest_records(source, list(_feed(name).values()))
+    shared = [sorted(Item.objects.filter(cluster=c).values_list("title", flat=True)) for c in Cluster.objects.filter(size__gt=1)]
+    # The one pair: the same quote posted twice under two numbers, its body identical.
+    assert shared == [["Цитата #17703", "Цитата #17715"]]
+    releases = Item.objects.filter(title__startswith="fortify-headers")
+    assert releases.count() == 2 and releases.values("cluster").distinct().count() == 2
+
+
+@pytest.mark.parametrize("title, stories", [
+    ("Цитата #17708", 2),  # the next number of a series, not a copy
+    ("A quote about ACPI tables", 1),  # the same text under another title: a near-duplicate
+])
+def test_a_numbered_post_sharing_only_part_of_its_body_is_another_story(sources, title, stories):
+    quotes = _feed("encoding_WINDOWS-1251.xml")
+    post, other = quotes["Цитата #17707"], quotes["Цитата #17714"]
+    lines, others = post.summary.split("<br>"), other.summary.split("<br>")
+    partly = "<br>".join(lines[:-3] + others[:3])  # its first lines, then another quote's
+    ingest_records(sources[0], [post])
+    ingest_records(sources[1], [Record(title=title, link="https://quotes.example/17708", summary=partly)])
+    assert Cluster.objects.count() == stories

@@ -19,7 +19,7 @@ from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from . import storage
-from .dedupe import LSH_BASE, THRESHOLD, pack, plan_keys, similarity, unpack
+from .dedupe import LSH_BASE, pack, plan_keys, similarity, text_threshold, unpack
 
 _BY_ID = object()  # a candidate cluster shares an identifier: no text check
 _BY_TEXT = object()  # a candidate shares an LSH band: joined only if near the story's centre
@@ -221,7 +221,7 @@ def _closeness(sig, other):
 
 def _same_story(item, centre):
     """Return whether an item's (signature, title) is a near-duplicate of a story's centre."""
-    return bool(item[0] and centre[0]) and similarity(item[0], centre[0]) >= THRESHOLD
+    return bool(item[0] and centre[0]) and similarity(item[0], centre[0]) >= text_threshold(item[1], centre[1])
 
 
 def store_keys(pairs):
