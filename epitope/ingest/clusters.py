@@ -19,7 +19,7 @@ from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from . import storage
-from .dedupe import LSH_BASE, pack, plan_keys, similarity, text_threshold, unpack
+from .dedupe import LSH_BASE, THRESHOLD, pack, plan_keys, similarity, text_threshold, unpack
 
 _BY_ID = object()  # a candidate cluster shares an identifier: no text check
 _BY_TEXT = object()  # a candidate shares an LSH band: joined only if near the story's centre
@@ -107,16 +107,38 @@ def assign_clusters(rows, plans, now):
         centre[find(a)] = kept if kept[0] is not None else others
 
     for i, candidates in enumerate(every_candidate):
-        sig, title = plans[i][0], rows[i]["title"]
-        # Identifiers first, then the nearest centres: an item near two stories joins the closer.
-        ordered = sorted(candidates.items(), key=lambda c: (c[1] is not _BY_ID, -_closeness(sig, centre_of(c[0])[0])))
-        for node, evidence in ordered:
-            ri, rn = find(i), find(node)
+        item = (plans[i][0], rows[i]["title"])
+        texts = []
+        for node, evidence in candidates.items():
+            if evidence is _BY_ID:
+                ri, rn = find(i), find(node)
+                if ri != rn:
+                    join(ri, rn)
+            else:
+                texts.append(node)
+        if not texts or item[0] is None:
+            continue
+        # Each story once (a story's copies are many candidates), those whose centre is near
+        # enough to matter, the nearest first: an item near two stories joins the closer. Text
+        # joins stories only through their centres, so that each item stays near its own.
+        roots = {find(node) for node in texts}
+        roots.discard(find(i))
+        near = []
+        for root in roots:
+            score = _closeness(item[0], centre_of(root)[0])
+            if score >= THRESHOLD:  # the lowest any pair needs (`text_threshold`)
+                near.append((-score, _age(root), root))
+        for minus_score, _age_, root in sorted(near):
+            ri, rn = find(i), find(root)
             if ri == rn:
                 continue
-            # Text joins stories only through their centres: each item stays near its own.
-            if evidence is _BY_ID or (_same_story((sig, title), centre_of(rn))
-                                      and _same_story(centre_of(ri), centre_of(rn))):
+            story = centre_of(rn)
+            if rn == root:  # its centre is still the one scored
+                fits = -minus_score >= text_threshold(item[1], story[1])
+            else:
+                fits = _same_story(item, story)
+            own = centre_of(ri)
+            if fits and (own[0] is item[0] or _same_story(own, story)):
                 join(ri, rn)
 
     members, stored = defaultdict(list), defaultdict(list)

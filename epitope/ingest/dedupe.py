@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 import struct
+from functools import lru_cache
 from hashlib import blake2b
 from operator import eq
 from urllib.parse import urlsplit, urlunsplit
@@ -162,10 +163,11 @@ def key_id(text):
     return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big") & _MASK58
 
 
+@lru_cache(maxsize=4096)  # a batch compares the same stories' titles again and again
 def _title_parts(title):
     words = _WORD.findall((title or "").lower())
-    numbers = [w for w in words if w in _MONTHS or any(c.isdigit() for c in w)]
-    return [w for w in words if w not in _MONTHS and not any(c.isdigit() for c in w)], numbers
+    numbers = tuple(w for w in words if w in _MONTHS or any(c.isdigit() for c in w))
+    return tuple(w for w in words if w not in _MONTHS and not any(c.isdigit() for c in w)), numbers
 
 
 def same_but_numbers(a, b):
