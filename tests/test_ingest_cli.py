@@ -242,11 +242,13 @@ def test_a_source_claimed_by_a_live_run_or_another_machine_is_left_alone(httpser
     elsewhere = feed_source(httpserver, "/atom", name="elsewhere")
     Source.objects.filter(pk=elsewhere.pk).update(claimed_until=timezone.now() + scheduling.CLAIM_LEASE,
                                                   claimed_by="other-host abcdef12 4242 99")
+    queued = feed_source(httpserver, "/atom", name="queued")
+    assert scheduling.claim(queued.pk, by=scheduling.QUEUED)  # a task waiting for a worker
     assert run_json("ingest")["sources"] == []
     with pytest.raises(Exception, match="being run by another worker"):
         run("ingest", "--source", str(busy.pk))
     assert httpserver.log == []
-    assert Source.objects.filter(claimed_until__isnull=False).count() == 2
+    assert Source.objects.filter(claimed_until__isnull=False).count() == 3
 
 
 def test_the_next_start_also_frees_a_claim_whose_pid_a_later_process_reuses(httpserver, process):
