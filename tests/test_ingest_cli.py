@@ -186,3 +186,80 @@ def test_a_query_source_failing_midway_keeps_the_first_pages_and_backs_off(https
     assert result["new"] == 25 and "HTTP 503" in result["errors"][0]
     source.refresh_from_db()
     assert source.failure_count == 1 and "HTTP 503" in source.last_error
+
+
+def test_a_feed_cut_short_of_its_content_length_stores_nothing_and_says_fetch():
+    from tests.test_ingest_fetch import ShortBodyServer
+
+    half = RSS[: len(RSS) // 2]
+    assert half.count(b"<item") >= 2  # what a lenient parser could read from the part that came
+    server = ShortBodyServer(half, declared=len(RSS))
+    try:
+        source = Source.objects.create(name="Cut short", url=server.url)
+        result = run_json("ingest", "--source", str(source.pk))["sources"][0]
+    finally:
+        server.close()
+    assert result["errors"] and result["errors"][0].startswith(f"fetch: body ended after {len(half)} of its {len(RSS)} bytes")
+    assert result["new"] == 0 and not Item.objects.exists()
+    source.refresh_from_db()
+    assert source.failure_count == 1 and source.last_error.startswith("fetch:")
+
+
+def _claim_left_by(source, process):
+    """Leave `source` as a run killed outright leaves it: claimed by `process`, its run unfinished."""
+    now = timezone.now()
+    Source.objects.filter(pk=source.pk).update(claimed_until=now + scheduling.CLAIM_LEASE,
+                                               claimed_by=scheduling.holder(process.pid))
+    SourceRun.objects.create(source=source, started_at=now)
+
+
+@pytest.fixture
+def process():
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+def test_a_run_killed_outright_frees_its_source_at_the_next_start(httpserver, process):
+    httpserver.expect_request("/atom").respond_with_data(ATOM, content_type="application/atom+xml")
+    source = feed_source(httpserver, "/atom")
+    _claim_left_by(source, process)
+    process.kill()  # kill -9
+    process.wait()
+    result = run_json("ingest")["sources"]
+    assert [row["source"] for row in result] == [source.name] and result[0]["new"] > 0
+    assert len(httpserver.log) == 1
+    source.refresh_from_db()
+    assert source.claimed_until is None and source.claimed_by == "" and source.last_success_at is not None
+    killed, finished = SourceRun.objects.order_by("pk")
+    assert (killed.ok, killed.reason, killed.finished_at is not None) == (False, scheduling.INTERRUPTED, True)
+    assert finished.ok
+
+
+def test_a_source_claimed_by_a_live_run_or_another_machine_is_left_alone(httpserver, process):
+    httpserver.expect_request("/atom").respond_with_data(ATOM, content_type="application/atom+xml")
+    busy = feed_source(httpserver, "/atom")
+    _claim_left_by(busy, process)  # still running
+    elsewhere = feed_source(httpserver, "/atom", name="elsewhere")
+    Source.objects.filter(pk=elsewhere.pk).update(claimed_until=timezone.now() + scheduling.CLAIM_LEASE,
+                                                  claimed_by="other-host abcdef12 4242 99")
+    queued = feed_source(httpserver, "/atom", name="queued")
+    assert scheduling.claim(queued.pk, by=scheduling.QUEUED)  # a task waiting for a worker
+    assert run_json("ingest")["sources"] == []
+    with pytest.raises(Exception, match="being run by another worker"):
+        run("ingest", "--source", str(busy.pk))
+    assert httpserver.log == []
+    assert Source.objects.filter(claimed_until__isnull=False).count() == 3
+
+
+def test_the_next_start_also_frees_a_claim_whose_pid_a_later_process_reuses(httpserver, process):
+    httpserver.expect_request("/atom").respond_with_data(ATOM, content_type="application/atom+xml")
+    source = feed_source(httpserver, "/atom")
+    _claim_left_by(source, process)
+    host, boot, pid, start = Source.objects.get(pk=source.pk).claimed_by.split(" ")
+    Source.objects.filter(pk=source.pk).update(claimed_by=f"{host} {boot} {pid} {int(start) - 1}")  # an earlier holder of the pid
+    assert run_json("ingest", "--source", str(source.pk))["sources"][0]["new"] > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import gzip
 import socket
 import threading
@@ -281,3 +282,97 @@ def test_the_connection_goes_to_the_checked_address_with_the_original_host(monke
     httpserver.expect_request("/rss", headers={"Host": f"feeds.example.org:{httpserver.port}"}).respond_with_data(FEED)
     result = fetch(f"http://feeds.example.org:{httpserver.port}/rss")
     assert result.body == FEED
+
+
+class ShortBodyServer:
+    """A loopback server that promises `declared` bytes, sends `body`, then hangs up."""
+
+    def __init__(self, body: bytes, declared: int):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/feed.xml"
+        self.requests = 0
+
+        def serve():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                self.requests += 1
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                             b"Content-Length: %d\r\n\r\n" % declared + body)
+
+        self.thread = threading.Thread(target=serve, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.sock.close()
+        self.thread.join(timeout=5)
+
+
+def test_a_body_shorter_than_its_content_length_is_an_error(allow_loopback):
+    server = ShortBodyServer(FEED[:40], declared=len(FEED))
+    try:
+        with pytest.raises(IngestError, match=rf"^fetch: body ended after 40 of its {len(FEED)} bytes"):
+            fetch(server.url)
+    finally:
+        server.close()
+
+
+def test_ipv6_literals_are_split_into_host_and_port(monkeypatch, settings):
+    # No connection is made: the lookup the guard starts with is recorded and refused.
+    settings.EPITOPE_FETCH_ALLOW_PRIVATE = False
+    looked_up = []
+
+    def record(host, port, *args, **kwargs):
+        looked_up.append((host, port))
+        raise socket.gaierror(socket.EAI_NONAME, "not looked up in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", record)
+    for url in ("http://[2001:db8::1]:8080/feed", "http://[2606:4700:4700::1111]/feed",
+                "https://[2606:4700:4700::1111]/feed", "http://[2606:4700:4700::1111]:8443/feed?x=1"):
+        with pytest.raises(IngestError, match=r"^fetch: cannot resolve"):
+            fetch(url)
+    assert looked_up == [("2001:db8::1", 8080), ("2606:4700:4700::1111", 80),
+                         ("2606:4700:4700::1111", 443), ("2606:4700:4700::1111", 8443)]
+
+
+@pytest.mark.parametrize("address, reason", [
+    ("::1", "loopback"), ("fd12:3456::1", "private"), ("fe80::1", "link-local"),
+    ("::ffff:10.0.0.1", "private"), ("fd00:ec2::254", "metadata"), ("2001:db8::1", "private"),
+])
+def test_private_ipv6_literals_are_refused_before_any_connection(monkeypatch, settings, address, reason):
+    settings.EPITOPE_FETCH_ALLOW_PRIVATE = False
+    connected = []
+    monkeypatch.setattr(socket.socket, "connect", lambda sock, addr: connected.append(addr))
+    with pytest.raises(IngestError, match=rf"^fetch: refusing to connect to {re.escape(address)} .*{reason}"):
+        fetch(f"http://[{address}]/feed")
+    assert connected == []
+
+
+@pytest.fixture
+def ipv6_httpserver():
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="::1", port=0)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def test_an_ipv6_literal_is_fetched_through_the_guard(ipv6_httpserver, settings):
+    ipv6_httpserver.expect_request("/feed.xml").respond_with_data(FEED, content_type="application/rss+xml")
+    url = f"http://[::1]:{ipv6_httpserver.port}/feed.xml"
+    settings.EPITOPE_FETCH_ALLOW_PRIVATE = False
+    with pytest.raises(IngestError, match=r"^fetch: refusing to connect to ::1 .*loopback"):
+        fetch(url)
+    assert ipv6_httpserver.log == []
+    settings.EPITOPE_FETCH_ALLOW_PRIVATE = True  # as the tests let loopback through
+    result = fetch(url)
+    assert result.body == FEED
+    request = ipv6_httpserver.log[0][0]
+    assert request.headers["Host"] == f"[::1]:{ipv6_httpserver.port}"

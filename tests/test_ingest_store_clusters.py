@@ -1,9 +1,14 @@
 """Story clusters: one story told by several sources is one lead; different stories stay apart."""
 
+from collections import defaultdict
+from pathlib import Path
+
 import pytest
+from django.db.models import Count
 
 from epitope.ingest import dedupe
 from epitope.ingest.models import Cluster, Item, Source
+from epitope.ingest.parse import parse_bytes
 from epitope.ingest.pipeline import ingest_records
 from epitope.ingest.records import Record
 
@@ -125,6 +130,48 @@ def test_a_news_story_linking_to_the_press_release_joins_its_cluster(sources):
     assert Cluster.objects.count() == 1
 
 
+def test_a_site_linking_its_own_earlier_stories_keeps_them_apart(sources):
+    # "As we reported last week": a news site's related-coverage links are its other stories.
+    news = sources[1]
+    earlier = Record(title="CAR-T for a child with lupus", link="https://www.sciencenews.example/article/lupus-car-t",
+                     summary=LUPUS.summary)
+    later = Record(title="Microproteins from liver tumours as vaccine targets",
+                   link="https://sciencenews.example/article/liver-microproteins",
+                   summary=f'<p>{SYNDICATED_TEXT} Last week <a href="https://www.sciencenews.example/article/'
+                           'lupus-car-t/">we reported</a> a CAR-T first in lupus; the same group also '
+                           '<a href="https://www.eurekalert.org/news-releases/1050123">treated lymphoma</a>.</p>')
+    ingest_records(news, [earlier])
+    ingest_records(news, [later])
+    assert Cluster.objects.count() == 2
+    # The link to another site's page still ties the story to it, whichever came first.
+    ingest_records(sources[0], [PRESS_RELEASE])
+    assert Cluster.objects.count() == 2
+    assert Item.objects.get(link=PRESS_RELEASE.link).cluster == Item.objects.get(link=later.link).cluster
+
+
+def test_the_rekey_migration_drops_own_site_links_stored_before(sources):
+    # Stored by the earlier rule: the later story keeps a key for its link to its own site's page.
+    import importlib
+
+    from django.apps import apps
+
+    from epitope.ingest.models import ClusterKey
+
+    news = sources[1]
+    later = Record(title="Microproteins from liver tumours as vaccine targets",
+                   link="https://sciencenews.example/article/liver-microproteins",
+                   summary=f'<p>{SYNDICATED_TEXT} <a href="https://sciencenews.example/article/lupus-car-t">As we '
+                           'reported</a>.</p>')
+    ingest_records(news, [later])
+    stored = Item.objects.get(link=later.link)
+    ClusterKey.objects.create(item=stored, key=dedupe.key_id("ref:sciencenews.example/article/lupus-car-t"))
+    importlib.import_module("epitope.ingest.migrations.0011_rekey_own_site_links").rekey(apps, None)
+    earlier = Record(title="CAR-T for a child with lupus", link="https://sciencenews.example/article/lupus-car-t",
+                     summary=LUPUS.summary)
+    ingest_records(news, [earlier])
+    assert Cluster.objects.count() == 2
+
+
 def test_mentioned_identifiers_are_found_in_text_and_links():
     keys = dedupe.mentioned_identifiers(
         "Trial NCT04049513; see https://doi.org/10.1056/NEJMoa2409876. PMID: 39512345 and PMC1234567."
@@ -183,3 +230,99 @@ def test_a_story_counts_each_source_once_however_many_copies_it_sends(sources):
                                  summary=SYNDICATED_TEXT)])
     cluster = Cluster.objects.get()
     assert (cluster.size, cluster.source_count) == (4, 2)
+
+
+def _chain(n, shift=5, width=60):
+    """Return n records, each a near-duplicate of the next (about 0.85 Jaccard), the ends unrelated."""
+    words = [f"w{k}x{k * 7919 % 1000}" for k in range(shift * n + width)]
+    return [Record(title=" ".join(words[k * shift:k * shift + 6]), link=f"https://chain.example/{k}",
+                   summary=" ".join(words[k * shift + 6:k * shift + width])) for k in range(n)]
+
+
+def _assert_stories_stay_near_their_first_item(chain):
+    stories = defaultdict(list)
+    for item in Item.objects.order_by("pk"):
+        stories[item.cluster_id].append(dedupe.signature(f"{item.title}\n{item.summary}"))
+    for first, *rest in stories.values():
+        assert all(dedupe.similarity(first, other) >= dedupe.THRESHOLD for other in rest)
+    assert Item.objects.get(link=chain[0].link).cluster != Item.objects.get(link=chain[-1].link).cluster
+    assert len(stories) >= len(chain) // 5  # each story holds the items near its first one, no more
+
+
+@pytest.mark.parametrize("one_batch", [False, True], ids=["run_by_run", "one_batch"])
+def test_a_chain_of_near_duplicates_does_not_become_one_story(sources, one_batch):
+    chain = _chain(20)
+    assert all(dedupe.similarity(dedupe.signature(f"{a.title}\n{a.summary}"), dedupe.signature(f"{b.title}\n{b.summary}"))
+               >= dedupe.THRESHOLD for a, b in zip(chain, chain[1:]))  # each is a near-duplicate of the next
+    if one_batch:
+        ingest_records(sources[0], chain)
+    else:
+        for n, record in enumerate(chain):
+            ingest_records(sources[n % 4], [record])
+    _assert_stories_stay_near_their_first_item(chain)
+    assert sorted(Cluster.objects.values_list("size", flat=True)) == sorted(
+        Item.objects.values("cluster").annotate(n=Count("id")).values_list("n", flat=True))
+
+
+def test_many_copies_of_one_story_still_make_one_story(sources):
+    copies = [Record(title=f"Microproteins as vaccine targets, reprint {n}", link=f"https://site{n}.example/story",
+                     summary=SYNDICATED_TEXT + (" Reprinted with permission." if n % 2 else "")) for n in range(30)]
+    for n in range(0, 30, 3):
+        ingest_records(sources[n % 4], copies[n:n + 3])
+    assert Cluster.objects.count() == 1
+    assert Cluster.objects.get().size == 30
+
+
+def test_the_centre_migration_gives_stories_stored_before_their_first_items_signature(sources):
+    import importlib
+
+    from django.apps import apps
+
+    ingest_records(sources[0], [PRESS_RELEASE, LUPUS])
+    Cluster.objects.update(centre=None)  # as stored before the field existed
+    importlib.import_module("epitope.ingest.migrations.0012_cluster_centre").fill_centres(apps, None)
+    for cluster in Cluster.objects.all():
+        assert bytes(cluster.centre) == bytes(cluster.items.order_by("pk").first().minhash)
+
+
+FEEDS = Path(__file__).parent / "testdata" / "ingest" / "feeds"
+
+
+def _feed(name):
+    return {record.title: record for record in parse_bytes((FEEDS / name).read_bytes())}
+
+
+@pytest.mark.parametrize("a, b, numbers_only", [
+    ("fortify-headers 2.1", "fortify-headers 2.0", True),
+    ("Цитата #17703", "Цитата #17715", True),
+    ("Weekly digest, 3 March 2024", "Weekly digest, 10 April 2024", True),
+    ("CAR-T for lupus", "CAR-T for lymphoma", False),
+    ("fortify-headers 2.1", "fortify-headers 2.1", False),
+])
+def test_titles_differing_only_in_numbers_are_told_apart(a, b, numbers_only):
+    assert dedupe.same_but_numbers(a, b) is numbers_only
+
+
+def test_in_the_real_feeds_only_true_duplicates_share_a_story(sources):
+    # A blog (RSS and Atom of one site) and a quotes site whose every title is "Цитата #N".
+    for source, name in zip(sources, ("large_rss.xml", "large_atom.xml", "encoding_WINDOWS-1251.xml")):
+        ingest_records(source, list(_feed(name).values()))
+    shared = [sorted(Item.objects.filter(cluster=c).values_list("title", flat=True)) for c in Cluster.objects.filter(size__gt=1)]
+    # The one pair: the same quote posted twice under two numbers, its body identical.
+    assert shared == [["Цитата #17703", "Цитата #17715"]]
+    releases = Item.objects.filter(title__startswith="fortify-headers")
+    assert releases.count() == 2 and releases.values("cluster").distinct().count() == 2
+
+
+@pytest.mark.parametrize("title, stories", [
+    ("Цитата #17708", 2),  # the next number of a series, not a copy
+    ("A quote about ACPI tables", 1),  # the same text under another title: a near-duplicate
+])
+def test_a_numbered_post_sharing_only_part_of_its_body_is_another_story(sources, title, stories):
+    quotes = _feed("encoding_WINDOWS-1251.xml")
+    post, other = quotes["Цитата #17707"], quotes["Цитата #17714"]
+    lines, others = post.summary.split("<br>"), other.summary.split("<br>")
+    partly = "<br>".join(lines[:-3] + others[:3])  # its first lines, then another quote's
+    ingest_records(sources[0], [post])
+    ingest_records(sources[1], [Record(title=title, link="https://quotes.example/17708", summary=partly)])
+    assert Cluster.objects.count() == stories

@@ -3,6 +3,11 @@
 What makes two items one story — identifiers, links, MinHash/LSH keys — is `dedupe.py`; this
 module decides, per batch, which stored story each new item joins (or which new one it starts),
 in a fixed number of queries whatever the batch's size or the stories' number of copies.
+
+Shared identifiers join stories outright. Text alone joins an item to a story only if it is a
+near-duplicate of the story's *centre* (the signature of the item the story started with), and
+two stories only if their centres are near-duplicates: otherwise items each similar to the next
+(A~B~C~…, the ends unrelated) chained into one story of any size — 19,581 items in one case.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from . import storage
-from .dedupe import LSH_BASE, THRESHOLD, pack, plan_keys, similarity, unpack
+from .dedupe import LSH_BASE, THRESHOLD, pack, plan_keys, similarity, text_threshold, unpack
 
 _BY_ID = object()  # a candidate cluster shares an identifier: no text check
+_BY_TEXT = object()  # a candidate shares an LSH band: joined only if near the story's centre
 
 
 class _UnionFind:
@@ -60,52 +66,80 @@ def assign_clusters(rows, plans, now):
 
     for row, plan in zip(rows, plans):
         row["minhash"] = pack(plan[0])
-    holders = defaultdict(list)  # key -> [(stored cluster id, a holder's item id)]
+    holders = defaultdict(set)  # key -> stored cluster ids holding it
     holds = defaultdict(set)  # stored cluster id -> the keys it holds
-    for key, cluster_id, item_id in _holders(set().union(*(plan[2] for plan in plans))):
-        holders[key].append((cluster_id, item_id))
+    for key, cluster_id in _holders(set().union(*(plan[2] for plan in plans))):
+        holders[key].add(cluster_id)
         holds[cluster_id].add(key)
 
     batch_holders = _batch_holders(plans)
 
-    # Candidates first (node -> _BY_ID if an identifier matched, else what to compare texts with:
-    # a stored holder's item id, or the batch index), then one check and one union per
-    # candidate, not per shared key.
-    every_candidate, to_compare = [], set()
+    # Candidates first (node -> _BY_ID if an identifier matched, else _BY_TEXT), then one check
+    # and one union per candidate, not per shared key.
+    every_candidate = []
     stored_of, batch_of = holders.get, batch_holders.get
     for i, (_sig, _keys, lookup) in enumerate(plans):
         candidates = {}
-        for key in lookup:  # in this order: a band's text is compared with the first holder met
-            stored_here, batch_here = stored_of(key), batch_of(key)
-            if stored_here is not None:
-                if key < LSH_BASE:
-                    for cluster_id, _item_id in stored_here:
-                        candidates[~cluster_id] = _BY_ID
-                else:
-                    for cluster_id, item_id in stored_here:
-                        if ~cluster_id not in candidates:
-                            candidates[~cluster_id] = item_id
-            if batch_here is not None:
-                for j in batch_here:
-                    if j != i:
-                        if key < LSH_BASE:
-                            candidates[j] = _BY_ID
-                        elif j not in candidates:
-                            candidates[j] = j
+        for key in lookup:
+            evidence = _BY_ID if key < LSH_BASE else _BY_TEXT
+            for node in [~cluster_id for cluster_id in stored_of(key, ())] + [j for j in batch_of(key, ()) if j != i]:
+                if candidates.get(node) is not _BY_ID:
+                    candidates[node] = evidence
         every_candidate.append(candidates)
-        to_compare.update(evidence for node, evidence in candidates.items() if node < 0 and evidence is not _BY_ID)
-    # The stored signatures to compare with, read once: holders name them, most need none.
-    stored_sigs = dict(_signatures(to_compare))
+    # Every candidate story's centre (signature, title), read once: a story met through an
+    # identifier may later be compared by text, when another item of the batch joins it.
+    stored_centres = dict(_centres({~node for c in every_candidate for node in c if node < 0}))
+    centre = {~cluster_id: value for cluster_id, value in stored_centres.items()}  # root -> (sig, title)
 
     uf = _UnionFind()
     find = uf.find
+
+    def centre_of(node):
+        root = find(node)
+        if root in centre:
+            return centre[root]
+        return (plans[root][0], rows[root]["title"]) if root >= 0 else (None, "")
+
+    def join(a, b):  # a and b are roots; the merged story keeps the older one's centre
+        keep, other = sorted((a, b), key=_age)
+        kept, others = centre_of(keep), centre_of(other)
+        uf.union(a, b)
+        centre[find(a)] = kept if kept[0] is not None else others
+
     for i, candidates in enumerate(every_candidate):
-        sig = plans[i][0]
+        item = (plans[i][0], rows[i]["title"])
+        texts = []
         for node, evidence in candidates.items():
-            if find(i) == find(node):
+            if evidence is _BY_ID:
+                ri, rn = find(i), find(node)
+                if ri != rn:
+                    join(ri, rn)
+            else:
+                texts.append(node)
+        if not texts or item[0] is None:
+            continue
+        # Each story once (a story's copies are many candidates), those whose centre is near
+        # enough to matter, the nearest first: an item near two stories joins the closer. Text
+        # joins stories only through their centres, so that each item stays near its own.
+        roots = {find(node) for node in texts}
+        roots.discard(find(i))
+        near = []
+        for root in roots:
+            score = _closeness(item[0], centre_of(root)[0])
+            if score >= THRESHOLD:  # the lowest any pair needs (`text_threshold`)
+                near.append((-score, _age(root), root))
+        for minus_score, _age_, root in sorted(near):
+            ri, rn = find(i), find(root)
+            if ri == rn:
                 continue
-            if evidence is _BY_ID or _near(sig, plans[node][0] if node >= 0 else stored_sigs.get(evidence)):
-                uf.union(i, node)
+            story = centre_of(rn)
+            if rn == root:  # its centre is still the one scored
+                fits = -minus_score >= text_threshold(item[1], story[1])
+            else:
+                fits = _same_story(item, story)
+            own = centre_of(ri)
+            if fits and (own[0] is item[0] or _same_story(own, story)):
+                join(ri, rn)
 
     members, stored = defaultdict(list), defaultdict(list)
     for i in range(len(rows)):
@@ -113,7 +147,7 @@ def assign_clusters(rows, plans, now):
     for node in list(uf.parent):
         if node < 0:
             stored[find(node)].append(~node)
-    keys, grown, merged, fresh = [None] * len(rows), {}, set(), []
+    keys, grown, merged, fresh, centred = [None] * len(rows), {}, set(), [], []
     for root, batch in members.items():
         have = set().union(*(holds[cluster_id] for cluster_id in stored.get(root, ())))  # held already
         for i in batch:
@@ -128,13 +162,17 @@ def assign_clusters(rows, plans, now):
             Item.objects.filter(cluster_id__in=cluster_ids[1:]).update(cluster_id=target)
             Cluster.objects.filter(pk__in=cluster_ids[1:]).delete()
             merged.add(target)
+        if stored_centres.get(target, (None,))[0] is None and centre_of(root)[0] is not None:
+            centred.append({"id": target, "centre": pack(centre_of(root)[0])})  # a story of short items gains one
         for i in batch:
             rows[i]["cluster_id"] = target
         grown[target] = grown.get(target, 0) + len(batch)
+    storage.update(Cluster, centred, ["centre"])
     # New stories are counted here; only clusters that already had items need recounting in SQL.
     created = storage.insert(Cluster, [
-        {"title": rows[batch[0]]["title"][:1000], "size": len(batch), "first_seen": now, "last_seen": now,
-         "source_count": len({rows[i]["source_id"] for i in batch if rows[i]["source_id"]})}
+        {"title": centre_of(batch[0])[1][:1000], "size": len(batch), "first_seen": now, "last_seen": now,
+         "source_count": len({rows[i]["source_id"] for i in batch if rows[i]["source_id"]}),
+         "centre": pack(centre_of(batch[0])[0])}
         for batch in fresh
     ], now=now)
     for (cluster_id,), batch in zip(created, fresh, strict=True):
@@ -165,38 +203,47 @@ def _batch_holders(plans):
 
 
 def _holders(keys):
-    """Yield (key, cluster id, item id) for each cluster holding any of the keys.
+    """Yield (key, cluster id) for each cluster holding any of the keys.
 
-    One item per cluster is enough to decide whether to join it, and keeps the answer linear in
-    clusters, not copies; its signature is read apart (`_signatures`), only where a band key
-    needs the text check, rather than once per row here.
+    One row per cluster, not per copy, keeps the answer linear in stories; whether an item may
+    join one is decided against the story's centre (`_centres`).
     """
     from .models import ClusterKey, Item
 
     qn = connection.ops.quote_name
     key, item_id, cluster_id, id_ = qn("key"), qn("item_id"), qn("cluster_id"), qn("id")
     sql = (
-        f"SELECT k.{key}, i.{cluster_id}, MIN(k.{item_id}) "
+        f"SELECT DISTINCT k.{key}, i.{cluster_id} "
         f"FROM {storage.table(ClusterKey)} k JOIN {storage.table(Item)} i ON i.{id_} = k.{item_id} "
-        f"WHERE k.{key} IN ({{marks}}) AND i.{cluster_id} IS NOT NULL GROUP BY k.{key}, i.{cluster_id}"
+        f"WHERE k.{key} IN ({{marks}}) AND i.{cluster_id} IS NOT NULL"
     )
     return storage.select_in(sql, keys) if keys else []
 
 
-def _signatures(item_ids):
-    """Yield (item id, unpacked MinHash signature) of stored items."""
-    from .models import Item
+def _centres(cluster_ids):
+    """Yield (cluster id, (unpacked centre signature or None, title)) of stored clusters."""
+    from .models import Cluster
 
-    if not item_ids:
+    if not cluster_ids:
         return
     qn = connection.ops.quote_name
-    sql = f"SELECT {qn('id')}, {qn('minhash')} FROM {storage.table(Item)} WHERE {qn('id')} IN ({{marks}})"
-    for item_id, blob in storage.select_in(sql, list(item_ids)):
-        yield item_id, unpack(blob)
+    sql = f"SELECT {qn('id')}, {qn('centre')}, {qn('title')} FROM {storage.table(Cluster)} WHERE {qn('id')} IN ({{marks}})"
+    for cluster_id, blob, title in storage.select_in(sql, list(cluster_ids)):
+        yield cluster_id, (unpack(blob), title)
 
 
-def _near(a, b):
-    return bool(a and b) and similarity(a, b) >= THRESHOLD
+def _age(root):
+    # Stored stories are older than the batch's; the lowest cluster id or batch index is oldest.
+    return (0, ~root) if root < 0 else (1, root)
+
+
+def _closeness(sig, other):
+    return similarity(sig, other) if sig and other else 0.0
+
+
+def _same_story(item, centre):
+    """Return whether an item's (signature, title) is a near-duplicate of a story's centre."""
+    return bool(item[0] and centre[0]) and similarity(item[0], centre[0]) >= text_threshold(item[1], centre[1])
 
 
 def store_keys(pairs):

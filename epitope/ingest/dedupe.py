@@ -3,10 +3,14 @@
 Two items belong to the same story when
 1. they share an identifier — a DOI, PMID, PMCID or NCT id that one has and the other has or
    mentions (a news summary citing "NCT01234567" or linking to doi.org/10.…), or one links to
-   the page the other *is* (a news story linking to the press release); or
+   the page the other *is* (a news story linking to the press release) on another site (a
+   site's links to its own pages are its other stories); or
 2. their text is a near-duplicate: the Jaccard similarity of their word 3-shingles (title +
    the first `MAX_WORDS` words of the summary) is at least `THRESHOLD`, estimated with MinHash
-   and found with LSH banding, so matching costs one indexed lookup per band.
+   and found with LSH banding, so matching costs one indexed lookup per band. Titles that
+   differ only in numbers, versions or dates ("fortify-headers 2.0" / "2.1", "Issue 41" / "42")
+   name different releases of a series, whose posts share their boilerplate: they must agree
+   on the body too (`SERIES_THRESHOLD`, near-identical text).
 
 MinHash here is one-permutation hashing with rotation densification (Shrivastava & Li, 2014):
 each shingle is hashed once and lands in one of `BINS` bins, which costs O(words) instead of
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 import re
 import struct
+from functools import lru_cache
 from hashlib import blake2b
 from operator import eq
 from urllib.parse import urlsplit, urlunsplit
@@ -49,6 +54,7 @@ except ImportError:  # not built (no C compiler at install): the Python below gi
 
 BINS, BANDS, ROWS = 64, 10, 3
 THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; syndicated copies score 0.6–1.0
+SERIES_THRESHOLD = 0.75  # titles differing only in numbers: the same body (a short one scores ~0.8, its title aside)
 SHINGLE = 3
 MIN_SHINGLES = 8  # shorter texts ("Weekly roundup") say too little to call two items one story
 MAX_WORDS = 80  # near-duplicates share their lead; the tail of long abstracts adds cost, not signal
@@ -67,6 +73,10 @@ _PMID = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|\bPMID:?\s*)(\d{1,9})\b", r
 _PMCID = re.compile(r"\bPMC\d{4,9}\b", re.I)
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
 _TAG = re.compile(r"<[^>]+>")
+_MONTHS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
+    "september october november december".split()
+)
 # A plain http(s) address, split as urlsplit would (ASCII, no bracketed host, nothing it strips
 # or rejects): the common case, read in one match; anything else goes through urlsplit.
 _PLAIN_URL = re.compile(r"(?:https?)://([^/?#\[\]]+)([^?#]*)(?:\?([^#]*))?(?:#.*)?", re.S)
@@ -134,7 +144,12 @@ def text_keys(title, summary, link, identifiers):
     ids |= mentioned_identifiers(title, summary, link)
     own = normalise_url(link or "")
     summary = summary or ""
-    refs = {u for u in map(normalise_url, _HREF.findall(summary)) if u and u != own} if "href" in summary else set()
+    refs = set()
+    if "href" in summary:
+        # A link to the item's own site is the site's other coverage ("as we reported"), not
+        # this story's source: followed, it would chain a site's whole output into one story.
+        own_site = own.partition("/")[0] + "/" if own else None
+        refs = {u for u in map(normalise_url, _HREF.findall(summary)) if u and not (own_site and u.startswith(own_site))}
     stored = set(ids) | {"ref:" + u for u in refs}
     lookup = set(ids) | {"url:" + u for u in refs}
     if own:
@@ -146,6 +161,25 @@ def text_keys(title, summary, link, identifiers):
 def key_id(text):
     """Return the stored integer form of a text key (below `LSH_BASE`)."""
     return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big") & _MASK58
+
+
+@lru_cache(maxsize=4096)  # a batch compares the same stories' titles again and again
+def _title_parts(title):
+    words = _WORD.findall((title or "").lower())
+    numbers = tuple(w for w in words if w in _MONTHS or any(c.isdigit() for c in w))
+    return tuple(w for w in words if w not in _MONTHS and not any(c.isdigit() for c in w)), numbers
+
+
+def same_but_numbers(a, b):
+    """Return whether two titles differ only in their numbers, versions or dates."""
+    words_a, numbers_a = _title_parts(a)
+    words_b, numbers_b = _title_parts(b)
+    return words_a == words_b and numbers_a != numbers_b
+
+
+def text_threshold(title_a, title_b):
+    """Return the similarity two texts with these titles need to be one story."""
+    return SERIES_THRESHOLD if same_but_numbers(title_a, title_b) else THRESHOLD
 
 
 # -- MinHash ---------------------------------------------------------------------------------

@@ -182,7 +182,9 @@ def _connection(url: str, timeout: float, allow_private: bool) -> http.client.HT
     if parts.username or parts.password:
         raise IngestError("fetch: credentials in feed URLs are not supported")
     try:
-        port = parts.port
+        # Always explicit: given none, http.client reads the last group of an IPv6 literal
+        # ("2606:4700::1111") as a port.
+        port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise IngestError(f"fetch: bad port in {url!r}") from None
     if parts.scheme == "https":
@@ -265,6 +267,8 @@ def _read_body(resp: http.client.HTTPResponse, deadline: _Deadline, max_bytes: i
         if size > max_bytes:
             raise IngestError(f"fetch: decoded body is over the {max_bytes}-byte limit")
         out.append(chunk)
+    if declared and declared.isdigit() and wire < int(declared):  # http.client returns what came
+        raise IngestError(f"fetch: body ended after {wire} of its {int(declared)} bytes")
     return b"".join(out)
 
 

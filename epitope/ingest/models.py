@@ -39,6 +39,9 @@ class Source(models.Model):
     last_modified = models.CharField(max_length=100, blank=True, editable=False)
     next_fetch_at = models.DateTimeField(default=timezone.now, db_index=True)
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who holds the claim (`scheduling.holder`): a process on this machine that has ended frees
+    # it at the next start instead of after the lease.
+    claimed_by = models.CharField(max_length=300, blank=True, editable=False)
     last_run_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
     failure_count = models.PositiveIntegerField(default=0, editable=False)
@@ -71,6 +74,10 @@ class Cluster(models.Model):
     source_count = models.PositiveIntegerField(default=0)
     # The classifier's relevance of the cluster's most relevant item (`lead_tags.refresh_relevance`).
     relevance = models.FloatField(default=0.0)
+    # The MinHash signature of the item the story started with: a near-duplicate joins the story
+    # only if it is close to this, not merely to some member, so items each similar to the next
+    # cannot chain into one story without bound (`clusters.assign_clusters`).
+    centre = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-last_seen", "-size"]

@@ -1,10 +1,14 @@
 """When and how a source runs: claim it, fetch, parse, store, and record what happened.
 
 A source is *claimed* with one atomic UPDATE before it runs, so two workers (or a worker and
-`epitope ingest`) never fetch the same source at once. One broken source never stops the
-others: every failure is caught, recorded on the source with its reason, and the source backs
-off exponentially (or for as long as the server's Retry-After asks), never longer than its own
-longest backoff (`max_backoff`): what a server sends can delay a source, not switch it off.
+`epitope ingest`) never fetch the same source at once. The claim names its holder (host, boot,
+process id and start time): a run killed outright (`kill -9`, out of memory, power loss) cannot
+release it, so the next start on that machine frees a claim whose process is gone rather than
+waiting out the lease, which remains for holders it cannot check (another machine, the queue).
+One broken source never stops the others: every failure is caught, recorded on the source with
+its reason, and the source backs off exponentially (or for as long as the server's Retry-After
+asks), never longer than its own longest backoff (`max_backoff`): what a server sends can delay
+a source, not switch it off.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import logging
+import os
+import socket
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -22,8 +28,79 @@ from .records import IngestError, reason_of
 
 log = logging.getLogger("epitope.ingest")
 
-CLAIM_LEASE = dt.timedelta(minutes=30)  # a worker killed mid-run frees its source after this
+CLAIM_LEASE = dt.timedelta(minutes=30)  # a claim no one can check (`free_dead_claims`) ends after this
 MAX_BACKOFF = dt.timedelta(days=1)
+QUEUED = "queued"  # claimed for a queued task: no process holds it yet
+INTERRUPTED = "run: interrupted (the process running it ended before the run finished)"
+
+
+def _boot_id():
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            return f.read().strip()[:8]
+    except OSError:
+        return "-"
+
+
+def _start_time(pid):
+    """Return a process's start time (clock ticks since boot) as text, "-" where /proc is absent,
+    None if the process has ended: with the pid it tells a process from a later one reusing it."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rpartition(b")")[2].split()
+        return None if fields[0] == b"Z" else fields[19].decode()  # a zombie has ended too
+    except FileNotFoundError:
+        return None if os.path.isdir("/proc/self") else "-"
+    except (OSError, IndexError):
+        return "-"
+
+
+def holder(pid=None):
+    """Return the claim holder's name of process `pid` (this one by default)."""
+    pid = pid or os.getpid()
+    return f"{socket.gethostname()[:200]} {_boot_id()} {pid} {_start_time(pid) or '-'}"
+
+
+def _has_ended(name):
+    """Return whether the process a holder's name describes has certainly ended."""
+    host, boot, pid, start = (name.split(" ") + ["", "", "", ""])[:4]
+    if host != socket.gethostname()[:200] or not pid.isdigit():
+        return False  # another machine's, or the queue's: only the lease can tell
+    if boot != _boot_id():
+        return True  # the machine has restarted since
+    now_start = _start_time(int(pid))
+    if now_start is None:
+        return True
+    if now_start != "-" and start != "-":
+        return now_start != start  # the pid now belongs to a later process
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def free_dead_claims(now=None):
+    """Release the claims of this machine's processes that have ended; return the source ids.
+
+    Their unfinished runs are closed as interrupted, so the run log says what happened.
+    """
+    now = now or timezone.now()
+    host = socket.gethostname()[:200] + " "
+    freed = []
+    held = Source.objects.filter(claimed_until__gte=now, claimed_by__startswith=host)
+    for source_id, name in held.values_list("pk", "claimed_by"):
+        if not _has_ended(name):
+            continue
+        # Only if the claim is still that process's: a live run may have taken it meanwhile.
+        if Source.objects.filter(pk=source_id, claimed_by=name).update(claimed_until=None, claimed_by="") == 1:
+            SourceRun.objects.filter(source_id=source_id, finished_at__isnull=True).update(
+                finished_at=now, ok=False, reason=INTERRUPTED)
+            log.warning("source %s: freed the claim of a run that ended without finishing (%s)", source_id, name)
+            freed.append(source_id)
+    return freed
 
 
 def due_sources(now=None):
@@ -33,17 +110,26 @@ def due_sources(now=None):
     ).order_by("next_fetch_at", "pk")
 
 
-def claim(source_id, now=None, force=False) -> bool:
-    """Atomically take a source for one run; return False if it is not due or someone has it."""
+def claim(source_id, now=None, force=False, by=None) -> bool:
+    """Atomically take a source for one run; return False if it is not due or someone has it.
+
+    `by` names the holder: this process unless given (`QUEUED` for a task yet to run).
+    """
     now = now or timezone.now()
     qs = Source.objects.filter(pk=source_id).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
     if not force:
         qs = qs.filter(active=True, next_fetch_at__lte=now)
-    return qs.update(claimed_until=now + CLAIM_LEASE) == 1
+    return qs.update(claimed_until=now + CLAIM_LEASE, claimed_by=by or holder()) == 1
+
+
+def adopt(source_id, now=None):
+    """Make this process the holder of a source claimed for it (a queued task starting its run)."""
+    now = now or timezone.now()
+    Source.objects.filter(pk=source_id).update(claimed_until=now + CLAIM_LEASE, claimed_by=holder())
 
 
 def release(source_id):
-    Source.objects.filter(pk=source_id).update(claimed_until=None)
+    Source.objects.filter(pk=source_id).update(claimed_until=None, claimed_by="")
 
 
 def max_backoff(interval_minutes):
@@ -163,9 +249,10 @@ def _finish(source, run, summary, ok, retry_after, now):
             source.retry_after_until = now + asked
             wait = max(wait, asked)
         source.next_fetch_at = now + wait
-    source.claimed_until = None
+    source.claimed_until, source.claimed_by = None, ""
     source.save(update_fields=["etag", "last_modified", "last_run_at", "failure_count", "last_error",
-                               "last_success_at", "retry_after_until", "next_fetch_at", "claimed_until"])
+                               "last_success_at", "retry_after_until", "next_fetch_at", "claimed_until",
+                               "claimed_by"])
     for name in ("fetched", "new", "updated", "duplicates", "skipped", "errors", "not_modified"):
         setattr(run, name, getattr(summary, name))
     run.ok, run.finished_at = ok, finished
@@ -201,6 +288,7 @@ def run_isolated(source_id, force=False):
 def run_due_sources(progress=None):
     """Run every due source once, in order of lateness; return their Summaries."""
     summaries = []
+    free_dead_claims()
     ids = list(due_sources().values_list("pk", flat=True))
     for n, source_id in enumerate(ids, 1):
         summary = run_isolated(source_id)

@@ -22,6 +22,7 @@ def ingest_source(source_id: int) -> dict:
         source = Source.objects.get(pk=source_id)
     except Source.DoesNotExist:
         return {"source_id": source_id, "errors": ["source: removed before it ran"]}
+    scheduling.adopt(source_id)  # this process holds the claim now: if it dies, the next start frees it
     try:
         return scheduling.run_source(source).as_dict()
     finally:
@@ -31,8 +32,9 @@ def ingest_source(source_id: int) -> dict:
 def enqueue_due_sources() -> list[int]:
     """Claim every due source and enqueue a run for it; return the ids enqueued."""
     enqueued = []
+    scheduling.free_dead_claims()
     for source_id in scheduling.due_sources().values_list("pk", flat=True):
-        if scheduling.claim(source_id):
+        if scheduling.claim(source_id, by=scheduling.QUEUED):
             try:
                 ingest_source.enqueue(source_id)
             except Exception:

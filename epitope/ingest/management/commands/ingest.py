@@ -23,6 +23,7 @@ class Command(BaseCommand):
             if not Source.objects.filter(pk=source).exists():
                 raise CommandError(f"No source with id {source} (see `epitope sources list`).")
             bar.note(f"fetching source {source}…")
+            scheduling.free_dead_claims()
             summary = scheduling.run_isolated(source, force=True)
             if summary is None:
                 raise CommandError(f"Source {source} is being run by another worker; try again later.")
