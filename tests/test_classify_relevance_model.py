@@ -65,7 +65,8 @@ def test_train_relevance_prints_model_and_keyword_rule_and_is_deterministic(tmp_
     outputs = []
     for name in ("one.json.gz", "two.json.gz"):
         out = io.StringIO()
-        call_command("train-relevance", str(data), "--out", str(tmp_path / name), "--folds", "3", "--c", "0.3", stdout=out)
+        call_command("train-relevance", str(data), "--out", str(tmp_path / name), "--folds", "3", "--c", "0.3",
+                     "--no-judgements", stdout=out)
         outputs.append(out.getvalue())
     text = outputs[0]
     labelled = len(load_examples([data])[0])
@@ -91,6 +92,24 @@ def test_judgements_are_training_examples(tmp_path):
     model, report = train(examples, extra=judged, folds=3, grid=(0.3,))
     assert report.judgements == 3 and model.meta["judgements"] == 3
     assert report.examples == len(examples) + 3
+
+
+@pytest.mark.django_db
+def test_train_relevance_learns_from_the_editors_judgements_in_the_database(tmp_path):
+    from django.contrib.contenttypes.models import ContentType
+
+    from epitope.classify.models import Judgement
+    from epitope.ingest.models import Item
+
+    item_type = ContentType.objects.get_for_model(Item)
+    for n, relevant in enumerate((True, True, False)):
+        Judgement.objects.create(content_type=item_type, object_id=str(n), relevant=relevant,
+                                 title=f"Judged lead {n}", text="Dendritic cells loaded with tumour lysate.")
+    out = io.StringIO()
+    call_command("train-relevance", str(_slice(tmp_path, 800)), "--out", str(tmp_path / "m.json.gz"), "--folds", "3",
+                 "--c", "0.3", stdout=out)
+    assert "editors' judgements: 3" in out.getvalue()
+    assert learned.load(tmp_path / "m.json.gz").meta["judgements"] == 3
 
 
 def test_shipped_model_loads_and_separates_real_abstracts():

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
-from epitope.classify import learned
+from epitope.classify import judgements, learned
 from epitope.classify.training import C_GRID, FOLDS, load_examples, train
 from epitope.ingest.records import IngestError
 
@@ -26,8 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--folds", type=int, default=FOLDS, help="cross-validation folds (split by PMID)")
         parser.add_argument("--c", default=",".join(map(str, C_GRID)),
                             help="regularisation strengths C to choose from by cross-validation, comma-separated")
+        parser.add_argument("--no-judgements", action="store_true",
+                            help="train on the files alone, without the editors' judgements in the database "
+                                 "(how the shipped model is made, so anyone can rebuild it)")
 
-    def handle(self, *args, files=(), format="pubmed", out="", folds=FOLDS, c="", **options):
+    def handle(self, *args, files=(), format="pubmed", out="", folds=FOLDS, c="", no_judgements=False, **options):
         if folds < 3:
             raise CommandError("train-relevance: --folds must be at least 3 (nested cross-validation)")
         try:
@@ -39,8 +43,12 @@ class Command(BaseCommand):
         except (OSError, IngestError) as exc:
             raise CommandError(f"train-relevance: {exc}") from None
         extra = []
-        # Editors' judgements (lead: enable at merge, once epitope.classify.judgements exists):
-        # from epitope.classify.judgements import training_examples; extra = training_examples()
+        if not no_judgements:
+            try:
+                extra = judgements.training_examples()
+            except DatabaseError as exc:
+                raise CommandError(f"train-relevance: cannot read the editors' judgements ({exc}); run "
+                                   "`epitope migrate`, or pass --no-judgements to train on the files alone") from None
         for source in sources:
             self.stdout.write(f"{source.name}: {source.records} labelled records, {source.positives} relevant")
         self.stdout.write(f"editors' judgements: {len(extra)}")
