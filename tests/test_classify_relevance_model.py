@@ -170,3 +170,6 @@ def test_classify_eval_labels_medline_baseline_files_by_the_label_rule(tmp_path)
     text = out.getvalue()
     assert "relevance gold: the documented MEDLINE label rule" in text
     assert "relevance precision at recall 0.9: " in text
+    # Cancer type is scored against the MeSH neoplasm headings in the same run, micro and macro.
+    cancer = text[text.index("cancer type: 400 records"):]
+    assert "micro precision" in cancer and "macro precision" in cancer and "title-only records" in cancer

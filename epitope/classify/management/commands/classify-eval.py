@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from epitope.classify.cancer_eval import evaluate_records, format_cancer_types
 from epitope.classify.evaluate import (
     default_datasets, evaluate, format_table, format_targets, load_records, trained_on, uses_label_rule,
 )
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             result.in_training = in_training
             results.append(result)
             self.stdout.write(format_table(result, by_concept=by_concept) + "\n")
+            # Cancer type against the MeSH neoplasm headings, micro and macro (see cancer_eval).
+            self.stdout.write(format_cancer_types(evaluate_records(records), by_concept=by_concept) + "\n")
             if errors and result.errors:
                 self.stdout.write("\n".join("  " + e for e in result.errors) + "\n")
             self.stdout.write("\n")
