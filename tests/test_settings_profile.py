@@ -196,3 +196,11 @@ def test_worker_of_a_deployment_mails_digests_and_purges_the_redis_page_cache(tm
         client = redis.Redis.from_url(REDIS_URL)
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
+
+
+def test_version_of_a_checkout_never_installed_comes_from_pyproject(monkeypatch):
+    def not_installed(name):
+        raise cli.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(cli.metadata, "version", not_installed)
+    assert cli.version() == tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
