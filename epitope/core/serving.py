@@ -73,9 +73,10 @@ class PageCacheApplication:
         gc.freeze()
 
     def __call__(self, environ, start_response):
-        from . import cache
+        from . import cache, health
 
-        if self.enabled:
+        # The health check must answer when the cache is down, so it skips the cache lookup.
+        if self.enabled and environ.get("PATH_INFO") != health.PATH:
             stored = cache.lookup(environ)
             if stored is not None:
                 return cache.as_wsgi(environ, stored, start_response)

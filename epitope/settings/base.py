@@ -66,6 +66,7 @@ INSTALLED_APPS = EPITOPE_APPS + [
 ]
 
 MIDDLEWARE = [
+    "epitope.core.health.HealthMiddleware",  # first: /healthz answers probes by address over HTTP
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

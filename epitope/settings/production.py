@@ -98,7 +98,8 @@ if not SECURE_HSTS_PRELOAD:
 # store, so it is Redis when configured, else files under var/cache/pages.
 EPITOPE_PAGE_CACHE_TIMEOUT = int(os.environ.get("EPITOPE_PAGE_CACHE_TIMEOUT", 3600))
 if EPITOPE_PAGE_CACHE_TIMEOUT:
-    MIDDLEWARE = ["epitope.core.middleware.PageCacheMiddleware", *MIDDLEWARE]  # noqa: F405
+    # Right after the health check, which must answer even when the cache is down.
+    MIDDLEWARE = [MIDDLEWARE[0], "epitope.core.middleware.PageCacheMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
 if not os.environ.get("REDIS_URL"):
     # Several server processes share one machine: a per-process memory cache would let each
     # keep its own copy of, say, the policy versions after another process forgot them.
