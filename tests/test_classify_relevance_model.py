@@ -50,6 +50,20 @@ def test_keyword_rule_needs_a_cancer_word_and_an_immune_word():
     assert not label_rule.keyword_rule("Antibody titres after influenza vaccination", "")
 
 
+
+def test_the_model_reads_paraprotein_and_mastocytoma_immunology_as_both_halves():
+    # MEDLINE's label counts the immunology of myeloma proteins and of mastocytoma targets; their
+    # records say neither "tumor" nor "antibody", so the two-word rule misses them.
+    for title in ("Radioimmunoassay for a Bence Jones protein idiotype",
+                  "Allotypes of IgM macroglobulin in Waldenstrom's disease",
+                  "Lysis of P815 mastocytoma cells by alloimmune lymphocytes"):
+        names = learned.features(title, "")
+        assert "k:both" in names and "kt:both" in names, title
+    assert not label_rule.keyword_rule("Radioimmunoassay for a Bence Jones protein idiotype", "")
+    # Words today's abstracts use outside immunology do not make the immune half.
+    names = learned.features("Mitogen-activated protein kinase in complementary tumour models", "")
+    assert "k:both" not in names
+
 def _slice(tmp_path, n):
     """Write the first n citations of the tuning file to a file of its own."""
     root = etree.fromstring(gzip.open(TUNING).read())
