@@ -107,15 +107,16 @@ def _run(*args):
 
 @pytest.mark.django_db
 def test_a_fetched_feed_without_charset_is_stored_as_unicode(httpserver, _loopback_allowed):
-    httpserver.expect_request("/bash").respond_with_data(
-        undeclared("encoding_WINDOWS-1251.xml"), content_type="application/rss+xml"
-    )
-    httpserver.expect_request("/jp").respond_with_data(SHIFT_JIS.read_bytes(), content_type="application/rss+xml")
+    rss = "application/rss+xml"  # no charset parameter
+    cp1251 = undeclared("encoding_WINDOWS-1251.xml")
+    httpserver.expect_request("/bash").respond_with_data(cp1251, content_type=rss)
+    httpserver.expect_request("/jp").respond_with_data(SHIFT_JIS.read_bytes(), content_type=rss)
     for path in ("/bash", "/jp"):
         Source.objects.create(name=path, url=httpserver.url_for(path))
     _run("ingest")
     assert Item.objects.filter(source__name="/bash", title="Цитата #17703").exists()
-    assert sorted(Item.objects.filter(source__name="/jp").values_list("title", flat=True)) == sorted(SHIFT_JIS_TITLES)
+    japanese = Item.objects.filter(source__name="/jp").values_list("title", flat=True)
+    assert sorted(japanese) == sorted(SHIFT_JIS_TITLES)
 
 
 @pytest.mark.django_db
