@@ -96,6 +96,17 @@ def test_detection_reads_a_bounded_window_from_the_first_non_ascii_byte(monkeypa
     assert seen == [encoding.DETECT_WINDOW]
 
 
+
+@pytest.mark.parametrize("shift", [0, 1])
+def test_a_long_shift_jis_feed_whose_window_ends_inside_a_character(shift):
+    raw = SHIFT_JIS.read_bytes()
+    head, rest = raw.split(b"<item>", 1)
+    items = b"<item>" + rest.rsplit(b"</channel>", 1)[0]
+    data = head + b" " * shift + items * 60 + b"</channel></rss>"  # 74 KB; one of the shifts cuts a character
+    assert len(data) > encoding.DETECT_WINDOW
+    records = parse_document(data).records
+    assert len(records) == 180 and records[-1].title == SHIFT_JIS_TITLES[-1]
+
 @pytest.fixture
 def _loopback_allowed(settings):
     settings.EPITOPE_FETCH_ALLOW_PRIVATE = True
