@@ -100,6 +100,11 @@ def detect_encoding(data: bytes) -> str | None:
         return None
     start = max(0, first.start() - _LEAD_IN)
     window = data[start : start + DETECT_WINDOW]
+    if start + DETECT_WINDOW < len(data):
+        # A window ending inside a multi-byte character fails every multi-byte codec; "<" is
+        # never a trail byte (those start at 0x40 in Shift-JIS, GBK and Big5), so end before one.
+        end = window.rfind(b"<", DETECT_WINDOW // 2)
+        window = window[:end] if end > 0 else window
     best = from_bytes(window).best()
     if best is None:
         return None
