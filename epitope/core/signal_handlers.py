@@ -226,6 +226,11 @@ def register():
     post_save.connect(on_topic_saved, sender=Topic, dispatch_uid="epitope-cache-topic-saved")
     pre_delete.connect(on_topic_deleted, sender=Topic, dispatch_uid="epitope-cache-topic-deleted")
     post_save.connect(on_image_saved, sender=get_image_model(), dispatch_uid="epitope-cache-image-saved")
+    from . import renditions
+
+    image_model = get_image_model()
+    post_save.connect(renditions.on_image_saved, sender=image_model, dispatch_uid="epitope-renditions-image")
+    page_published.connect(renditions.on_page_published, dispatch_uid="epitope-renditions-published")
     from epitope.classify.signals import classification_changed
 
     classification_changed.connect(on_classification_changed, dispatch_uid="epitope-cache-classification")

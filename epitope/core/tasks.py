@@ -1,8 +1,8 @@
-"""Background work of the core app: purging a CDN after content changes."""
+"""Background work of the core app: purging a CDN after content changes, making renditions."""
 
 from django_tasks import task
 
-from . import frontend_purge
+from . import frontend_purge, renditions
 
 
 @task()
@@ -28,3 +28,9 @@ def purge_cdn_everything():
 @task()
 def purge_cdn_urls(urls):
     frontend_purge.purge(urls)
+
+
+@task()
+def make_renditions(image_ids):
+    """Make the renditions the site shows of these images (core.renditions); return how many."""
+    return renditions.make_renditions(image_ids)

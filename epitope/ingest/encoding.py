@@ -3,13 +3,19 @@
 Feeds lie about their encoding: a prolog says ISO-8859-1 over UTF-8 bytes, a server sends
 windows-1251 with no declaration. We follow miniflux: bytes that are valid UTF-8 are UTF-8
 whatever the label says (legacy single-byte text almost never is), otherwise the document's
-own declaration wins, then the HTTP charset, then windows-1252.
+own declaration wins, then the HTTP charset. With neither, charset-normalizer guesses the
+script (Cyrillic, Japanese, Greek …); Latin-script text stays windows-1252, because within Latin
+the detector cannot tell the code pages apart on real feeds (German and French came out cp1250
+or cp775, turning è into č).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
+
+from charset_normalizer import from_bytes
 
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']", re.I)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
@@ -23,6 +29,11 @@ _BOMS = (
 # Browsers read these labels as windows-1252; publishers who write them mean it too
 # (curly quotes and euro signs in "ISO-8859-1" feeds are common).
 _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "cp819"}
+# Detection grows with the input (15 ms on 2 MB of windows-1251, 1 ms on 64 KiB); a window from
+# just before the first non-ASCII byte (ASCII markup tells the detector nothing) bounds it.
+DETECT_WINDOW = 64 * 1024
+_LEAD_IN = 1024
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
 def declared_encoding(data: bytes) -> str:
@@ -61,12 +72,14 @@ def to_utf8(data: bytes, content_type: str = "") -> bytes:
         return data
     except UnicodeDecodeError:
         pass
-    candidates = [
+    declared = [
         _python_codec(declared_encoding(data)),
         _python_codec(charset_from_content_type(content_type)),
-        "cp1252",
     ]
-    for codec in candidates:
+    detected = None if any(declared) else detect_encoding(data)
+    if detected:
+        return data.decode(detected, errors="replace").encode("utf-8")
+    for codec in (*declared, "cp1252"):
         if codec and not codec.startswith("utf"):
             try:
                 return data.decode(codec).encode("utf-8")
@@ -74,3 +87,44 @@ def to_utf8(data: bytes, content_type: str = "") -> bytes:
                 continue
     # cp1252 leaves five bytes undefined; Latin-1 maps every byte.
     return data.decode("latin-1").encode("utf-8")
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """Return the codec charset-normalizer finds for undeclared non-UTF-8 `data`, or None.
+
+    None means "use windows-1252": no guess, a UTF-8 guess (the window was valid, the whole
+    is not), or Latin-script text that windows-1252 decodes.
+    """
+    first = _NON_ASCII.search(data)
+    if first is None:
+        return None
+    start = max(0, first.start() - _LEAD_IN)
+    window = data[start : start + DETECT_WINDOW]
+    if start + DETECT_WINDOW < len(data):
+        # A window ending inside a multi-byte character fails every multi-byte codec; "<" is
+        # never a trail byte (those start at 0x40 in Shift-JIS, GBK and Big5), so end before one.
+        end = window.rfind(b"<", DETECT_WINDOW // 2)
+        window = window[:end] if end > 0 else window
+    best = from_bytes(window).best()
+    if best is None:
+        return None
+    codec = _python_codec(best.encoding)
+    if codec is None or codec.startswith("utf"):
+        return None
+    text = window.decode(codec, errors="replace")
+    if _latin_script(text):
+        try:
+            window.decode("cp1252")
+            return None
+        except UnicodeDecodeError:
+            pass  # bytes windows-1252 leaves undefined: trust the detector's Latin code page
+    return codec
+
+
+def _latin_script(text: str) -> bool:
+    """Return whether every non-ASCII letter of `text` is a Latin letter."""
+    return all(
+        unicodedata.name(ch, "").startswith("LATIN")
+        for ch in text
+        if ord(ch) > 0x7F and ch.isalpha()
+    )

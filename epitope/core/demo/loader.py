@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Site
 
+from epitope.core import renditions
 from epitope.core.site_setup import ensure_article_index, ensure_home, ensure_hub
 
 from . import content, pictures
@@ -34,6 +35,13 @@ class Created:
 
 def load_demo(hostname="localhost", port=8000, image_size=(1200, 675)):
     """Create whatever part of the demo site is missing and return what was created."""
+    # `epitope demo` runs the queue before serving: a minute of renditions for ~20 pictures
+    # would hold it up; it renders the card sizes itself (warm_card_renditions).
+    with renditions.not_queued():
+        return _load_demo(hostname, port, image_size)
+
+
+def _load_demo(hostname, port, image_size):
     created = Created()
     home = ensure_home(title=content.SITE_TITLE, hostname=hostname, port=port)
     _point_default_site(home, hostname, port)

@@ -1,0 +1,94 @@
+"""The renditions the site shows of an image, made by the worker rather than by a reader.
+
+Making them in the request cost the first reader of a page with a new picture 2.1–2.8 s (nine
+versions of a hero, AVIF the slowest). So an image saved in the admin, and the images of an
+article when it is published, are queued for the task `core.tasks.make_renditions`, which makes
+every spec below that is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger("epitope.renditions")
+
+# The {% picture %} tags' filter specs, as written in the templates (Wagtail expands the braces
+# into one spec per combination). tests/test_renditions.py fails if a template shows a spec
+# that rendition_specs() does not make.
+HERO_PICTURE = "format-{avif,webp,jpeg} width-{800,1200,1600}"  # articles/article_page.html
+FIGURE_PICTURE = "format-{avif,webp,jpeg} width-{800,1200}"  # includes/blocks/figure.html
+
+_suppressed = contextvars.ContextVar("epitope_renditions_suppressed", default=False)
+
+
+def rendition_specs() -> list[str]:
+    """Return every filter spec the site renders an image with, spelled as the lookups spell it."""
+    from wagtail.images.models import Filter
+
+    from epitope.articles.cards import CARD_RENDITIONS
+    from epitope.feeds.items import SHARE_RENDITION
+    from epitope.newsletter.digest import EMAIL_RENDITION
+
+    pictures = [spec for tag in (HERO_PICTURE, FIGURE_PICTURE) for spec in Filter.expand_spec(tag)]
+    return list(dict.fromkeys([*pictures, *CARD_RENDITIONS, SHARE_RENDITION, EMAIL_RENDITION]))
+
+
+def make_renditions(image_ids) -> int:
+    """Make the missing renditions of these images; return how many images now have them all."""
+    from wagtail.images import get_image_model
+
+    specs = rendition_specs()
+    done = 0
+    for image in get_image_model().objects.filter(pk__in=list(image_ids)).prefetch_renditions(*specs):
+        try:
+            image.get_renditions(*specs)
+        except (OSError, ValueError) as exc:  # a missing or unreadable file: the reader's request says so too
+            logger.warning("renditions: image %s (%s) not rendered: %s", image.pk, image.file.name, exc)
+            continue
+        done += 1
+    return done
+
+
+def enqueue(image_ids) -> None:
+    """Queue the images for the worker once the current transaction commits (never if it rolls back)."""
+    ids = sorted({int(pk) for pk in image_ids if pk})
+    if not ids or _suppressed.get():
+        return
+
+    def send():
+        from . import tasks
+
+        tasks.make_renditions.enqueue(ids)
+
+    transaction.on_commit(send, robust=True)
+
+
+@contextlib.contextmanager
+def not_queued():
+    """Queue no renditions inside this block (code that loads many images and renders its own)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def on_image_saved(sender, instance, update_fields=None, **kwargs):
+    from .signal_handlers import IMAGE_FIELDS_NOT_SHOWN
+
+    if kwargs.get("raw") or (update_fields and set(update_fields) <= IMAGE_FIELDS_NOT_SHOWN):
+        return
+    enqueue([instance.pk])
+
+
+def on_page_published(sender, instance, **kwargs):
+    from epitope.articles.alt_text import images_of
+    from epitope.articles.models import ArticlePage
+
+    page = instance.specific_deferred
+    if isinstance(page, ArticlePage):
+        enqueue(image.pk for image in images_of(page))
