@@ -65,10 +65,14 @@ def db_queue(settings):
 def test_an_uploaded_image_is_rendered_by_the_worker_and_page_views_make_none(admin_client, client, db_queue):
     from django_tasks_db.models import DBTaskResult
 
+    from wagtail.models import Collection
+
+    # A transactional test before this one may have flushed the root collection migrations made.
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     png = cells_png(seed=11, width=640, height=360)
     response = admin_client.post(reverse("wagtailimages:add"), {
         "title": "Uploaded micrograph", "description": "T cells around a tumour cell",
-        "file": SimpleUploadedFile("micrograph.png", png, content_type="image/png"), "collection": 1,
+        "file": SimpleUploadedFile("micrograph.png", png, content_type="image/png"), "collection": root.pk,
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
     image = get_image_model().objects.get(title="Uploaded micrograph")
