@@ -308,14 +308,24 @@ def test_a_gzip_bomb_file_is_refused_fast_with_bounded_memory(bomb):
     assert peak < limits.MAX_DOCUMENT_BYTES + 32 * 1024 * 1024  # 6.4 GB before
 
 
+def in_fresh_process(body, path, growth=False):
+    """Run `body` (reading sys.argv[1] = path) in a new interpreter; return (the IngestError it
+    printed, its peak resident MB, or how much that peak grew while `body` ran). VmHWM is the
+    child's own: ru_maxrss would carry over the parent's peak across exec."""
+    peak = "int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
+    body = "\n".join("    " + line for line in body.splitlines())
+    code = (f"import sys\nfrom epitope.ingest.records import IngestError\nbefore = {peak}\n"
+            f"try:\n{body}\nexcept IngestError as exc:\n    print(exc)\n"
+            f"print(({peak} - (before if {growth} else 0)) // 1024)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    message, megabytes = done.stdout.splitlines()
+    return message, megabytes
+
+
 def test_a_gzip_bomb_costs_the_limit_in_memory_not_its_size(bomb):
     """The reader's peak resident memory, measured in a fresh process (zlib's buffers included)."""
-    code = ("import sys\nfrom epitope.ingest import limits\nfrom epitope.ingest.records import IngestError\n"
-            "before = int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
-            "try:\n    limits.read_document(sys.argv[1])\nexcept IngestError as exc:\n    print(exc)\n"
-            "print((int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) - before) // 1024)")
-    done = subprocess.run([sys.executable, "-c", code, str(bomb)], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    message, grown_mb = done.stdout.splitlines()
+    message, grown_mb = in_fresh_process(
+        "from epitope.ingest import limits\nlimits.read_document(sys.argv[1])", bomb, growth=True)
     assert "over the" in message
     assert int(grown_mb) < 2 * limits.MAX_DOCUMENT_BYTES // 2**20  # MB, for a 1 GiB bomb
 
@@ -331,12 +341,8 @@ def test_a_pubmed_stream_with_an_article_that_never_ends_is_refused(tmp_path):
         for _ in range(64):  # 64 MiB of elements in one article
             out.write(packer.compress(chunk))
         out.write(packer.flush())
-    code = ("import sys\nfrom epitope.ingest.sources.pubmed import iter_pubmed_file\n"
-            "from epitope.ingest.records import IngestError\n"
-            "try:\n    list(iter_pubmed_file(sys.argv[1]))\nexcept IngestError as exc:\n    print(exc)\n"
-            "print(int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) // 1024)")
-    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    message, peak_mb = done.stdout.splitlines()
+    message, peak_mb = in_fresh_process(
+        "from epitope.ingest.sources.pubmed import iter_pubmed_file\nlist(iter_pubmed_file(sys.argv[1]))", path)
     assert message == f"file: one record runs over {limits.MAX_ELEMENT_BYTES} bytes"
     assert int(peak_mb) < 256  # the 16 MiB cap and a block, not the 64 MiB article
 
