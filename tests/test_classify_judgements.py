@@ -306,3 +306,13 @@ def test_a_judged_item_that_changes_at_its_source_keeps_the_judgement(editor, le
     row = stored(leads[CAR_T_LEAD])
     assert "modality:pd-1-inhibitor" in row.concepts  # classified again from the new text
     assert not row.relevant and CAR_T_LEAD not in inbox(editor, "?relevant=1")[0]
+
+
+def test_the_classifier_page_shows_the_shipped_model_as_trained(editor):
+    from epitope.classify import learned
+
+    info = learned.model_info()
+    page = editor.get("/admin/classify/").content.decode()
+    assert "No trained model is installed" not in page
+    assert info["version"] in page and f"<td>{info['trained_on'][0]['file']}</td>" in page
+    assert f"<td>{info['cv']['f1']:.3f}</td>" in page and f"<td>{info['cv']['keyword_rule']['f1']:.3f}</td>" in page
