@@ -214,3 +214,12 @@ def test_ingest_file_stores_a_medline_citation_set_and_fails_on_an_empty_pubmed_
     with pytest.raises(SystemExit) as exit_info:
         call_command("ingest-file", str(empty), "--json", stdout=io.StringIO(), stderr=io.StringIO())
     assert exit_info.value.code == 1
+
+
+def test_an_unreadable_record_of_another_format_gets_its_line_in_its_place():
+    # A Europe PMC answer whose second and third results carry a number and a list where text belongs.
+    lines, error, stderr = classify(TESTDATA / "ingest" / "crafted" / "europepmc_int_title.json")
+    assert [line["position"] for line in lines] == [1, 2, 3, 4]
+    assert [line["pmid"] for line in lines] == ["1", None, None, "4"]
+    assert all(line["error"].startswith("parser: ") and line["id"] is None for line in lines[1:3])
+    assert error is not None and "2 of 4 records could not be read" in stderr

@@ -28,8 +28,9 @@ from django.core.management.base import BaseCommand, CommandError
 from epitope.classify.inputs import record_inputs
 from epitope.classify.pubmed_inputs import pubmed_inputs
 from epitope.classify.tagger import get_tagger
-from epitope.ingest.parse import FORMATS, parse_bytes
-from epitope.ingest.records import IngestError, Record
+from epitope.ingest import limits
+from epitope.ingest.parse import FORMATS, parse_items
+from epitope.ingest.records import IngestError, Record, Skipped
 from epitope.ingest.sources import pubmed_stream
 
 ID_FIELDS = ("pmid", "doi", "pmcid", "nct")
@@ -100,9 +101,16 @@ class Command(BaseCommand):
             return
         if format == "pubmed":
             raise IngestError("parser: not PubMed XML (expected <PubmedArticleSet> or <MedlineCitationSet>)")
-        for record in parse_bytes(head + stream.read(), format):
-            title, text, subjects = record_inputs(record)
-            self._line(name, record.identity(), record.title, record.identifiers, text, subjects)
+        # Other formats are parsed whole, so their size is bounded as ingest-file bounds it.
+        data = head + stream.read(limits.MAX_DOCUMENT_BYTES + 1 - len(head))
+        if len(data) > limits.MAX_DOCUMENT_BYTES:
+            raise IngestError(f"file: over the {limits.MAX_DOCUMENT_BYTES}-byte limit once decompressed")
+        for item in parse_items(data, format):
+            if isinstance(item, Skipped):  # one line in its place, as for PubMed records
+                self._error(name, item.position, item.reason)
+                continue
+            title, text, subjects = record_inputs(item)
+            self._line(name, item.identity(), item.title, item.identifiers, text, subjects)
 
     def _line(self, name, identity, title, ids, text, subjects):
         self.read += 1
