@@ -10,7 +10,6 @@ A DOCTYPE that only names an external DTD (PubMed's does) is allowed; the DTD is
 from __future__ import annotations
 
 import threading
-from typing import IO, Iterator
 
 from lxml import etree
 
@@ -64,31 +63,6 @@ def parse_xml(data: bytes) -> etree._Element:
         raise IngestError("xml: empty document")
     check_doctype(root.getroottree().docinfo)
     return root
-
-
-def iterparse_xml(source: IO[bytes], tag: str) -> Iterator[etree._Element]:
-    """Yield each completed `tag` element from a file-like `source`, keeping memory bounded.
-
-    Read each element when it is yielded: it is cleared as soon as the caller asks for the next.
-    """
-    context = etree.iterparse(source, events=("end",), tag=tag, **_PARSER_OPTIONS)
-    checked = False
-    try:
-        for _event, elem in context:
-            if not checked:
-                # Entities are never expanded, but a document that declares them is refused
-                # here as it is by parse_xml.
-                check_doctype(elem.getroottree().docinfo)
-                checked = True
-            yield elem
-            elem.clear(keep_tail=False)
-            # Drop the finished siblings the root still holds, or a 4 GB file stays in memory.
-            parent = elem.getparent()
-            if parent is not None:
-                while elem.getprevious() is not None:
-                    del parent[0]
-    except etree.XMLSyntaxError as exc:
-        raise IngestError(f"xml: {exc.msg or exc}") from None
 
 
 def parser_for(encoding: str = "utf-8") -> etree.XMLParser:
