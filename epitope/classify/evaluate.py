@@ -329,6 +329,11 @@ def format_targets(results) -> str:
 def default_datasets(base: Path) -> list[tuple[str, list[Path]]]:
     """Return the evaluation sets shipped with the repository: tuning (PubMed) and held out."""
     data = base / "tests" / "testdata" / "classify"
+    if not data.is_dir():  # an installed package: the labelled sets stay in the source repository
+        raise FileNotFoundError(
+            f"classify-eval: no evaluation sets at {data} (they ship with the source repository, "
+            "not the package); give the files or folders to score"
+        )
     return [
         ("tuning: PubMed", [data / "pubmed"]),
         ("held out: Europe PMC + ClinicalTrials.gov", [data / "europepmc" / "search_cancer_core.json",

@@ -6,9 +6,24 @@ from pathlib import Path
 
 import dj_database_url
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # the `epitope` package, in a checkout or site-packages
 BASE_DIR = PROJECT_DIR.parent
-VAR_DIR = Path(os.environ.get("EPITOPE_VAR_DIR", BASE_DIR / "var"))
+
+
+def default_var_dir(environ=os.environ, base_dir=BASE_DIR):
+    """Where data lives when EPITOPE_VAR_DIR is unset: a checkout's var/, else the user's data folder.
+
+    An installed package must not write beside itself in site-packages, nor into a working
+    directory that may be `/` (systemd's default): it uses $XDG_DATA_HOME/epitope, i.e.
+    ~/.local/share/epitope.
+    """
+    if (base_dir / "manage.py").is_file() and (base_dir / "pyproject.toml").is_file():
+        return base_dir / "var"
+    data_home = environ.get("XDG_DATA_HOME") or Path(environ.get("HOME") or Path.home()) / ".local" / "share"
+    return Path(data_home) / "epitope"
+
+
+VAR_DIR = Path(os.environ.get("EPITOPE_VAR_DIR") or default_var_dir())
 
 
 def env_bool(name, default=False):

@@ -6,7 +6,7 @@ from io import StringIO
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from epitope.core.demo.admin_login import ensure_admin
@@ -23,7 +23,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, no_serve, **options):
         verbosity = options["verbosity"]
-        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite needs its directory
+        try:
+            settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite needs its directory
+        except OSError as exc:
+            raise CommandError(
+                f"cannot create the data folder {settings.VAR_DIR}: {exc.strerror}; "
+                "set EPITOPE_VAR_DIR to a folder this user may write"
+            ) from None
+        self.stdout.write(f"Data folder: {settings.VAR_DIR}")
         self.stdout.write("Preparing the database and demo content…")
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout)
         with transaction.atomic():
