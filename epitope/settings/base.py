@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from .search_backend import require_client, search_backends
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # the `epitope` package, in a checkout or site-packages
 BASE_DIR = PROJECT_DIR.parent
 
@@ -215,7 +217,10 @@ TASKS = {
 WAGTAIL_SITE_NAME = "Epitope"
 WAGTAILIMAGES_IMAGE_MODEL = "core.EpitopeImage"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp"}
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend unless EPITOPE_SEARCH_BACKEND names one of Wagtail's OpenSearch or
+# Elasticsearch backends (epitope/settings/search_backend.py).
+WAGTAILSEARCH_BACKENDS = search_backends(os.environ)
+require_client(WAGTAILSEARCH_BACKENDS)
 WAGTAILADMIN_BASE_URL = os.environ.get("EPITOPE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -5,8 +5,11 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from epitope.cli import version
+
 from .base import *  # noqa: F401,F403
 from .base import CACHES, env_bool, env_list
+from .error_reports import admins, init_sentry
 
 DEBUG = False
 
@@ -68,6 +71,13 @@ if os.environ.get("EPITOPE_EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("EPITOPE_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EPITOPE_EMAIL_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("EPITOPE_FROM_EMAIL", "Epitope <noreply@localhost>")
+
+# Error reports (epitope/settings/error_reports.py): every 500 mailed to EPITOPE_ADMINS, and
+# sent to Sentry when EPITOPE_SENTRY_DSN is set.
+ADMINS = admins(os.environ)
+SERVER_EMAIL = os.environ.get("EPITOPE_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[Epitope] "
+init_sentry(os.environ, release=version())
 
 # CDN purge through Wagtail's frontend-cache backends.
 if os.environ.get("EPITOPE_CLOUDFLARE_ZONEID"):

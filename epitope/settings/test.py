@@ -10,6 +10,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}  # whatever the shell says
 STATIC_ROOT = None  # WhiteNoise serves from the finders in tests; nothing is collected
 # Axes refuses authenticate() without a request, which the test client's login() makes;
 # logins over HTTP are throttled exactly as in production.
