@@ -6,7 +6,7 @@ PORT   ?= 8000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-postgres serve bench venv browser-deps clean
+.PHONY: demo test test-postgres serve bench venv browser-deps wheel clean
 
 # A venv cut short (no pip yet) is made again rather than half-used.
 $(STAMP): requirements.txt pyproject.toml setup.py epitope/ingest/_minhash.c
@@ -45,6 +45,10 @@ serve: $(STAMP)
 	$(BIN)/epitope demo --no-serve --port $(PORT)
 	$(BIN)/epitope serve --port $(PORT)
 
+# The sdist and wheel in dist/, built as the container builds them (docker/build-wheel.sh).
+wheel: $(STAMP)
+	PYTHON=$(BIN)/python sh docker/build-wheel.sh dist
+
 # Load benchmark with wrk (and nginx for the static-file baseline) from Debian's packages.
 bench: $(STAMP)
 	@{ command -v wrk && { command -v nginx || [ -x /usr/sbin/nginx ]; }; } >/dev/null 2>&1 || { \
@@ -53,4 +57,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/hub_load.py
 
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) node_modules var dist build
