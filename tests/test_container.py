@@ -61,7 +61,9 @@ def compose(environ=None):
 
 def test_the_image_is_built_in_two_stages_by_the_scripts_the_package_test_runs():
     build, runtime = dockerfile_stages()
-    assert build[0][1].endswith("AS build") and "slim" in (ROOT / "Dockerfile").read_text().split("PYTHON_IMAGE=")[1]
+    base = re.search(r"^ARG PYTHON_IMAGE=(\S+)$", (ROOT / "Dockerfile").read_text(), re.M).group(1)
+    assert base.startswith("python:3.11-slim")
+    assert build[0][1] == "${PYTHON_IMAGE} AS build" and runtime[0][1] == "${PYTHON_IMAGE}"
     runs = " ".join(arg for instruction, arg in build if instruction == "RUN")
     assert "sh docker/build-wheel.sh" in runs and "sh docker/install-wheel.sh" in runs
     for script in ("build-wheel.sh", "install-wheel.sh"):
