@@ -6,6 +6,7 @@ through the SMTP settings the newsletter uses. Sentry is optional (`pip install
 'epitope[sentry]'`); it is initialised only when its DSN is set, and sends no personal data.
 """
 
+import re
 from email.utils import getaddresses
 
 from django.core.exceptions import ImproperlyConfigured
@@ -16,8 +17,9 @@ def admins(environ):
     raw = environ.get("EPITOPE_ADMINS", "").strip()
     if not raw:
         return []
-    pairs = [(name, address) for name, address in getaddresses([raw]) if name or address]  # a trailing comma is no one
-    bad = [address for _, address in pairs if address.count("@") != 1 or address.startswith("@") or address.endswith("@")]
+    # A trailing comma adds no one; an address needs something on both sides of one "@".
+    pairs = [(name, address) for name, address in getaddresses([raw]) if name or address]
+    bad = [address for _, address in pairs if not re.fullmatch(r"[^@\s]+@[^@\s]+", address)]
     if bad or not pairs:
         raise ImproperlyConfigured(f"EPITOPE_ADMINS: not a list of email addresses: {raw!r}")
     return [(name or address, address) for name, address in pairs]
@@ -31,7 +33,9 @@ def init_sentry(environ, release):
     try:
         import sentry_sdk
     except ImportError:
-        raise ImproperlyConfigured("EPITOPE_SENTRY_DSN is set but sentry-sdk is not: pip install 'epitope[sentry]'") from None
+        raise ImproperlyConfigured(
+            "EPITOPE_SENTRY_DSN is set but sentry-sdk is not: pip install 'epitope[sentry]'"
+        ) from None
     sentry_sdk.init(
         dsn=dsn,
         environment=environ.get("EPITOPE_SENTRY_ENVIRONMENT", "production"),
