@@ -41,6 +41,7 @@ log = logging.getLogger("epitope.ingest")
 DEFAULT_LEASE_SECONDS = 30 * 60
 QUEUED = "queued"  # the prefix of a claim taken for a queued task: no process holds it yet
 INTERRUPTED = "run: interrupted (the process running it ended before the run finished)"
+EXPIRED = "run: interrupted (its claim expired before the run finished: the process ended or stalled)"
 LOST = "claim: another worker took this source over while the run lasted; the run stopped storing"
 
 # The claim of the run in progress in this thread, for the fetches deep inside a query source's

@@ -103,6 +103,10 @@ def run_source(source: Source, held: Claim, now=None) -> Summary:
     except claims.ClaimLost as exc:
         summary.error(str(exc))
         return summary
+    # Holding the claim, this run is the only one: a run left unfinished was its holder's until
+    # the lease expired (a worker on another machine killed, or one stalled: it stores no more).
+    SourceRun.objects.filter(source=source, finished_at__isnull=True).update(
+        finished_at=now, ok=False, reason=claims.EXPIRED)
     run = SourceRun.objects.create(source=source, started_at=now)
     retry_after = None
     ok = True
