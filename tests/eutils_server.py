@@ -44,7 +44,7 @@ class EutilsServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server's name
-                arrived = time.monotonic()
+                arrived = owner.accepted.pop(self.request, time.monotonic())
                 parts = urlsplit(self.path)
                 params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 with owner._lock:
@@ -60,8 +60,16 @@ class EutilsServer:
             def log_message(self, *args):
                 pass
 
+        class Server(ThreadingHTTPServer):
+            def process_request(self, request, client_address):
+                # The time of the connection, before a thread is started to read it: what a
+                # server counting requests per second would see, whatever this process is busy with.
+                owner.accepted[request] = time.monotonic()
+                super().process_request(request, client_address)
+
+        self.accepted = {}
         self.delay, self.feed_delay = delay, feed_delay
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.eutils = f"http://127.0.0.1:{self.port}/entrez/eutils/"

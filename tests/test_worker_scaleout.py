@@ -25,10 +25,11 @@ from tests.eutils_server import EutilsServer
 pytestmark = [pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parent.parent
 LEASE = 3.0  # seconds: a PubMed run here takes longer (6 requests at NCBI's shared pace)
-# Arrival times are taken by the test server when a request reaches it, after the worker's
-# sleep, connect and the server's own thread start: each can lag by scheduling delays on a busy
-# 2-core machine, so any 4 consecutive requests must span at least 1 s less this allowance.
-# Workers that each kept to 3 a second on their own would send 4 within about 0.5 s.
+# Arrival times are taken by the test server when it accepts a connection, after the worker's
+# sleep and connect: each can lag by scheduling delays on a busy 2-core machine (up to a quarter
+# second was seen at load 11), which the pace's 10% headroom covers only in part, so any 4
+# consecutive requests must span at least 1 s less this allowance. Workers that each kept to
+# 3 a second on their own send 4 within about 0.3 s (measured: 0.311 s).
 JITTER = 0.15
 NCBI_RATE = 3
 
@@ -121,7 +122,7 @@ def test_two_workers_never_run_a_source_twice_and_keep_to_ncbis_rate(server, sta
         Source.objects.update(next_fetch_at=timezone.now())
         victim = next((s.pk for s in pubmed if _holder_pid(s.pk) == first.pid
                        and SourceRun.objects.filter(source_id=s.pk, finished_at__isnull=True).exists()), None)
-        time.sleep(0.05)
+        time.sleep(0.1)
     assert victim is not None, "the first worker never ran a PubMed source\n" + _logs(first, second)
     first.kill()
     first.wait()
@@ -133,6 +134,17 @@ def test_two_workers_never_run_a_source_twice_and_keep_to_ncbis_rate(server, sta
 
     runs = list(SourceRun.objects.order_by("started_at"))
     logs = _logs(first, second)
+    # What NCBI saw: never more than 3 requests in a second from both workers together, each
+    # naming the tool and the address to write to, without a key (none is configured).
+    ncbi = server.ncbi_requests()
+    assert len(ncbi) >= 30, len(ncbi)
+    print(f"NCBI: {len(ncbi)} requests; fastest 4 in a row spanned {_fastest([t for t, *_ in ncbi], 4):.3f} s")
+    assert _fastest([t for t, *_ in ncbi], NCBI_RATE + 1) >= 1.0 - JITTER
+    assert all(p.get("tool") == "epitope" and p.get("email") == "ops@example.org" and "api_key" not in p
+               for _, _, _, p in ncbi)
+    # The feed host keeps to the default pace (2 a second) too.
+    feed_times = [t for t, *_ in server.feed_requests()]
+    assert _fastest(feed_times, 3) >= 1.0 - JITTER
     # No source ran twice at once: each run of a source began after the one before it ended.
     for source in pubmed + feeds:
         mine = [r for r in runs if r.source_id == source.pk]
@@ -155,13 +167,3 @@ def test_two_workers_never_run_a_source_twice_and_keep_to_ncbis_rate(server, sta
     assert SourceRun.objects.filter(source_id=victim, started_at__gt=killed_at, ok=True).exists(), logs
     assert Item.objects.filter(source__in=pubmed).exists() and Item.objects.filter(source__in=feeds).exists()
 
-    # What NCBI saw: never more than 3 requests in a second from both workers together, each
-    # naming the tool and the address to write to, without a key (none is configured).
-    ncbi = server.ncbi_requests()
-    assert len(ncbi) >= 30, len(ncbi)
-    assert _fastest([t for t, *_ in ncbi], NCBI_RATE + 1) >= 1.0 - JITTER
-    assert all(p.get("tool") == "epitope" and p.get("email") == "ops@example.org" and "api_key" not in p
-               for _, _, _, p in ncbi)
-    # The feed host keeps to the default pace (2 a second) too.
-    feed_times = [t for t, *_ in server.feed_requests()]
-    assert _fastest(feed_times, 3) >= 1.0 - JITTER

@@ -4,7 +4,7 @@ NCBI allows 3 E-utilities requests a second, 10 with an API key, counted per use
 process: two workers that each kept to 3 a second would send 6. So each request first reserves
 the next free slot for its host in one atomic statement on a row every process shares
 (`HostPace`), then sleeps until that slot: consecutive requests to a host, from any process on
-any machine, go at least 1/rate seconds apart. The time is the database's clock, so machines
+any machine, go at least 1/rate seconds apart (plus a tenth, `HEADROOM`). The time is the database's clock, so machines
 whose clocks differ still share one timeline. One row update per request costs far less than
 the request; a slot reserved by a process that dies before sending is simply not used.
 
@@ -27,6 +27,9 @@ log = logging.getLogger("epitope.ingest")
 
 DEFAULT_HOST_RATE = 2.0
 NCBI_RATE, NCBI_KEYED_RATE = 3.0, 10.0
+# Slots are 10% further apart than the rate alone asks: a request that leaves late (a busy
+# machine, a slow network) then still cannot arrive within a second of the three before it.
+HEADROOM = 1.1
 
 # Seconds since the epoch by the database's clock, and the larger of two numbers, per backend.
 _NOW = {"postgresql": "EXTRACT(EPOCH FROM clock_timestamp())::float8",
@@ -71,7 +74,7 @@ def reserve(host: str, interval: float) -> float:
 def wait_turn(url: str, sleep=time.sleep) -> float:
     """Block until a request to `url`'s host may go; return the seconds waited."""
     host = (urlsplit(url).hostname or "").lower()
-    wait = reserve(host, 1.0 / rate_for(host))
+    wait = reserve(host, HEADROOM / rate_for(host))
     if wait:
         sleep(wait)
     return wait
