@@ -1,6 +1,7 @@
 """A loopback stand-in for NCBI's E-utilities and a feed host, recording every request it gets.
 
-esearch answers `ESEARCH_IDS` PMIDs per term (so a run pages through efetch five times);
+esearch answers `ESEARCH_IDS` PMIDs per term (so a run pages through efetch five times, each
+page answered after `slow_delay` for a term with "slow" in it);
 efetch answers `ARTICLES_PER_FETCH` real PubMed records (tests/testdata/ingest/pubmed) given
 the first PMIDs asked for, as a real efetch would; /feed/* is a real Atom feed. Every answer
 is held back a little (`delay`), as a real server's is, so that runs last and overlap.
@@ -37,7 +38,7 @@ def article_with_pmid(n: int, pmid: str) -> bytes:
 class EutilsServer:
     """Serve on 127.0.0.1:<port> until `close()`; `requests` holds (monotonic time, host, path, params)."""
 
-    def __init__(self, delay: float = 0.05, feed_delay: float = 0.3):
+    def __init__(self, delay: float = 0.05, feed_delay: float = 0.3, slow_delay: float = 1.0):
         self.requests: list[tuple[float, str, str, dict]] = []
         self._lock = threading.Lock()
         owner = self
@@ -67,8 +68,8 @@ class EutilsServer:
                 owner.accepted[request] = time.monotonic()
                 super().process_request(request, client_address)
 
-        self.accepted = {}
-        self.delay, self.feed_delay = delay, feed_delay
+        self.accepted, self.slow_ranges = {}, set()
+        self.delay, self.feed_delay, self.slow_delay = delay, feed_delay, slow_delay
         self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
@@ -82,7 +83,10 @@ class EutilsServer:
 
     def answer(self, path, params):
         if path.endswith("/esearch.fcgi"):
-            first = 90_000_000 + (zlib.crc32(params.get("term", "").encode()) % 1000) * 10_000
+            term = params.get("term", "")
+            first = 90_000_000 + (zlib.crc32(term.encode()) % 1000) * 10_000
+            if "slow" in term:  # its efetch pages answer after `slow_delay`
+                self.slow_ranges.add(first)
             ids = [str(first + i) for i in range(ESEARCH_IDS)]
             doc = {"esearchresult": {"count": str(len(ids)), "idlist": ids}}
             return json.dumps(doc).encode(), "application/json", self.delay
@@ -90,7 +94,8 @@ class EutilsServer:
             pmids = params.get("id", "").split(",")[:ARTICLES_PER_FETCH]
             records = b"\n".join(article_with_pmid(int(p), p) for p in pmids if p.isdigit())
             body = b'<?xml version="1.0" encoding="utf-8"?>\n<PubmedArticleSet>\n' + records + b"\n</PubmedArticleSet>\n"
-            return body, "text/xml", self.delay
+            slow = pmids[0].isdigit() and int(pmids[0]) // 10_000 * 10_000 in self.slow_ranges
+            return body, "text/xml", self.slow_delay if slow else self.delay
         if path.startswith("/feed/"):
             return ATOM, "application/atom+xml", self.feed_delay
         return None, "text/plain", 0

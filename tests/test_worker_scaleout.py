@@ -106,6 +106,35 @@ def _fastest(times, count):
     return min((times[i + count - 1] - times[i] for i in range(len(times) - count + 1)), default=float("inf"))
 
 
+def _assert_runs_never_overlap(runs, sources, logs):
+    for source in sources:
+        mine = [r for r in runs if r.source_id == source.pk]
+        assert len(mine) >= 2, f"{source.name} ran {len(mine)} times\n{logs}"
+        for before, after in zip(mine, mine[1:]):
+            assert before.finished_at is not None and after.started_at >= before.finished_at, (
+                source.name, [(r.pk, r.started_at.time(), r.finished_at and r.finished_at.time(), r.reason) for r in mine], logs)
+
+
+def test_a_run_longer_than_the_lease_keeps_its_source_while_the_other_worker_waits(server, start_worker):
+    """One slow PubMed source (each page takes a second: 6 requests, over twice the 3-s lease),
+    due all the time, and two idle workers ticking every 0.3 s: without renewal the waiting
+    worker would take the source over mid-run."""
+    slow = Source.objects.create(name="PubMed slow", kind="pubmed", query="slow[tiab]", interval_minutes=1)
+    first, second = start_worker("a"), start_worker("b")
+    _keep_due(time.monotonic() + 30)
+    for proc in (first, second):
+        proc.send_signal(signal.SIGTERM)
+    for proc in (first, second):
+        proc.wait(timeout=30)
+    runs = list(SourceRun.objects.order_by("started_at"))
+    logs = _logs(first, second)
+    _assert_runs_never_overlap(runs, [slow], logs)
+    lease = dt.timedelta(seconds=LEASE)
+    long_runs = [r for r in runs if r.ok and r.finished_at - r.started_at > 1.5 * lease]
+    assert len(long_runs) >= 2, ([(r.started_at.time(), r.finished_at and r.finished_at.time(), r.reason) for r in runs], logs)
+    assert not [r for r in runs if not r.ok], [r.reason for r in runs]
+
+
 def test_two_workers_never_run_a_source_twice_and_keep_to_ncbis_rate(server, start_worker):
     pubmed = [Source.objects.create(name=f"PubMed {t}", kind="pubmed", query=f"{t}[tiab]", interval_minutes=1)
               for t in ("melanoma", "glioma", "lymphoma", "sarcoma")]
@@ -146,20 +175,11 @@ def test_two_workers_never_run_a_source_twice_and_keep_to_ncbis_rate(server, sta
     feed_times = [t for t, *_ in server.feed_requests()]
     assert _fastest(feed_times, 3) >= 1.0 - JITTER
     # No source ran twice at once: each run of a source began after the one before it ended.
-    for source in pubmed + feeds:
-        mine = [r for r in runs if r.source_id == source.pk]
-        assert len(mine) >= 2, f"{source.name} ran {len(mine)} times\n{logs}"
-        for before, after in zip(mine, mine[1:]):
-            assert before.finished_at is not None and after.started_at >= before.finished_at, (
-                source.name, [(r.pk, r.started_at.time(), r.finished_at and r.finished_at.time(), r.reason) for r in mine], logs)
+    _assert_runs_never_overlap(runs, pubmed + feeds, logs)
     # …while the two workers did run at once (one worker alone runs one source at a time).
     finished = [r for r in runs if r.finished_at]
     assert any(a.started_at < b.finished_at and b.started_at < a.finished_at
                for i, a in enumerate(finished) for b in finished[i + 1:]), "the workers never ran side by side"
-    # A PubMed run outlasts the lease and keeps its source: renewed, never taken over.
-    lease = dt.timedelta(seconds=LEASE)
-    long_runs = [r for r in runs if r.ok and r.finished_at and r.finished_at - r.started_at > lease]
-    assert long_runs, "no run lasted longer than the lease: the test proves nothing about renewal"
     assert not [r for r in runs if r.reason.startswith("claim:")], logs
     # The killed worker's run is closed as interrupted; the other worker ran that source after it.
     interrupted = SourceRun.objects.get(source_id=victim, reason__in=[claims.INTERRUPTED, claims.EXPIRED])
