@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from epitope.ingest import scheduling
+from epitope.ingest import claims, scheduling
 from epitope.ingest.models import Item, Source, SourceRun
 from tests.ingest_support import TESTDATA
 
@@ -120,11 +120,12 @@ def test_retry_after_and_backoff_are_honoured(httpserver):
 
 def test_a_claimed_source_is_not_taken_twice():
     source = Source.objects.create(name="x", url="https://example.org/feed")
-    assert scheduling.claim(source.pk) is True
-    assert scheduling.claim(source.pk) is False
+    held = scheduling.claim(source.pk)
+    assert held is not None
+    assert scheduling.claim(source.pk) is None
     assert source.pk not in scheduling.due_sources().values_list("pk", flat=True)
-    scheduling.release(source.pk)
-    assert scheduling.claim(source.pk) is True
+    held.release()
+    assert scheduling.claim(source.pk) is not None
 
 
 def test_sources_command_adds_lists_pauses_resumes_and_removes():
@@ -208,7 +209,7 @@ def test_a_feed_cut_short_of_its_content_length_stores_nothing_and_says_fetch():
 def _claim_left_by(source, process):
     """Leave `source` as a run killed outright leaves it: claimed by `process`, its run unfinished."""
     now = timezone.now()
-    Source.objects.filter(pk=source.pk).update(claimed_until=now + scheduling.CLAIM_LEASE,
+    Source.objects.filter(pk=source.pk).update(claimed_until=now + claims.lease(),
                                                claimed_by=scheduling.holder(process.pid))
     SourceRun.objects.create(source=source, started_at=now)
 
@@ -245,10 +246,10 @@ def test_a_source_claimed_by_a_live_run_or_another_machine_is_left_alone(httpser
     busy = feed_source(httpserver, "/atom")
     _claim_left_by(busy, process)  # still running
     elsewhere = feed_source(httpserver, "/atom", name="elsewhere")
-    Source.objects.filter(pk=elsewhere.pk).update(claimed_until=timezone.now() + scheduling.CLAIM_LEASE,
+    Source.objects.filter(pk=elsewhere.pk).update(claimed_until=timezone.now() + claims.lease(),
                                                   claimed_by="other-host abcdef12 4242 99")
     queued = feed_source(httpserver, "/atom", name="queued")
-    assert scheduling.claim(queued.pk, by=scheduling.QUEUED)  # a task waiting for a worker
+    assert scheduling.claim(queued.pk, by=claims.queued_holder())  # a task waiting for a worker
     assert run_json("ingest")["sources"] == []
     with pytest.raises(Exception, match="being run by another worker"):
         run("ingest", "--source", str(busy.pk))
@@ -260,6 +261,6 @@ def test_the_next_start_also_frees_a_claim_whose_pid_a_later_process_reuses(http
     httpserver.expect_request("/atom").respond_with_data(ATOM, content_type="application/atom+xml")
     source = feed_source(httpserver, "/atom")
     _claim_left_by(source, process)
-    host, boot, pid, start = Source.objects.get(pk=source.pk).claimed_by.split(" ")
-    Source.objects.filter(pk=source.pk).update(claimed_by=f"{host} {boot} {pid} {int(start) - 1}")  # an earlier holder of the pid
+    host, boot, pid, start, token = Source.objects.get(pk=source.pk).claimed_by.split(" ")
+    Source.objects.filter(pk=source.pk).update(claimed_by=f"{host} {boot} {pid} {int(start) - 1} {token}")  # an earlier holder of the pid
     assert run_json("ingest", "--source", str(source.pk))["sources"][0]["new"] > 0

@@ -496,31 +496,16 @@ def test_plain_text():
 # --- request builders --------------------------------------------------------------------------
 
 
-def test_pubmed_request_builders_and_rate_limit():
+def test_pubmed_request_builders():
     url = pubmed.esearch_url("checkpoint inhibitor[tiab]", api_key="KEY", mindate="2024/01/01")
     assert url.startswith("https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi?db=pubmed&term=checkpoint+inhibitor%5Btiab%5D")
     assert "api_key=KEY" in url and "mindate=2024%2F01%2F01" in url and "retmode=json" in url
     assert "api_key" not in pubmed.efetch_url(["1", "2"])
     assert "id=1%2C2" in pubmed.efetch_url(["1", "2"])
+    assert "tool=epitope" in url and "email=ops%40example.org" in pubmed.efetch_url(["1"], email="ops@example.org")
     ids, count = pubmed.esearch_ids(b'{"esearchresult": {"count": "2", "idlist": ["39236155", "38704912"]}}')
     assert (ids, count) == (["39236155", "38704912"], 2)
-
-    clock = [0.0]
-    slept = []
-
-    def sleep(seconds):
-        slept.append(round(seconds, 3))
-        clock[0] += seconds
-
-    limiter = pubmed.RateLimiter(clock=lambda: clock[0], sleep=sleep)
-    for _ in range(4):
-        limiter.wait()
-    assert slept == [0.333, 0.333, 0.333]  # three a second without a key
-    slept.clear()
-    keyed = pubmed.RateLimiter(api_key="KEY", clock=lambda: clock[0], sleep=sleep)
-    for _ in range(3):
-        keyed.wait()
-    assert slept == [0.1, 0.1]  # ten a second with one
+    # The shared pace NCBI's limit needs: tests/test_ingest_pacing.py.
 
 
 def test_other_request_builders():

@@ -80,8 +80,9 @@ def test_concurrent_scheduler_ticks_queue_each_due_source_once(due_sources, sett
 def test_a_claimed_source_is_not_due_for_another_worker(due_sources):
     from epitope.ingest import scheduling
 
-    assert scheduling.claim(due_sources[0])
+    held = scheduling.claim(due_sources[0])
+    assert held
     assert due_sources[0] not in set(scheduling.due_sources().values_list("pk", flat=True))
     assert not scheduling.claim(due_sources[0])
-    scheduling.release(due_sources[0])
+    held.release()
     assert scheduling.claim(due_sources[0])

@@ -187,3 +187,15 @@ class SourceRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+
+class HostPace(models.Model):
+    """When the next request to one host may go, shared by every worker (`pacing.py`)."""
+
+    host = models.CharField(max_length=255, unique=True)
+    # Seconds since the epoch, by the database's clock: every worker, on any machine, reads
+    # the same one.
+    next_at = models.FloatField(default=0.0)
+
+    def __str__(self):
+        return self.host

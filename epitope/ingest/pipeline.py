@@ -152,14 +152,15 @@ def _fields_of(record: Record, digest: str) -> dict:
 
 
 def ingest_records(source, records, summary: Summary | None = None, batch_size=BATCH_SIZE, progress=None,
-                   reraise=False) -> Summary:
+                   reraise=False, before_store=None) -> Summary:
     """Store an iterable of Records from `source`; return the counts.
 
     `records` may be a generator (a streamed PubMed baseline file, an API's pages); it is
     consumed in batches. A `Skipped` among them is counted and reported, not stored. An
     `IngestError` raised while iterating stops the input, not what was stored before it: it is
     noted in the summary, and raised again once that is stored if `reraise` (so a scheduled
-    run counts as failed and backs off).
+    run counts as failed and backs off). `before_store()` is called before each batch is stored
+    (a scheduled run renews its claim there, and stops if it has lost it).
     """
     summary = summary or Summary(source=getattr(source, "name", ""), source_id=getattr(source, "pk", None))
     iterator, batch, done, failure, position = iter(records), [], False, None, 0
@@ -181,6 +182,8 @@ def ingest_records(source, records, summary: Summary | None = None, batch_size=B
                 batch.append((position, record))
         if batch and (done or len(batch) >= batch_size):
             summary.fetched += len(batch)
+            if before_store is not None:
+                before_store()
             _store_batch(source, batch, summary)
             batch = []
             if progress:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
 
+from . import claims, pacing, parse
 from . import fetch as fetching
-from . import parse
 from .records import IngestError
 from .sources import biorxiv, ctgov, europepmc, pubmed
 
@@ -25,6 +25,8 @@ BIORXIV_DAYS = 7
 
 
 def _get(url):
+    claims.checkpoint()  # the run still holds its source (and holds it longer), or it stops here
+    pacing.wait_turn(url)
     result = fetching.fetch(url)
     result.raise_for_status()
     return result
@@ -48,14 +50,20 @@ def records_for_query(source):
     return runner(source.query.strip())
 
 
+def ncbi_email() -> str:
+    """Return the address NCBI may write to about our requests: EPITOPE_NCBI_EMAIL, else the
+    deployment's sender address, unless that is a placeholder no one reads (…@localhost)."""
+    address = getattr(settings, "EPITOPE_NCBI_EMAIL", "") or parseaddr(getattr(settings, "DEFAULT_FROM_EMAIL", ""))[1]
+    domain = address.rpartition("@")[2]
+    return address if "." in domain and not domain.endswith(".localhost") else ""
+
+
 def _pubmed(query):
-    api_key = getattr(settings, "EPITOPE_NCBI_API_KEY", "") or os.environ.get("NCBI_API_KEY", "")
-    limiter = pubmed.RateLimiter(api_key)
-    limiter.wait()
-    ids, _total = pubmed.esearch_ids(_get(pubmed.esearch_url(query, api_key=api_key, retmax=200 * MAX_PAGES)).body)
+    # NCBI asks every E-utilities client to name itself (`tool`, `email`); a key raises the rate.
+    identity = {"api_key": pacing.ncbi_api_key(), "email": ncbi_email(), "base": pacing.eutils_base()}
+    ids, _total = pubmed.esearch_ids(_get(pubmed.esearch_url(query, retmax=200 * MAX_PAGES, **identity)).body)
     for start in range(0, len(ids), 200):
-        limiter.wait()
-        yield from parse.parse_items(_get(pubmed.efetch_url(ids[start:start + 200], api_key=api_key)).body, "pubmed")
+        yield from parse.parse_items(_get(pubmed.efetch_url(ids[start:start + 200], **identity)).body, "pubmed")
 
 
 def _europepmc(query):

@@ -304,6 +304,16 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "epitope.core.forms.ImageForm"
 
 # Ingestion: fetching private/loopback addresses is refused unless this is on (local testing).
 EPITOPE_FETCH_ALLOW_PRIVATE = env_bool("EPITOPE_FETCH_ALLOW_PRIVATE")
+# Requests a second to any one host, shared by every worker (`ingest/pacing.py`); NCBI's own
+# limit (3, or 10 with an API key) applies to the E-utilities host.
+EPITOPE_FETCH_HOST_RATE = float(os.environ.get("EPITOPE_FETCH_HOST_RATE") or 2)
+# NCBI E-utilities: the key, and the address NCBI may write to (else DEFAULT_FROM_EMAIL's, if
+# real); the base URL is for a mirror or a test server.
+EPITOPE_NCBI_API_KEY = os.environ.get("EPITOPE_NCBI_API_KEY") or os.environ.get("NCBI_API_KEY", "")
+EPITOPE_NCBI_EMAIL = os.environ.get("EPITOPE_NCBI_EMAIL", "")
+EPITOPE_NCBI_EUTILS_URL = os.environ.get("EPITOPE_NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
+# How long a source's claim lasts unless its run renews it (`ingest/claims.py`).
+EPITOPE_INGEST_CLAIM_SECONDS = float(os.environ.get("EPITOPE_INGEST_CLAIM_SECONDS") or 30 * 60)
 
 # Page cache: the query parameters a public listing understands (any other one is not cached):
 # paging, story type and the classifier's facet filters (epitope.topics.facet_filters).

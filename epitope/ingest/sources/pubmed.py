@@ -9,8 +9,6 @@ files (~30k records, 200+ MB unpacked) are streamed by `iter_pubmed_file` (pubme
 from __future__ import annotations
 
 import html
-import threading
-import time
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlencode
@@ -34,7 +32,7 @@ RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
 
 def esearch_url(
     term: str, *, api_key: str = "", retmax: int = 200, retstart: int = 0, mindate: str = "",
-    maxdate: str = "", datetype: str = "edat", email: str = "", usehistory: bool = False,
+    maxdate: str = "", datetype: str = "edat", email: str = "", usehistory: bool = False, base: str = EUTILS,
 ) -> str:  # fmt: skip
     """Return the esearch URL listing PMIDs for `term` (JSON), newest first."""
     params = {"db": "pubmed", "term": term, "retmode": "json", "retmax": retmax, "retstart": retstart,
@@ -43,15 +41,15 @@ def esearch_url(
         params.update(datetype=datetype, mindate=mindate or "1800/01/01", maxdate=maxdate or "3000")
     if usehistory:
         params["usehistory"] = "y"
-    return _with_identity(EUTILS + "esearch.fcgi", params, api_key, email)
+    return _with_identity(base + "esearch.fcgi", params, api_key, email)
 
 
-def efetch_url(pmids: list[str], *, api_key: str = "", email: str = "") -> str:
+def efetch_url(pmids: list[str], *, api_key: str = "", email: str = "", base: str = EUTILS) -> str:
     """Return the efetch URL for the full XML records of `pmids` (up to 200 per request)."""
     if not pmids:
         raise ValueError("efetch needs at least one PMID")
     params = {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml", "tool": TOOL}
-    return _with_identity(EUTILS + "efetch.fcgi", params, api_key, email)
+    return _with_identity(base + "efetch.fcgi", params, api_key, email)
 
 
 def _with_identity(base: str, params: dict, api_key: str, email: str) -> str:
@@ -73,26 +71,6 @@ def esearch_ids(data: bytes) -> tuple[list[str], int]:
     if "ERROR" in result:
         raise IngestError(f"parser: esearch error: {result['ERROR']}")
     return [i for i in result.get("idlist", []) if canonical_pmid(i)], int(result.get("count", 0))
-
-
-class RateLimiter:
-    """Space calls to NCBI: at most 3 requests a second, 10 with an API key (NCBI's rules)."""
-
-    def __init__(self, api_key: str = "", clock=time.monotonic, sleep=time.sleep):
-        self.interval = 1 / (10 if api_key else 3)
-        self._clock, self._sleep = clock, sleep
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self) -> float:
-        """Block until the next request may go; return the seconds waited."""
-        with self._lock:
-            now = self._clock()
-            delay = max(0.0, self._next - now)
-            self._next = max(now, self._next) + self.interval
-        if delay:
-            self._sleep(delay)
-        return delay
 
 
 # --- parsing ---------------------------------------------------------------------------------

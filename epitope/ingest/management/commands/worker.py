@@ -2,8 +2,9 @@
 
 Each cycle the worker ticks the scheduler (claiming every due source and enqueueing a run for
 it), then drains the queue with django-tasks-db's own worker loop, then sleeps. With the
-embedded database backend nothing else needs to run; several workers may run side by side —
-the claim is an atomic UPDATE, so no source is taken twice.
+embedded database backend nothing else needs to run; several workers may run side by side, on
+one machine or several: a source's claim belongs to one run at a time (`ingest/claims.py`) and
+requests to a host keep one pace for all of them (`ingest/pacing.py`).
 """
 
 import time
