@@ -172,3 +172,22 @@ def test_a_terminal_gets_a_progress_bar(env):
     shown = seen.decode("utf-8", "replace")
     assert "2/2" in shown and "100%|" in shown, shown
     assert json.loads(out)["totals"]["errors"] == 0  # stdout stays clean JSON
+
+
+def test_a_terminal_that_reports_no_size_still_gets_a_bar():
+    from epitope.ingest.report import Progress
+
+    controller, terminal = pty.openpty()  # a fresh pty: 0 rows, 0 columns
+    with open(terminal, "w", encoding="utf-8", closefd=True) as stream:
+        bar = Progress(stream, unit=" files")
+        bar.show(1, 2, "first")
+        bar.show(2, 2, "done")
+        bar.close()
+    shown = b""
+    while select.select([controller], [], [], 1)[0]:
+        try:
+            shown += os.read(controller, 4096)
+        except OSError:
+            break
+    os.close(controller)
+    assert "done: 100%|" in shown.decode("utf-8", "replace") and b"2/2" in shown

@@ -60,10 +60,10 @@ class Progress:
 
     def _bar(self, total):
         if self.bar is None:
-            # A terminal that reports no width (a bare pty) would get an empty bar: assume 80.
+            # A terminal that reports no size (a bare pty) would get no bar at all: assume 80x24.
             sized = _columns(self.stream) > 0
             self.bar = tqdm(total=total, file=self.stream, unit=self.unit, leave=False,
-                            dynamic_ncols=sized, ncols=None if sized else 80)
+                            dynamic_ncols=sized, ncols=None if sized else 80, nrows=None if sized else 24)
         elif total != self.bar.total:
             self.bar.total = total
         return self.bar
