@@ -111,3 +111,10 @@ def test_eval_json_holds_the_figures_of_the_table():
     assert f"micro precision {dataset['cancer_type']['micro']['precision']:.2f}" in text.getvalue()
     assert set(dataset["relevance_precision_at_recall"]) == {"0.5", "0.7", "0.9"}
     assert sum(c["support"] for c in dataset["concepts"]["cancer_type"].values()) >= dataset["facets"]["cancer_type"]["support"]
+
+
+def test_classify_refuses_a_missing_path_before_printing_anything(tmp_path):
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="no such file: .*absent.xml") as refused:
+        call_command("classify", str(CHECKPOINT_PAPER), str(tmp_path / "absent.xml"), stdout=out)
+    assert refused.value.returncode == 2 and out.getvalue() == ""
