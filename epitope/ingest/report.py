@@ -58,12 +58,13 @@ class Progress:
         self.active = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.bar = None
 
-    def _bar(self, total):
+    def _bar(self, total, **style):
         if self.bar is None:
             # A terminal that reports no size (a bare pty) would get no bar at all: assume 80x24.
             sized = _columns(self.stream) > 0
             self.bar = tqdm(total=total, file=self.stream, unit=self.unit, leave=False,
-                            dynamic_ncols=sized, ncols=None if sized else 80, nrows=None if sized else 24)
+                            dynamic_ncols=sized, ncols=None if sized else 80, nrows=None if sized else 24,
+                            **style)
         elif total != self.bar.total:
             self.bar.total = total
         return self.bar
@@ -78,7 +79,7 @@ class Progress:
 
     def note(self, text):
         if self.active:
-            bar = self._bar(None)
+            bar = self._bar(None, bar_format="{desc} {elapsed}")  # one step of unknown length
             bar.set_description_str(text[:90])
 
     def close(self):
