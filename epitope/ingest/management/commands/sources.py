@@ -106,7 +106,7 @@ class Command(BaseCommand):
 
     def _remove(self, source, json=False, **_):
         source = _find(source)
-        row_source, pk, name = source, source.pk, source.name
+        pk = source.pk
         source.delete()
-        row_source.pk = pk  # delete() clears it; the report names the id it had
-        self._done("removed", row_source, f"Removed {pk}: {name} (its items stay in the leads inbox)", json)
+        source.pk = pk  # delete() clears it; the report names the id it had
+        self._done("removed", source, f"Removed {pk}: {source.name} (its items stay in the leads inbox)", json)
