@@ -110,7 +110,7 @@ def announces(argv):
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    from epitope.commands import canonical, dispatch
+    from epitope.commands import canonical
 
     argv = canonical(argv)  # before the profile is chosen: it depends on the command's name
     if argv[:1] == ["--version"]:
@@ -125,6 +125,8 @@ def main(argv=None):
     if announces(argv):
         source = f", {env_file} read" if env_file else ""
         print(f"epitope: settings {module} ({why}{source})", file=sys.stderr, flush=True)
+    from epitope.dispatcher import dispatch
+
     dispatch(argv)
 
 

@@ -1,4 +1,4 @@
-"""Epitope's command names and Django's dispatcher with the documented exit status.
+"""Epitope's command names (one style, deprecated aliases) and the exit status every command uses.
 
 Epitope's own commands are spelt with hyphens (`ingest-file`, `send-digests`, `purge-pages`):
 eleven of the fourteen already were, the README always showed them so, and an operator types
@@ -10,12 +10,12 @@ instead; `epitope help` lists the canonical names and the aliases under them.
 
 Exit status of every command (README, "Exit status"): 0 all well, 1 some source, file, record
 or digest failed (what could be done was done), 2 bad usage. argparse already exits 2 for an
-unknown option; an unknown command exits 2 here instead of Django's 1.
+unknown option; an unknown command exits 2 (`epitope.dispatcher`) instead of Django's 1.
+
+Nothing here imports Django: `epitope --version` stays as quick as Python's start-up.
 """
 
 import sys
-
-from django.core.management import ManagementUtility
 
 # old name → canonical name; removed in the release after REMOVED_AFTER.
 ALIASES = {"purge_pages": "purge-pages"}
@@ -34,27 +34,3 @@ def canonical(argv, stderr=None):
               file=stderr or sys.stderr, flush=True)
         argv[index] = new
     return argv
-
-
-class Utility(ManagementUtility):
-    """Django's `manage.py` dispatcher; an unknown command is bad usage (2), and help names the aliases."""
-
-    def fetch_command(self, subcommand):
-        try:
-            return super().fetch_command(subcommand)
-        except SystemExit as exc:
-            if exc.code == 1:  # Django's "Unknown command", already printed
-                raise SystemExit(EXIT_USAGE) from None
-            raise
-
-    def main_help_text(self, commands_only=False):
-        text = super().main_help_text(commands_only)
-        if commands_only:
-            return text
-        aliases = ", ".join(f"{old} → {new}" for old, new in sorted(ALIASES.items()))
-        return f"{text}\n\nDeprecated names (removed after {REMOVED_AFTER}): {aliases}"
-
-
-def dispatch(argv):
-    """Run `epitope ARGV...` as Django's execute_from_command_line does."""
-    Utility(["epitope", *argv]).execute()
