@@ -110,6 +110,9 @@ def announces(argv):
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    from epitope.commands import canonical
+
+    argv = canonical(argv)  # before the profile is chosen: it depends on the command's name
     if argv[:1] == ["--version"]:
         print(f"epitope {version()}")
         return
@@ -122,9 +125,9 @@ def main(argv=None):
     if announces(argv):
         source = f", {env_file} read" if env_file else ""
         print(f"epitope: settings {module} ({why}{source})", file=sys.stderr, flush=True)
-    from django.core.management import execute_from_command_line
+    from epitope.dispatcher import dispatch
 
-    execute_from_command_line(["epitope", *argv])
+    dispatch(argv)
 
 
 if __name__ == "__main__":

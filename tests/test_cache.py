@@ -213,7 +213,7 @@ def test_purge_pages_command_forgets_every_page(client, site):
     from django.core.management import call_command
 
     prime(client, ["/", "/cancer-vaccines/"])
-    call_command("purge_pages", verbosity=0)
+    call_command("purge-pages", verbosity=0)
     assert not is_cached("/") and not is_cached("/cancer-vaccines/")
 
 

@@ -94,3 +94,27 @@ def test_a_trial_registry_record_gets_its_phase_from_the_registry():
     assert line["relevant"] is False  # atopic dermatitis: immunology, but not cancer
     (plain,) = run("classify", "--no-subjects", str(DATA / "ctgov" / "NCT02210780.json"))
     assert plain["evidence_badge"] != "Phase 2 trial"
+
+
+def test_eval_json_holds_the_figures_of_the_table():
+    path = str(DATA / "europepmc" / "search_cancer_core.json")
+    text, data = io.StringIO(), io.StringIO()
+    call_command("classify-eval", path, stdout=text)
+    call_command("classify-eval", "--json", "--by-concept", path, stdout=data)
+    (dataset,) = json.loads(data.getvalue())["datasets"]
+    assert text.getvalue().startswith(f"{path}: {dataset['records']} records, {dataset['labelled']} labelled")
+    rows = {m.group(1).strip(): m.group(2).split() for m in re.finditer(r"^([a-z_:() ]+?) +(\d+ +\d+ +\d+ .*)$",
+                                                                         text.getvalue(), re.M)}
+    for facet in ("relevance", "modality", "cancer_type", "all facets (pooled)"):
+        figures = dataset["facets"][facet]
+        assert rows[facet][:3] == [str(figures["support"]), str(figures["predicted"]), str(figures["hits"])], facet
+    assert f"micro precision {dataset['cancer_type']['micro']['precision']:.2f}" in text.getvalue()
+    assert set(dataset["relevance_precision_at_recall"]) == {"0.5", "0.7", "0.9"}
+    assert sum(c["support"] for c in dataset["concepts"]["cancer_type"].values()) >= dataset["facets"]["cancer_type"]["support"]
+
+
+def test_classify_refuses_a_missing_path_before_printing_anything(tmp_path):
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="no such file: .*absent.xml") as refused:
+        call_command("classify", str(CHECKPOINT_PAPER), str(tmp_path / "absent.xml"), stdout=out)
+    assert refused.value.returncode == 2 and out.getvalue() == ""

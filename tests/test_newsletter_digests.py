@@ -181,6 +181,28 @@ def test_interrupted_run_resumes_and_everyone_gets_exactly_one(site, smtp_server
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.SENT}
 
 
+def test_json_says_what_was_sent_and_why_a_run_stopped(site, smtp_server):
+    import io
+    import json
+
+    f.article(site["index"], "Story", [site["cancer"]], date=IN_WEEK, hero=False)
+    for n in range(3):
+        subscriber(f"r{n}@example.org", [site["cancer"]])
+    smtp_server.fail_after = 1
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="refused") as stopped:
+        call_command("send-digests", "--now", NOW, "--json", stdout=out)
+    assert stopped.value.returncode == 1  # a digest failed: exit status 1
+    report = json.loads(out.getvalue())
+    assert (report["issue"], report["sent"], report["frequency"]) == ("weekly:2026-11-02", 1, "weekly")
+    assert "refused" in report["error"]
+    smtp_server.fail_after = None
+    out = io.StringIO()
+    call_command("send-digests", "--now", NOW, "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"frequency": "weekly", "issue": "weekly:2026-11-02", "sent": 2,
+                                          "empty": 0, "skipped": 1, "error": None}
+
+
 def test_claim_left_by_a_crashed_run_is_retried_only_after_the_timeout(site, smtp_server):
     f.article(site["index"], "Story", [site["cancer"]], date=IN_WEEK, hero=False)
     person = subscriber("reader@example.org", [site["cancer"]])

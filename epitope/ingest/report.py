@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+
+from tqdm import tqdm
 
 COUNTS = ("fetched", "new", "updated", "duplicates", "skipped", "rejected")
 
@@ -43,27 +46,50 @@ def as_text(summaries, labels=None):
 
 
 class Progress:
-    """A one-line progress bar on a terminal; silent when the stream is not one."""
+    """A progress bar (tqdm) on a terminal; nothing at all when the stream is a pipe or a file.
 
-    def __init__(self, stream=None, width=30):
+    Scripts read the summary from stdout; a bar redrawn with carriage returns would only
+    clutter a log, so it is shown to people only.
+    """
+
+    def __init__(self, stream=None, unit=""):
         self.stream = stream or sys.stderr
-        self.width = width
+        self.unit = unit
         self.active = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.bar = None
+
+    def _bar(self, total, **style):
+        if self.bar is None:
+            # A terminal that reports no size (a bare pty) would get no bar at all: assume 80x24.
+            sized = _columns(self.stream) > 0
+            self.bar = tqdm(total=total, file=self.stream, unit=self.unit, leave=False,
+                            dynamic_ncols=sized, ncols=None if sized else 80, nrows=None if sized else 24,
+                            **style)
+        elif total != self.bar.total:
+            self.bar.total = total
+        return self.bar
 
     def show(self, done, total, note=""):
         if not self.active:
             return
-        filled = int(self.width * done / total) if total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total} {note[:50]:<50}")
-        self.stream.flush()
+        bar = self._bar(total)
+        bar.n = done
+        bar.set_description_str(note[:50], refresh=False)
+        bar.refresh()
 
     def note(self, text):
         if self.active:
-            self.stream.write(f"\r{text[:90]:<90}")
-            self.stream.flush()
+            bar = self._bar(None, bar_format="{desc} {elapsed}")  # one step of unknown length
+            bar.set_description_str(text[:90])
 
     def close(self):
-        if self.active:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _columns(stream):
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0

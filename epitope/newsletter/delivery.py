@@ -38,6 +38,10 @@ CLAIM_TIMEOUT = datetime.timedelta(hours=1)
 class DeliveryError(Exception):
     """The mail server refused a digest; what was sent stays recorded, rerun to go on."""
 
+    def __init__(self, message, report=None):
+        super().__init__(message)
+        self.report = report  # what this run did before it stopped
+
 
 @dataclass
 class Report:
@@ -51,6 +55,9 @@ class Report:
             f"{self.issue_key}: {self.sent} sent, {self.empty} with nothing new, "
             f"{self.skipped} already done"
         )
+
+    def as_dict(self):
+        return {"issue": self.issue_key, "sent": self.sent, "empty": self.empty, "skipped": self.skipped}
 
 
 def due_subscribers(frequency):
@@ -98,7 +105,7 @@ def send_due(frequency, now=None, connection=None):
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"newsletter: cannot reach the mail server ({exc}); nothing was sent") from exc
+        raise DeliveryError(f"newsletter: cannot reach the mail server ({exc}); nothing was sent", report) from exc
     with connection:
         for subscriber in due_subscribers(frequency):
             delivery = claim(subscriber, issue.key, now)
@@ -115,7 +122,7 @@ def send_due(frequency, now=None, connection=None):
             except (smtplib.SMTPException, OSError) as exc:
                 _mark(delivery, Delivery.FAILED, error=str(exc)[:500])
                 logger.error("newsletter: %s to subscriber %s failed: %s", issue.key, subscriber.pk, exc)
-                raise DeliveryError(f"newsletter: mail server refused a digest ({exc}); {report}") from exc
+                raise DeliveryError(f"newsletter: mail server refused a digest ({exc}); {report}", report) from exc
             _mark(delivery, Delivery.SENT, article_count=digest.article_count, sent_at=timezone.now())
             report.sent += 1
     logger.info("newsletter: %s", report)

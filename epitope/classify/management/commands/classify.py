@@ -13,8 +13,9 @@ A record that cannot be read still gets its line, in its place: {"error": "parse
 
 PubMed/MEDLINE XML (every layout NLM publishes, gzipped or not) is streamed record by record,
 in flat memory whatever the file's size; other formats are read whole. Files may be gzipped;
-'-' reads standard input. The exit status is non-zero when a file cannot be read, holds no
-record, or holds a record that cannot be read; stderr says which and why.
+'-' reads standard input. The exit status is 1 when a file cannot be read, holds no record or
+holds a record that cannot be read, 2 when a path does not exist (nothing is read then); stderr
+says which and why.
 """
 
 import gc
@@ -28,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from epitope.classify.inputs import record_inputs
 from epitope.classify.pubmed_inputs import pubmed_inputs
 from epitope.classify.tagger import get_tagger
+from epitope.commands import EXIT_USAGE
 from epitope.ingest import limits
 from epitope.ingest.parse import FORMATS, parse_items
 from epitope.ingest.records import IngestError, Record, Skipped
@@ -52,6 +54,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files=(), format=None, no_subjects=False, **options):
+        missing = [name for name in files if name != "-" and not Path(name).exists()]
+        if missing:  # a mistyped path: bad usage, and nothing printed for the files that exist
+            raise CommandError(f"classify: no such file: {', '.join(missing)}", returncode=EXIT_USAGE)
         self.tagger = get_tagger()
         # The vocabulary and automaton live as long as the process: keep the collector from
         # walking them again every few thousand records (a tenth of the run on a MEDLINE file).

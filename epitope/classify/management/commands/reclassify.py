@@ -5,7 +5,11 @@ holds content from before the classifier: saving and publishing tag new content,
 re-tags what is stored. Editors' tag corrections and relevance judgements still win (the store
 applies them to every classification), and each lead's relevance is recomputed from its items'
 new scores, since a new model may score a story lower as well as higher.
+
+`--json` prints the same counts as one object: articles, items, leads, judgements, tag_corrections.
 """
+
+import json as json_module
 
 from django.core.management.base import BaseCommand
 
@@ -18,7 +22,10 @@ class Command(BaseCommand):
     help = ("Classify every live article and every ingested item again (editors' corrections and "
             "relevance judgements still win), then re-rank the leads.")
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="print the counts as one JSON object")
+
+    def handle(self, *args, json=False, **options):
         from epitope.articles.models import ArticlePage
         from epitope.classify.models import Judgement, TagCorrection
         from epitope.ingest.lead_tags import refresh_relevance
@@ -35,6 +42,11 @@ class Command(BaseCommand):
                 leads += refresh_relevance(batch)
                 batch = []
         leads += refresh_relevance(batch)
+        done = {"articles": articles, "items": items, "leads": leads,
+                "judgements": Judgement.objects.count(), "tag_corrections": TagCorrection.objects.count()}
+        if json:
+            self.stdout.write(json_module.dumps(done, indent=2))
+            return
         self.stdout.write(f"Classified {articles} articles and {items} ingested items; re-ranked {leads} leads. "
-                          f"Kept {Judgement.objects.count()} relevance judgements and "
-                          f"{TagCorrection.objects.count()} tag corrections.")
+                          f"Kept {done['judgements']} relevance judgements and "
+                          f"{done['tag_corrections']} tag corrections.")

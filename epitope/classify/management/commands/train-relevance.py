@@ -13,6 +13,7 @@ from django.db import DatabaseError
 
 from epitope.classify import judgements, learned
 from epitope.classify.training import C_GRID, FOLDS, load_examples, train
+from epitope.commands import EXIT_USAGE
 from epitope.ingest.records import IngestError
 
 
@@ -33,13 +34,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, files=(), format="pubmed", out="", folds=FOLDS, c="", no_judgements=False, **options):
         if folds < 3:
-            raise CommandError("train-relevance: --folds must be at least 3 (nested cross-validation)")
+            raise CommandError("train-relevance: --folds must be at least 3 (nested cross-validation)",
+                               returncode=EXIT_USAGE)
         try:
             grid = tuple(float(v) for v in c.split(",") if v.strip())
         except ValueError:
-            raise CommandError(f"train-relevance: --c takes numbers separated by commas, not {c!r}") from None
+            raise CommandError(f"train-relevance: --c takes numbers separated by commas, not {c!r}",
+                               returncode=EXIT_USAGE) from None
         try:
             examples, sources = load_examples(files, format=format)
+        except FileNotFoundError as exc:
+            raise CommandError(f"train-relevance: {exc}", returncode=EXIT_USAGE) from None
         except (OSError, IngestError) as exc:
             raise CommandError(f"train-relevance: {exc}") from None
         extra = []

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from epitope.commands import EXIT_USAGE
 from epitope.core import synthetic
 
 
@@ -21,9 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, articles, items, clusters_ratio, seed, quiet, **options):
         if articles < 0 or items < 0:
-            raise CommandError("--articles and --items must be zero or more.")
+            raise CommandError("--articles and --items must be zero or more.", returncode=EXIT_USAGE)
         if not 0 < clusters_ratio <= 1:
-            raise CommandError("--clusters-ratio must be above 0 and at most 1.")
+            raise CommandError("--clusters-ratio must be above 0 and at most 1.", returncode=EXIT_USAGE)
         started = time.monotonic()
         say = None if quiet else (lambda message: self.stderr.write(f"  {message}"))
         done = synthetic.generate(articles=articles, items=items, clusters_ratio=clusters_ratio, seed=seed,

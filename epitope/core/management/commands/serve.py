@@ -61,7 +61,7 @@ def server_environment(host, environ=None, var_dir=None):
             env["EPITOPE_SECRET_KEY"] = throwaway_secret(var_dir or settings.VAR_DIR)
     missing = [name for name in ("EPITOPE_SECRET_KEY", "EPITOPE_ALLOWED_HOSTS") if not env.get(name)]
     if missing:
-        raise CommandError(f"Set {' and '.join(missing)} in the environment to serve on {host}.")
+        raise CommandError(f"Set {' and '.join(missing)} in the environment to serve on {host}.", returncode=2)
     return env
 
 
@@ -110,7 +110,7 @@ class Command(BaseCommand):
             steps.append([*manage, "migrate", "--noinput", "--verbosity", "0"])
         # Pages stored by an earlier run may predate new templates or changes made under other
         # settings (`epitope demo`), so a server starts with nothing cached.
-        steps.append([*manage, "purge_pages", "--verbosity", "0"])
+        steps.append([*manage, "purge-pages", "--verbosity", "0"])
         for step in steps:
             if subprocess.run(step, env=env).returncode != 0:
                 raise CommandError(f"{step[3]} failed; nothing was served.")

@@ -1,13 +1,15 @@
 """`epitope ingest-file PATH... [--format F] [--source NAME] [--json]`: import local files.
 
 A file or record that cannot be read is a line of the summary with its stage's prefix, never
-a traceback; the exit status is 1 when there is any (what could be read is stored regardless).
+a traceback; the exit status is 1 when there is any (what could be read is stored regardless),
+2 when a path is not a file (nothing is read then).
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from epitope.commands import EXIT_FAILED, EXIT_USAGE
 from epitope.ingest import files, report
 from epitope.ingest.parse import FORMATS
 
@@ -24,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, format=None, source=None, json=False, **options):
         missing = [p for p in paths if not Path(p).is_file()]
         if missing:
-            raise CommandError(f"No such file: {', '.join(missing)}")
+            raise CommandError(f"No such file: {', '.join(missing)}", returncode=EXIT_USAGE)
         target = files.file_source(source, format)
         bar = report.Progress(self.stderr._out)
         summaries, labels = [], {}
@@ -43,4 +45,4 @@ class Command(BaseCommand):
         else:
             self.stdout.write(report.as_text(summaries, labels))
         if any(s.errors for s in summaries):
-            raise SystemExit(1)
+            raise SystemExit(EXIT_FAILED)

@@ -1,11 +1,13 @@
 """`epitope ingest [--source ID] [--json]`: run every due source now (or one source).
 
 Every failure is a line of the summary with its stage's prefix (`fetch:`, `parser:`, `store:`),
-never a traceback; the exit status is 1 when there is any.
+never a traceback; the exit status is 1 when there is any (a source that could not be run,
+because another worker holds it, too), 2 for an unknown source id.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
+from epitope.commands import EXIT_FAILED, EXIT_USAGE
 from epitope.ingest import report, scheduling
 from epitope.ingest.models import Source
 
@@ -18,10 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one machine-readable summary")
 
     def handle(self, *args, source=None, json=False, **options):
-        bar = report.Progress(self.stderr._out)
+        bar = report.Progress(self.stderr._out, unit=" sources")
         if source is not None:
             if not Source.objects.filter(pk=source).exists():
-                raise CommandError(f"No source with id {source} (see `epitope sources list`).")
+                raise CommandError(f"No source with id {source} (see `epitope sources list`).", returncode=EXIT_USAGE)
             bar.note(f"fetching source {source}…")
             scheduling.free_dead_claims()
             summary = scheduling.run_isolated(source, force=True)
@@ -35,4 +37,4 @@ class Command(BaseCommand):
         bar.close()
         self.stdout.write(report.as_json(summaries) if json else report.as_text(summaries))
         if any(s.errors for s in summaries):
-            raise SystemExit(1)
+            raise SystemExit(EXIT_FAILED)

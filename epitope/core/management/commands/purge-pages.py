@@ -1,4 +1,4 @@
-"""`epitope purge_pages [--cdn]`: forget every cached page, e.g. after a deploy changed templates."""
+"""`epitope purge-pages [--cdn]`: forget every cached page, e.g. after a deploy changed templates."""
 
 from django.core.management.base import BaseCommand
 
