@@ -28,11 +28,13 @@ class Command(BaseCommand):
         target = files.file_source(source, format)
         bar = report.Progress(self.stderr._out)
         summaries, labels = [], {}
+        reconnect = files.Reconnect()  # by records stored, across the files
         for n, path in enumerate(paths, 1):
             bar.show(n - 1, len(paths), f"{Path(path).name}")
             summary = files.ingest_file(
                 path, format, target,
                 progress=lambda s, n=n, path=path: bar.show(n - 1, len(paths), f"{Path(path).name}: {s.fetched} records"),
+                reconnect=reconnect,
             )
             summaries.append(summary)
             labels[id(summary)] = f"{path} → {target.name}"
