@@ -14,6 +14,9 @@ from epitope.ingest.parse import FORMATS
 
 class Command(BaseCommand):
     help = "Import feeds, API responses or PubMed baseline files from disk (format detected when omitted)."
+    # Django's system checks (URLs, templates, admin, every app's) cost an import of a few small
+    # files a tenth of its CPU; `epitope check` and the server's start run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
