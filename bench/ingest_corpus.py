@@ -44,7 +44,6 @@ includes Django itself.
 
 import argparse
 import os
-import re
 import resource
 import statistics
 import sys
@@ -53,56 +52,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FEEDS = ROOT / "tests" / "testdata" / "ingest" / "feeds"
 sys.path.insert(0, str(ROOT))
 
-_REWRITES = [
-    (re.compile(rb"(<guid[^>]*>\s*)([^<]+?)(\s*</guid>)"), rb"\1\2-c{k}\3"),
-    (re.compile(rb"(<id>\s*)([^<]+?)(\s*</id>)"), rb"\1\2-c{k}\3"),
-    (re.compile(rb"(<link>\s*)([^<]+?)(\s*</link>)"), rb"\1\2#c{k}\3"),
-    (re.compile(rb'((?:rdf:about|href)=")([^"]+)(")'), rb"\1\2#c{k}\3"),
-    (re.compile(rb"\b10\.(\d{4,9})/"), rb"10.\1/c{k}-"),
-]
-
-
-def replicate(data, k):
-    for pattern, template in _REWRITES:
-        data = pattern.sub(template.replace(b"{k}", str(k).encode()), data)
-    return data
-
-
-ISSUE_FEEDS, ISSUE_MIN_ENTRIES, ISSUE_MIN_ENTRY_BYTES = 200, 20, 4000
-
-
-def corpus(copies, broken=0):
-    """The mixed corpus: every real feed, `copies` times, plus `broken` truncated feeds."""
-    originals = [(p.name, p.read_bytes()) for p in sorted(FEEDS.glob("*.xml"))]
-    docs = [(f"{name}#{k}", replicate(data, k)) for k in range(copies) for name, data in originals]
-    return docs + _broken(broken, copies)
-
-
-def issue_corpus(broken=0):
-    """The issue's shape: ISSUE_FEEDS documents from the real feeds of full-text entries."""
-    from epitope.ingest import parse
-
-    originals = []
-    for path in sorted(FEEDS.glob("*.xml")):
-        data = path.read_bytes()
-        entries = len(parse.parse_bytes(data))
-        if entries >= ISSUE_MIN_ENTRIES and len(data) / entries >= ISSUE_MIN_ENTRY_BYTES:
-            originals.append((path.name, data))
-    # A copy number of its own per document: two of these feeds are one blog's RSS and Atom
-    # twins, whose entries share ids, and the issue's corpus had no entry twice.
-    docs = [(f"{name}#{k}", replicate(data, k * len(originals) + j))
-            for k in range(ISSUE_FEEDS // len(originals)) for j, (name, data) in enumerate(originals)]
-    return docs + _broken(broken, len(docs))
-
-
-def _broken(n, offset):
-    # A feed cut off mid-item (a dropped connection, a full disk at the publisher): not XML.
-    whole = (FEEDS / "large_rss.xml").read_bytes()
-    cut = whole[: int(len(whole) * 0.6)]
-    return [(f"large_rss.xml#broken{k}", replicate(cut, offset + k)) for k in range(n)]
+from feed_corpus import FEEDS, ISSUE_FEEDS, corpus, issue_corpus, truncated_feeds  # noqa: E402
 
 
 def warm_up():
@@ -112,7 +64,7 @@ def warm_up():
     from epitope.ingest import parse
     from epitope.ingest.records import IngestError
 
-    for data in ((FEEDS / "large_rss.xml").read_bytes(), _broken(1, 0)[0][1]):
+    for data in ((FEEDS / "large_rss.xml").read_bytes(), truncated_feeds(1, 0)[0][1]):
         feedparser.parse(data)
         try:
             parse.parse_bytes(data)

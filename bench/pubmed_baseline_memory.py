@@ -130,13 +130,13 @@ def ingest(path, var_dir, limit=None, code=None):
     env = {"EPITOPE_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "epitope.settings.production",
            "EPITOPE_SECRET_KEY": "bench-only-" + "x" * 40, "EPITOPE_ALLOWED_HOSTS": "localhost",
            "EPITOPE_INSECURE_HTTP": "1", "EPITOPE_PAGE_CACHE_TIMEOUT": "0", "PATH": "/usr/bin:/bin"}
-    cwd = ROOT
-    if code:  # PYTHONPATH comes before the venv's editable install of this checkout
-        env["PYTHONPATH"] = cwd = str(Path(code).resolve())
-    epitope = ROOT / ".venv" / "bin" / "epitope"
-    subprocess.run([epitope, "migrate", "-v0"], env=env, check=True, cwd=cwd)
+    # PYTHONPATH comes before the venv's editable install (of this checkout, or of another
+    # worktree's): the code measured is the one in `code`, else this checkout's.
+    env["PYTHONPATH"] = cwd = str(Path(code).resolve()) if code else str(ROOT)
+    epitope = [sys.executable, "-m", "epitope.cli"]
+    subprocess.run([*epitope, "migrate", "-v0"], env=env, check=True, cwd=cwd)
     started = time.monotonic()
-    proc = subprocess.Popen([epitope, "ingest-file", str(path), "--json"], env=env, cwd=cwd,
+    proc = subprocess.Popen([*epitope, "ingest-file", str(path), "--json"], env=env, cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     peak = first = 0
     timeline, next_sample = [], started + 2

@@ -16,6 +16,9 @@ from epitope.ingest.parse import FORMATS
 
 class Command(BaseCommand):
     help = "Import feeds, API responses or PubMed baseline files from disk (format detected when omitted)."
+    # Django's system checks (URLs, templates, admin, every app's) cost an import of a few small
+    # files a tenth of its CPU; `epitope check` and the server's start run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
@@ -30,11 +33,13 @@ class Command(BaseCommand):
         target = files.file_source(source, format)
         bar = report.Progress(self.stderr._out)
         summaries, labels = [], {}
+        reconnect = files.Reconnect()  # by records stored, across the files
         for n, path in enumerate(paths, 1):
             bar.show(n - 1, len(paths), f"{Path(path).name}")
             summary = files.ingest_file(
                 path, format, target,
                 progress=lambda s, n=n, path=path: bar.show(n - 1, len(paths), f"{Path(path).name}: {s.fetched} records"),
+                reconnect=reconnect,
             )
             summaries.append(summary)
             labels[id(summary)] = f"{path} → {target.name}"
