@@ -4,8 +4,9 @@ fastfeedparser, and an HTML page where the feed should be is refused by name.
 The corpus (`tests/broken_feeds.py`) is the real feeds of testdata/ingest/feeds, whole and broken
 as feeds break in the wild: cut short, wrong / duplicate / late prologs, a BOM over a wrong
 declared encoding, HTML entities, bare `&`, control characters, unclosed HTML, tags in another
-letter case, and two faults at once (a UTF-16 prolog over 8-bit bytes on a document strict XML
-refuses: the shape of the feed both of our parsers refused in issue 24). An entry counts when its
+letter case, two faults at once (a UTF-16 prolog over 8-bit bytes on a document strict XML
+refuses), and HTML's entities declared in an internal DTD subset (refused whole before, by the fast
+path and the fallback alike: likely issue 24's feed that fastfeedparser read). An entry counts when its
 title or link shows a letter or a digit (`broken_feeds.visible`): an empty or cut-off entry a
 parser returns is not one a reader could see. Per-parser totals: bench/feed_tolerance.py.
 """
@@ -64,6 +65,22 @@ def test_a_broken_feed_reads_into_the_same_fields_as_the_whole_one():
     quote = next(r for r in parse_bytes(DOCS["cp1251_entities.xml"]))
     assert quote.title.startswith("« Цитата #") and quote.title.endswith(" »")  # nbsp, as text shows it
     assert next(r for r in parse_bytes(DOCS["cp1251_stray_ampersands.xml"])).title.startswith("R&D Цитата #")
+
+
+def test_a_feed_declaring_entities_is_read_without_expanding_or_fetching_any():
+    # The subset is left out: HTML's names are read as HTML's, others stay text; nothing is loaded.
+    records = parse_bytes(DOCS["rss_declared_entities.xml"])
+    assert len(records) == 25 and records[0].title.startswith("« Using vale")
+    xxe = DOCS["large_rss.xml"].replace(b"<rss", b'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss', 1)
+    first = parse_bytes(xxe.replace(b"<title>Using", b"<title>&xxe; Using", 1))[0]
+    assert first.title == "&xxe; Using vale with vim" and "root:" not in first.summary
+
+
+def test_entities_defined_by_entities_stay_refused_in_a_feed():
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;">]>'
+              b"<rss><channel><item><title>&b;</title><link>https://x.example/1</link></item></channel></rss>")
+    with pytest.raises(IngestError, match="^xml: entity declarations are not allowed"):
+        parse_bytes(laughs)
 
 
 def test_an_entry_left_with_neither_title_nor_link_is_skipped_not_stored_as_untitled():

@@ -100,8 +100,11 @@ def _parse_xml(data: bytes, format: str | None, content_type: str) -> ParsedDocu
     utf8 = to_utf8(data, content_type)
     try:
         root = parse_xml(utf8)
-    except UnsafeXML:
-        raise
+    except UnsafeXML as unsafe:
+        harmless = feeds_recover.without_entity_declarations(utf8) if format in (None, *FEED_FORMATS) else None
+        if harmless is None:
+            raise
+        return _parse_broken_feed(harmless, unsafe)
     except IngestError as strict_error:
         if format not in (None, *FEED_FORMATS) or pubmed.looks_like_pubmed(utf8):
             raise

@@ -52,6 +52,29 @@ _HOLDS_TEXT = frozenset("a abbr b big br code div em font h1 h2 h3 h4 hr i img l
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
+_DOCTYPE = re.compile(rb"<!DOCTYPE\s+([\w:.-]+)[^\[>]*\[(.*?)\]\s*>", re.S)
+_ENTITY_VALUE = re.compile(rb"""<!ENTITY\s+(?:%\s+)?[\w:.-]+\s+(?:"([^"]*)"|'([^']*)')""")
+_NESTED = re.compile(rb"&[A-Za-z_:][\w:.-]*;|%[A-Za-z_:][\w:.-]*;")
+
+
+def without_entity_declarations(utf8: bytes) -> bytes | None:
+    """Return a feed with its internal DTD subset left out, or None if it may not be read so.
+
+    Real feeds declare HTML's entities there (`<!ENTITY nbsp "&#160;">`, `%HTMLlat1;`): without
+    the subset nothing is expanded, HTML's names are read by `repair` and others stay text. An
+    entity defined by another entity (a billion laughs) is an attack whatever the root, and a
+    document that is not a feed has no reason to declare anything: both stay refused.
+    """
+    match = _DOCTYPE.search(utf8, 0, 65536)
+    if not match or match.group(1).lower().rpartition(b":")[2] not in (b"rss", b"feed", b"rdf"):
+        return None
+    values = [a or b for a, b in _ENTITY_VALUE.findall(match.group(2))]
+    if any(_NESTED.search(value) for value in values):
+        return None
+    stripped = utf8[:match.start()] + utf8[match.end():]
+    return None if b"<!ENTITY" in stripped[:65536] else stripped
+
+
 def is_html_page(utf8: bytes) -> bool:
     """Return whether a document's first element is <html> (a page, not a feed)."""
     match = _FIRST_ELEMENT.match(utf8[:_HEAD])
