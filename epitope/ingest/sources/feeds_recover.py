@@ -6,11 +6,12 @@ cut short (a download that stopped: the recovering parser keeps every item befor
 prolog where none may be (twice, after a PHP warning or blank lines, inside the root) or naming
 an encoding the bytes are not in (they are UTF-8 by now: `encoding.to_utf8`); HTML's named
 entities (`&nbsp;`), which XML does not define, and bare `&`; control characters; unclosed HTML
-in text; tag names in the wrong letter case (`<Item>`). An HTML page where the feed should be is
-refused by name, never read as entries.
+in text; tag names in the wrong letter case (`<Item>`); HTML's entities declared in an internal
+DTD subset. An HTML page where the feed should be is refused by name, never read as entries.
 
 The safety of `xmlsafe` holds: no entity is expanded, no DTD loaded, nothing fetched, libxml2's
-size limits stay on; a document declaring entities never gets here (`parse_xml` refused it).
+size limits stay on. A feed's DTD subset is cut out of the text before any parser sees it
+(`without_entity_declarations`), and only when no entity in it is defined by another.
 """
 
 from __future__ import annotations
@@ -39,8 +40,6 @@ _NAMES = {name.lower(): name for name in (
     "rss", "channel", "item", "title", "link", "description", "guid", "pubDate", "author", "category",
     "feed", "entry", "id", "summary", "content", "published", "updated", "name", "RDF",
 )}  # fmt: skip
-
-
 _FIELDS = frozenset((
     "link", "description", "pubDate", "guid", "author", "category", "comments", "enclosure", "source", "encoded",
     "creator", "date", "identifier", "subject", "doi", "publicationDate", "summary", "content", "id", "published",
@@ -50,8 +49,6 @@ _FIELDS = frozenset((
 _HOLDS_TEXT = frozenset("a abbr b big br code div em font h1 h2 h3 h4 hr i img li ol p q s small span strong sub sup u ul "
                         "title description summary link guid pubdate".split())
 _XHTML = "{http://www.w3.org/1999/xhtml}"
-
-
 _DOCTYPE = re.compile(rb"<!DOCTYPE\s+([\w:.-]+)[^\[>]*\[(.*?)\]\s*>", re.S)
 _ENTITY_VALUE = re.compile(rb"""<!ENTITY\s+(?:%\s+)?[\w:.-]+\s+(?:"([^"]*)"|'([^']*)')""")
 _NESTED = re.compile(rb"&[A-Za-z_:][\w:.-]*;|%[A-Za-z_:][\w:.-]*;")
