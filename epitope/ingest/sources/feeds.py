@@ -199,6 +199,7 @@ def _rss_item(item: etree._Element, fmt: str, preprint_feed: bool, base: str) ->
                 dates["updated"] = _text(child)
         elif ns == DCTERMS and name == "modified":
             dates["updated"] = _text(child)
+    link = _char_refs(link)
     if link and base and not link.startswith(("http://", "https://")):
         link = urljoin(base, link)
     guid = guid or item.get(_RDF_ABOUT, "").strip() or link
@@ -223,6 +224,21 @@ def _rss_authors(creators: list[str], author: str, preprint: bool) -> list[str]:
         match = _EMAIL_NAME.match(author)
         names.append(match.group(1).strip() if match else author)
     return names
+
+
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+
+
+def _char_refs(link: str) -> str:
+    """Return a link with character references read, as a browser reads an href: a link written
+    `javascript&#58;…` is the javascript: scheme, not a relative path to resolve against the feed."""
+    if "&#" not in link:
+        return link
+    return _CHAR_REF.sub(lambda m: _char(int(m[1], 16) if m[1] else int(m[2])), link)
+
+
+def _char(code: int) -> str:
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
 
 def _atom_text(el: etree._Element | None) -> str:
@@ -272,7 +288,7 @@ def _atom_entry(entry: etree._Element, ns: str, base: str) -> Record:
                 title_html = _atom_text(child)
             elif name == "link":
                 if child.get("rel", "alternate") == "alternate" and not link:
-                    link = urljoin(base, child.get("href", "").strip())
+                    link = urljoin(base, _char_refs(child.get("href", "").strip()))
             elif name == "id":
                 guid = _text(child)
             elif name in ("published", "issued"):
