@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 
 from . import storage
 from .dedupe import LSH_BASE, THRESHOLD, pack, plan_keys, similarity, text_threshold, unpack
+from .identifiers import is_preprint_doi
 
 _BY_ID = object()  # a candidate cluster shares an identifier: no text check
 _BY_TEXT = object()  # a candidate shares an LSH band: joined only if near the story's centre
@@ -90,6 +91,10 @@ def assign_clusters(rows, plans, now):
     # identifier may later be compared by text, when another item of the batch joins it.
     stored_centres = dict(_centres({~node for c in every_candidate for node in c if node < 0}))
     centre = {~cluster_id: value for cluster_id, value in stored_centres.items()}  # root -> (sig, title)
+    # The publications each story holds (PMID, DOI, NCT id): text never joins two stories that
+    # hold different ones, however alike their words (chapters of a book, Part 1 / Part 2).
+    works = {~cluster_id: held for cluster_id, held in _works(stored_centres)}
+    works.update((i, own) for i, row in enumerate(rows) if (own := works_of(row)))
 
     uf = _UnionFind()
     find = uf.find
@@ -103,17 +108,21 @@ def assign_clusters(rows, plans, now):
     def join(a, b):  # a and b are roots; the merged story keeps the older one's centre
         keep, other = sorted((a, b), key=_age)
         kept, others = centre_of(keep), centre_of(other)
+        held = works.get(a, frozenset()) | works.get(b, frozenset())
         uf.union(a, b)
         centre[find(a)] = kept if kept[0] is not None else others
+        if held:
+            works[find(a)] = held
 
     for i, candidates in enumerate(every_candidate):
         item = (plans[i][0], rows[i]["title"])
-        texts = []
+        texts, linked = [], False
         for node, evidence in candidates.items():
             if evidence is _BY_ID:
                 ri, rn = find(i), find(node)
                 if ri != rn:
                     join(ri, rn)
+                linked = True
             else:
                 texts.append(node)
         if not texts or item[0] is None:
@@ -138,7 +147,10 @@ def assign_clusters(rows, plans, now):
             else:
                 fits = _same_story(item, story)
             own = centre_of(ri)
-            if fits and (own[0] is item[0] or _same_story(own, story)):
+            # The item's own story must be near this one too, unless an identifier put the item in
+            # it: a paper that joined its news by DOI still joins its preprint by their text.
+            if (fits and (own[0] is item[0] or linked or _same_story(own, story))
+                    and not different_works(works.get(ri), works.get(rn))):
                 join(ri, rn)
 
     members, stored = defaultdict(list), defaultdict(list)
@@ -200,6 +212,45 @@ def _batch_holders(plans):
             for key in keys & wanted:
                 found[key].append(i)
     return found
+
+
+def works_of(row) -> frozenset:
+    """Return the publications an item row is: {("pmid", …), ("doi", …), ("preprint", …), ("nct", …)}."""
+    held = set()
+    if row.get("pmid"):
+        held.add(("pmid", row["pmid"]))
+    if row.get("doi"):
+        held.add(("preprint" if is_preprint_doi(row["doi"]) else "doi", row["doi"]))
+    if row.get("nct"):
+        held.add(("nct", row["nct"]))
+    return frozenset(held)
+
+
+def different_works(a, b) -> bool:
+    """Return whether two stories hold different publications of one kind (and none in common).
+
+    A paper and its preprint have DOIs of different kinds, so their text may still join them.
+    """
+    if not a or not b or a & b:
+        return False
+    kinds_a, kinds_b = {kind for kind, _ in a}, {kind for kind, _ in b}
+    return bool(kinds_a & kinds_b)
+
+
+def _works(cluster_ids):
+    """Yield (cluster id, works_of its items) of the stored clusters that hold any."""
+    from .models import Item
+
+    if not cluster_ids:
+        return
+    qn = connection.ops.quote_name
+    sql = (f"SELECT {qn('cluster_id')}, {qn('pmid')}, {qn('doi')}, {qn('nct')} FROM {storage.table(Item)} "
+           f"WHERE {qn('cluster_id')} IN ({{marks}}) AND ({qn('pmid')} <> '' OR {qn('doi')} <> '' OR {qn('nct')} <> '')")
+    held = defaultdict(set)
+    for cluster_id, pmid, doi, nct in storage.select_in(sql, list(cluster_ids)):
+        held[cluster_id] |= works_of({"pmid": pmid, "doi": doi, "nct": nct})
+    for cluster_id, works in held.items():
+        yield cluster_id, frozenset(works)
 
 
 def _holders(keys):

@@ -76,11 +76,13 @@ def to_utf8(data: bytes, content_type: str = "") -> bytes:
         _python_codec(declared_encoding(data)),
         _python_codec(charset_from_content_type(content_type)),
     ]
-    detected = None if any(declared) else detect_encoding(data)
+    # A UTF-16/32 label over bytes that are neither (no BOM, checked above) says nothing.
+    declared = [codec for codec in declared if codec and not codec.startswith("utf")]
+    detected = None if declared else detect_encoding(data)
     if detected:
         return data.decode(detected, errors="replace").encode("utf-8")
     for codec in (*declared, "cp1252"):
-        if codec and not codec.startswith("utf"):
+        if codec:
             try:
                 return data.decode(codec).encode("utf-8")
             except UnicodeDecodeError:

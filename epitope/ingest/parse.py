@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .encoding import to_utf8
 from .records import IngestError, Record, Skipped
-from .sources import biorxiv, ctgov, europepmc, feeds, feeds_fallback, jsonfeed, pubmed
+from .sources import biorxiv, ctgov, europepmc, feeds, feeds_fallback, feeds_recover, jsonfeed, pubmed
 from .xmlsafe import UnsafeXML, parse_xml
 
 FEED_FORMATS = ("rss", "atom", "rdf")
@@ -100,17 +100,15 @@ def _parse_xml(data: bytes, format: str | None, content_type: str) -> ParsedDocu
     utf8 = to_utf8(data, content_type)
     try:
         root = parse_xml(utf8)
-    except UnsafeXML:
-        raise
+    except UnsafeXML as unsafe:
+        harmless = feeds_recover.without_entity_declarations(utf8) if format in (None, *FEED_FORMATS) else None
+        if harmless is None:
+            raise
+        return _parse_broken_feed(harmless, unsafe)
     except IngestError as strict_error:
         if format not in (None, *FEED_FORMATS) or pubmed.looks_like_pubmed(utf8):
             raise
-        # Fast path refused: let feedparser's tolerance have a go, on bytes only.
-        try:
-            fmt, title, link, records = feeds_fallback.parse_tolerantly(utf8, "text/xml; charset=utf-8")
-            return ParsedDocument(fmt, records, title, link)
-        except IngestError as fallback_error:
-            raise IngestError(f"{strict_error}; {fallback_error}") from None
+        return _parse_broken_feed(utf8, strict_error)
     if pubmed.is_pubmed_root(root):
         if format not in (None, "pubmed"):
             raise IngestError(f"parser: this is PubMed XML, not {format}")
@@ -119,5 +117,45 @@ def _parse_xml(data: bytes, format: str | None, content_type: str) -> ParsedDocu
         raise IngestError("parser: not PubMed XML (expected <PubmedArticleSet>)")
     if europepmc.is_xml_root(root):
         raise IngestError("parser: Europe PMC XML responses are not read; request format=json")
-    records = feeds.records_from_tree(root)
+    try:
+        records = feeds.records_from_tree(root)
+    except IngestError as not_a_feed:
+        if not feeds_recover.is_feed_root(root):
+            raise
+        return _parse_broken_feed(utf8, not_a_feed)
+    if not records and feeds_recover.item_tags(utf8):
+        # Well-formed, but its items are not spelt as a feed's (<Entry>, <Item>).
+        return _parse_broken_feed(utf8, IngestError("parser: no entry read from a feed that has some"))
     return ParsedDocument(feeds.feed_format(root) or "rss", records, *feeds.feed_info(root))
+
+
+def _parse_broken_feed(utf8: bytes, strict_error: IngestError) -> ParsedDocument:
+    """Read a feed the strict parser refused: the recovered tree, or feedparser's reading if it
+    finds more entries; an HTML page is refused by name.
+
+    feedparser runs only when the recovered tree holds fewer entries than the bytes have item
+    tags: it cannot find more than there are.
+    """
+    if feeds_recover.is_html_page(utf8):
+        raise IngestError(f"parser: unable to detect feed format: {feeds_recover.html_page(utf8)}")
+    errors, best = [str(strict_error)], None
+    try:
+        fmt, title, link, items = feeds_recover.parse_recovered(utf8)
+        best = ParsedDocument(fmt, items, title, link)
+    except UnsafeXML:
+        raise
+    except IngestError as exc:
+        errors.append(str(exc))
+    if best is None or len(best.records) < feeds_recover.item_tags(utf8):
+        try:
+            repaired = feeds_recover.repair(utf8)  # feedparser believes a prolog's UTF-16, and fails
+            fmt, title, link, records = feeds_fallback.parse_tolerantly(repaired, "text/xml; charset=utf-8")
+        except IngestError as exc:
+            errors.append(str(exc))
+        else:
+            records = feeds_recover.readable(records)
+            if best is None or len(ParsedDocument(fmt, records).records) > len(best.records):
+                best = ParsedDocument(fmt, records, title, link)
+    if best is None or not best.items:  # a broken feed with nothing in it is no success
+        raise IngestError("; ".join(dict.fromkeys(errors)) if best is None else f"{strict_error}; parser: no entry")
+    return best

@@ -65,6 +65,11 @@ def parse_xml(data: bytes) -> etree._Element:
     return root
 
 
+def parser_options() -> dict:
+    """Return the safe settings every parser of untrusted XML takes (the tolerant one adds recover)."""
+    return dict(_PARSER_OPTIONS)
+
+
 def parser_for(encoding: str = "utf-8") -> etree.XMLParser:
     """Return a new parser with the safe settings, for documents in `encoding` (LookupError if unknown)."""
     import codecs

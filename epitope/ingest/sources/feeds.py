@@ -59,20 +59,38 @@ def feed_info(root: etree._Element) -> tuple[str, str]:
     return plain_text(_text(_first(channel, "title"))), _text(_first(channel, "link"))
 
 
-def records_from_tree(root: etree._Element) -> list[Record]:
-    """Return one Record per item/entry of a parsed RSS, RDF or Atom feed."""
+def records_from_tree(root: etree._Element, deep: bool = False) -> list[Record]:
+    """Return one Record per item/entry of a parsed RSS, RDF or Atom feed.
+
+    `deep` (a tree recovered from a broken document) takes items wherever they ended up, as a
+    missing end tag nests the next item inside the last, and an RSS without its <channel>.
+    """
     fmt = feed_format(root)
     if fmt == "atom":
-        return _atom_records(root)
+        return _atom_records(root, deep)
     if fmt == "rdf":
         channel = _first(root, "channel")
-        return _rss_records(root, channel, "rdf")
+        return _rss_records(root, channel, "rdf", deep)
     if fmt == "rss":
         channel = _first(root, "channel")
-        if channel is None:
+        if channel is None and not deep:
             raise IngestError("parser: RSS document has no <channel>")
-        return _rss_records(channel, channel, "rss")
+        return _rss_records(root if channel is None else channel, channel, "rss", deep)
+    if is_html(root):
+        raise IngestError(f"parser: unable to detect feed format: {html_page(root)}")
     raise IngestError("parser: unable to detect feed format")
+
+
+def is_html(root: etree._Element) -> bool:
+    """Return whether a document's root element is an HTML page's."""
+    return _split(root.tag)[1].lower() == "html"
+
+
+def html_page(root: etree._Element) -> str:
+    """Return the error's words for an HTML page served where a feed should be."""
+    title = next((el for el in root.iter() if _split(el.tag)[1].lower() == "title"), None)
+    name = plain_text(_text(title))[:120]
+    return f'this is an HTML page ("{name}"), not a feed' if name else "this is an HTML page, not a feed"
 
 
 _SPLIT_CACHE: dict[str, tuple[str, str]] = {}
@@ -124,10 +142,11 @@ def _is_preprint_feed(channel: etree._Element | None) -> bool:
     return False
 
 
-def _rss_records(container, channel, fmt: str) -> list[Record]:
+def _rss_records(container, channel, fmt: str, deep: bool = False) -> list[Record]:
     preprint_feed = _is_preprint_feed(channel)
     base = _text(_first(channel, "link")) if channel is not None else ""
-    items = [item for item in container if _split(item.tag)[1] == "item" and _split(item.tag)[0] in _PLAIN_NS]
+    found = container.iter() if deep else container
+    items = [item for item in found if _split(item.tag)[1] == "item" and _split(item.tag)[0] in _PLAIN_NS]
     return read_each(items, _rss_item, fmt, preprint_feed, base)
 
 
@@ -180,6 +199,7 @@ def _rss_item(item: etree._Element, fmt: str, preprint_feed: bool, base: str) ->
                 dates["updated"] = _text(child)
         elif ns == DCTERMS and name == "modified":
             dates["updated"] = _text(child)
+    link = _char_refs(link)
     if link and base and not link.startswith(("http://", "https://")):
         link = urljoin(base, link)
     guid = guid or item.get(_RDF_ABOUT, "").strip() or link
@@ -206,6 +226,21 @@ def _rss_authors(creators: list[str], author: str, preprint: bool) -> list[str]:
     return names
 
 
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+
+
+def _char_refs(link: str) -> str:
+    """Return a link with character references read, as a browser reads an href: a link written
+    `javascript&#58;…` is the javascript: scheme, not a relative path to resolve against the feed."""
+    if "&#" not in link:
+        return link
+    return _CHAR_REF.sub(lambda m: _char(int(m[1], 16) if m[1] else int(m[2])), link)
+
+
+def _char(code: int) -> str:
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
 def _atom_text(el: etree._Element | None) -> str:
     """Return an Atom text construct as HTML (xhtml serialised, text escaped)."""
     if el is None:
@@ -225,7 +260,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _atom_records(root: etree._Element) -> list[Record]:
+def _atom_records(root: etree._Element, deep: bool = False) -> list[Record]:
     ns = _split(root.tag)[0]
     base = root.get(_XML_BASE, "")
     for child in root:
@@ -233,7 +268,11 @@ def _atom_records(root: etree._Element) -> list[Record]:
         if cns == ns and name == "link" and child.get("rel", "alternate") == "alternate":
             base = urljoin(base, child.get("href", ""))
             break
-    return read_each([entry for entry in root if _split(entry.tag) == (ns, "entry")], _atom_entry, ns, base)
+    if deep:
+        entries = root.iter(f"{{{ns}}}entry" if ns else "entry")
+    else:
+        entries = (entry for entry in root if _split(entry.tag) == (ns, "entry"))
+    return read_each(list(entries), _atom_entry, ns, base)
 
 
 def _atom_entry(entry: etree._Element, ns: str, base: str) -> Record:
@@ -249,7 +288,7 @@ def _atom_entry(entry: etree._Element, ns: str, base: str) -> Record:
                 title_html = _atom_text(child)
             elif name == "link":
                 if child.get("rel", "alternate") == "alternate" and not link:
-                    link = urljoin(base, child.get("href", "").strip())
+                    link = urljoin(base, _char_refs(child.get("href", "").strip()))
             elif name == "id":
                 guid = _text(child)
             elif name in ("published", "issued"):
