@@ -5,9 +5,13 @@ means no process of the server's session is left: workers leave the server's pro
 not its session.
 """
 
+import fcntl
 import http.client
 import os
 import signal
+import subprocess
+import sys
+import termios
 import threading
 import time
 from pathlib import Path
@@ -149,3 +153,51 @@ def test_a_bad_kill_timeout_is_refused(tmp_path):
     proc = epitope(["serve", "--port", str(free_port()), "--kill-timeout", "0", "--no-collectstatic"], tmp_path)
     output = proc.communicate(timeout=120)[0].decode()
     assert proc.returncode == 2 and "--kill-timeout must be at least 1 second" in output
+
+
+def test_ctrl_c_in_a_terminal_stops_it_under_load(var_dir):
+    # A real terminal: the server is the session of a pseudo-terminal, and ^C typed on it makes
+    # the terminal send SIGINT to its foreground process group, as an operator's Ctrl-C does.
+    import fcntl
+    import termios
+
+    port = free_port()
+    master, slave = os.openpty()
+    dropped = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "DATABASE_URL")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EPITOPE_") and k not in dropped}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "epitope.cli", "serve", "--port", str(port), "--workers", "2", "--no-collectstatic",
+         "--kill-timeout", str(KILL_TIMEOUT)],
+        env={**env, "EPITOPE_VAR_DIR": str(var_dir)}, stdin=slave, stdout=slave, stderr=slave,
+        start_new_session=True, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+    )
+    os.close(slave)
+    os.set_blocking(master, False)
+    output = bytearray()
+
+    def read():
+        try:
+            output.extend(os.read(master, 65536))
+        except (BlockingIOError, OSError):
+            pass
+        return bytes(output)
+
+    load = None
+    try:
+        wait_for(lambda: read() is not None and answers(f"http://127.0.0.1:{port}"), 120, "epitope serve did not answer")
+        load = Load(port)
+        wait_for(lambda: load.answered >= 20, 30, "the server did not answer the load")
+        started = time.monotonic()
+        os.write(master, b"\x03")  # ^C
+        wait_for(lambda: read() is not None and not session_members(proc.pid), KILL_TIMEOUT + MARGIN + SLACK,
+                 "a process of the server was left after ^C")
+        assert time.monotonic() - started < KILL_TIMEOUT
+        assert proc.wait(timeout=10) == 0
+        assert b"Stopped on SIGINT in" in read()
+    finally:
+        if load:
+            load.stop()
+        for pid in session_members(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        os.close(master)

@@ -152,7 +152,8 @@ class Supervisor:
 
     def _kill(self, left):
         killed = set()
-        while left:
+        give_up = time.monotonic() + 10  # a process stuck in the kernel (state D) dies when it leaves it
+        while left and time.monotonic() < give_up:
             for pid in left:
                 try:
                     os.kill(pid, signal.SIGKILL)
@@ -162,24 +163,28 @@ class Supervisor:
             time.sleep(0.02)
             self._reap()
             left = descendants(self.me)  # workers granian forked meanwhile are re-parented to us
-        while self.child_code is None:  # granian was among them
-            self._reap()
-            time.sleep(0.01)
-        others = len(killed - {self.child.pid})
+        time.sleep(0.02)
+        self._reap()
         if self.stop is None:
             why = f"The server exited with {describe_status(self.child_code)} and left processes running"
         else:
             sig, at = self.stop
             why = f"The server had not stopped {time.monotonic() - at:.1f} s after {sig.name}"
-        return Outcome(1, f"{why}: killed {'it and ' if self.child.pid in killed else ''}{others} other process(es) with SIGKILL.")
+        it = "it and " if self.child.pid in killed else ""
+        what = f"{why}: killed {it}{len(killed - {self.child.pid})} other process(es) with SIGKILL"
+        if left:
+            what += f"; still there, stuck in the kernel: {' '.join(map(str, left))}"
+        return Outcome(1, what + ".")
 
     def _ended(self):
+        code = self.child_code if self.child_code >= 0 else 128 - self.child_code
         if self.stop is None:
-            code = self.child_code if self.child_code >= 0 else 128 - self.child_code
             return Outcome(code, f"The server exited with {describe_status(self.child_code)}.")
         sig, at = self.stop
-        code = 0 if self.child_code in (0, -sig) else (self.child_code if self.child_code > 0 else 128 - self.child_code)
-        return Outcome(code, f"Stopped on {sig.name} in {time.monotonic() - at:.1f} s.")
+        stopped = f"Stopped on {sig.name} in {time.monotonic() - at:.1f} s"
+        if self.child_code in (0, -sig):  # granian ends with 0, or by the signal before its handlers are set
+            return Outcome(0, stopped + ".")
+        return Outcome(code, f"{stopped}; the server exited with {describe_status(self.child_code)}.")
 
 
 def supervise(argv, env, kill_timeout):
