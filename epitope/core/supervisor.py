@@ -1,14 +1,20 @@
 """`epitope serve`'s supervisor: a stop signal ends granian and every worker, whatever they do.
 
 granian's main process stops its workers on SIGTERM/SIGINT and kills those still running after
---workers-kill-timeout. That holds only if the main process takes the signal and gets to its
-stop: once (issue 27), under load, it did neither for 17 minutes and only SIGKILL ended it. So
-`epitope serve` no longer replaces itself with granian. It runs granian as its child and stays
-as a small supervisor (no threads, no Django work while serving) that
+--workers-kill-timeout. That holds only if the main process gets to its stop. Once (issue 27),
+under load, it did not for 17 minutes, and only SIGKILL ended it. Its signal handler sets a
+threading.Event; a second stop signal arriving while the first handler holds the Event's lock
+runs the handler again inside it, which waits for that lock for ever (a plain Python program
+doing the same hung 2 times in 400 here when the two signals came a few microseconds apart).
+`make serve` delivers two: GNU make passes SIGTERM on to its children, which also have it from
+the group. So `epitope serve` no longer replaces itself with granian. It runs granian as its
+child, in a process group of its own, and stays as a small supervisor (no threads, no Django
+work while serving) that
 
-- passes SIGTERM, SIGINT and SIGHUP (granian's "reload workers") on to granian;
-- after a stop signal, gives granian its kill timeout plus MARGIN, then SIGKILLs every process
-  left below it; a second stop signal kills at once;
+- passes the first SIGTERM or SIGINT on to granian, once: a repeat within DUPLICATE_WINDOW is
+  the same stop (the group's copy and make's), a later one kills at once;
+- gives granian its kill timeout plus MARGIN to stop, then SIGKILLs every process left below it;
+- passes SIGHUP (granian's "restart the workers") on, at most once per DUPLICATE_WINDOW;
 - is the "child subreaper" of its tree, so a worker whose server died is re-parented to it (not
   to init) and is still found, reaped and, if need be, killed;
 - takes granian with it if it is killed itself (PR_SET_PDEATHSIG); the workers die with granian
@@ -34,6 +40,8 @@ STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 WATCHED = STOP_SIGNALS | {signal.SIGHUP, signal.SIGCHLD}
 # What granian needs after its kill timeout: SIGKILL the workers still running, join them, exit.
 MARGIN = 5.0
+# Signals this close together are one request sent twice (group and parent), not a human's repeat.
+DUPLICATE_WINDOW = 1.0
 
 
 @dataclass
@@ -98,11 +106,16 @@ class Supervisor:
         self.child_code = None  # granian's exit code (negative: the signal that ended it)
         self.stop = None  # (signal, monotonic time) of the first stop signal
         self.deadline = None  # when whatever is left below us gets SIGKILL
+        self.last_hup = float("-inf")
 
     def run(self):
         prctl(PR_SET_CHILD_SUBREAPER, 1)
         signal.pthread_sigmask(signal.SIG_BLOCK, WATCHED)
-        self.child = subprocess.Popen(self.argv, env=self.env, preexec_fn=partial(_child_setup, self.me))
+        # A group of its own: signals for the server's group (Ctrl-C, `kill -- -PGID`) reach us
+        # alone, and granian gets each stop once, from us.
+        self.child = subprocess.Popen(
+            self.argv, env=self.env, process_group=0, preexec_fn=partial(_child_setup, self.me),
+        )
         while True:
             self._reap()
             left = descendants(self.me)
@@ -123,21 +136,25 @@ class Supervisor:
                 self._on_signal(info.si_signo)
 
     def _on_signal(self, signo):
-        if signo == signal.SIGCHLD:
-            return
+        now = time.monotonic()
+        if signo == signal.SIGHUP:
+            if self.stop is None and now - self.last_hup >= DUPLICATE_WINDOW:
+                self.last_hup = now
+                self._forward(signo)
+        elif signo in STOP_SIGNALS:
+            if self.stop is None:
+                self.stop = (signal.Signals(signo), now)
+                self.deadline = now + self.kill_timeout + MARGIN
+                self._forward(signo)
+            elif now - self.stop[1] >= DUPLICATE_WINDOW:
+                self.deadline = now  # asked again: do not wait any longer
+
+    def _forward(self, signo):
         if self.child_code is None:
             try:
-                os.kill(self.child.pid, signo)  # granian may have it already (group): harmless
-            except ProcessLookupError:
+                os.kill(self.child.pid, signo)
+            except ProcessLookupError:  # ended meanwhile, not reaped yet
                 pass
-        if signo not in STOP_SIGNALS:
-            return
-        now = time.monotonic()
-        if self.stop is None:
-            self.stop = (signal.Signals(signo), now)
-            self.deadline = now + self.kill_timeout + MARGIN
-        else:
-            self.deadline = now  # a second stop signal: do not wait any longer
 
     def _reap(self):
         while True:
