@@ -1,6 +1,6 @@
 """How long `epitope serve` takes to stop under load: every process of its session gone.
 
-    .venv/bin/python bench/serve_stop.py [--stops 50] [--signal TERM|INT] [--to group|server]
+    .venv/bin/python bench/serve_stop.py [--stops 50] [--signal TERM|INT] [--to group|server|both]
                                          [--kill-timeout 30] [--stuck none|worker|server]
                                          [--checkout PATH]
 
@@ -10,6 +10,8 @@ Builds the demo site once under a temporary folder, then, --stops times: starts 
 sends the signal and times until no process of the server's session is left. --stuck worker
 SIGSTOPs a worker first, --stuck server the granian main process (what a lost stop looked like).
 Prints each stop, then the median and max, with the load average before and after.
+--to both sends the signal to the group and to `epitope serve` itself, a few microseconds apart,
+as `make serve` does (make passes SIGTERM on to its children).
 A stop that takes longer than --give-up seconds is ended with SIGKILL and counted as hung.
 --checkout runs another checkout's `epitope` (e.g. main, for a baseline in the same session).
 """
@@ -93,9 +95,9 @@ def one_stop(args, var_dir, extra):
         os.kill(children(main)[0] if args.stuck == "worker" else main, signal.SIGSTOP)
     sig = signal.SIGINT if args.signal == "INT" else signal.SIGTERM
     start = time.monotonic()
-    if args.to == "group":
+    if args.to in ("group", "both"):
         os.killpg(proc.pid, sig)
-    else:
+    if args.to in ("server", "both"):
         proc.send_signal(sig)
     while session_members(proc.pid):
         if time.monotonic() - start > args.give_up:
@@ -117,7 +119,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stops", type=int, default=50)
     parser.add_argument("--signal", choices=["TERM", "INT"], default="TERM")
-    parser.add_argument("--to", choices=["group", "server"], default="group")
+    parser.add_argument("--to", choices=["group", "server", "both"], default="group")
     parser.add_argument("--kill-timeout", type=int, default=None, help="passed to epitope serve (new versions only)")
     parser.add_argument("--stuck", choices=["none", "worker", "server"], default="none")
     parser.add_argument("--give-up", type=float, default=90)
