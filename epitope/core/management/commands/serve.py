@@ -138,6 +138,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving Epitope with the production settings on {scheme} {host}:{options['port']} — Ctrl-C stops it.")
         sys.stdout.flush()
         outcome = supervise(argv, env, options["kill_timeout"])
-        if outcome.exit_code:
-            raise CommandError(outcome.message, returncode=outcome.exit_code)
-        self.stdout.write(outcome.message)
+        (self.stderr if outcome.exit_code else self.stdout).write(outcome.message)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Nothing is left to tidy: the interpreter's own tear-down of Django and Wagtail took 2-3 s
+        # of a stop on a busy 2-core host (granian itself had stopped in 0.2 s).
+        os._exit(outcome.exit_code)
