@@ -84,9 +84,9 @@ def server_argv(host, port, workers, threads, access_log=False, app="epitope.cor
         "--blocking-threads", str(threads),
         "--http", "1",  # a TLS proxy or CDN in front speaks HTTP/2 to browsers
         "--no-ws",
-        # A crashed worker is replaced. Workers leave the server's process group (see
-        # epitope.core.serving.detach_granian_worker), so a stop signal to the group reaches the
-        # server alone, which stops them; it is not mistaken for crashes to respawn.
+        # A crashed worker is replaced. Workers leave granian's process group (see
+        # epitope.core.serving.detach_granian_worker), so a stop signal to the group reaches
+        # granian alone, which stops them; it is not mistaken for crashes to respawn.
         "--respawn-failed-workers",
         # A stuck request cannot hold a stop: granian kills a worker still running after it.
         "--workers-kill-timeout", str(default_kill_timeout() if kill_timeout is None else kill_timeout),
