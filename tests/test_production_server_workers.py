@@ -90,15 +90,21 @@ def var_dir(tmp_path_factory):
     return var_dir
 
 
+def granian_of(pid):
+    """Return the granian main process that `epitope serve` (process `pid`) supervises."""
+    return wait_for(lambda: next(iter(workers_of(pid)), None), 30, "epitope serve started no granian")
+
+
 @pytest.fixture
 def server(var_dir):
-    """Run `epitope serve` with two workers; yield its process (the granian server) and URL."""
+    """Run `epitope serve` with two workers; yield its process (the supervisor of granian) and URL."""
     port = free_port()
     proc = epitope(["serve", "--port", str(port), "--workers", "2", "--threads", "1", "--no-collectstatic"], var_dir)
     server = {"proc": proc, "base": f"http://127.0.0.1:{port}", "port": port, "seen": set()}
     wait_for(lambda: answers(server["base"]) or proc.poll() is not None, 120, "epitope serve did not answer")
     if proc.poll() is not None:
         pytest.fail(proc.stdout.read().decode())
+    server["granian"] = granian_of(proc.pid)
     wait_for(lambda: len(workers(server)) == 2, 30, "two workers did not start")
     # A worker binds its socket only once it has loaded Django: the first to listen answers the
     # check above while the other may still be loading (seen on CI), and a test that kills the
@@ -107,7 +113,7 @@ def server(var_dir):
     yield server
     if proc.poll() is None:
         proc.kill()
-    for pid in workers(server) + sorted(server["seen"]):  # a worker the test failed to see end
+    for pid in [server["granian"], *workers(server), *sorted(server["seen"])]:  # a worker the test failed to see end
         if alive(pid):
             os.kill(pid, signal.SIGKILL)
     proc.wait(timeout=30)
@@ -115,7 +121,7 @@ def server(var_dir):
 
 def workers(server):
     """Return the server's live workers, remembering them for the clean-up."""
-    found = workers_of(server["proc"].pid)
+    found = workers_of(server["granian"])
     server["seen"].update(found)
     return found
 
@@ -184,8 +190,17 @@ def test_a_stop_signal_right_after_a_respawn_ends_the_server_and_every_worker(se
     wait_for(lambda: not any(alive(pid) for pid in everyone), 5, "a worker outlived the server")
 
 
-def test_workers_do_not_outlive_a_killed_server(server):
-    proc, orphans = server["proc"], workers(server)
+def test_granian_and_its_workers_do_not_outlive_a_killed_epitope_serve(server):
+    proc, orphans = server["proc"], [server["granian"], *workers(server)]
     proc.kill()
     proc.wait(timeout=10)
-    wait_for(lambda: not any(alive(pid) for pid in orphans), STOP_WITHIN, "workers outlived the killed server")
+    wait_for(lambda: not any(alive(pid) for pid in orphans), STOP_WITHIN, "granian or a worker outlived the killed epitope serve")
+
+
+def test_workers_do_not_outlive_a_killed_granian_and_epitope_serve_says_so(server):
+    proc, orphans = server["proc"], workers(server)
+    os.kill(server["granian"], signal.SIGKILL)
+    output = proc.communicate(timeout=STOP_WITHIN)[0].decode()
+    assert proc.returncode == 128 + signal.SIGKILL
+    assert "The server exited with signal SIGKILL" in output
+    assert not any(alive(pid) for pid in orphans), "a worker outlived the killed granian"

@@ -26,7 +26,8 @@ def detach_granian_worker():
     signal handler swallowed the server's own SIGTERM while Django loaded, so the stop waited
     out --workers-kill-timeout. A worker therefore leaves the group (the server stops it
     itself), is ended at once by a stop signal until granian installs its graceful handlers
-    after loading the app, and is sent SIGTERM if the server dies without stopping it.
+    after loading the app, and is killed if the server dies without stopping it: a graceful
+    stop then has nobody left to enforce its timeout, and an orphan would keep serving.
     """
     parent = multiprocessing.parent_process()
     # granian 2.8 names its worker processes so; anything else importing this module (tests,
@@ -38,7 +39,7 @@ def detach_granian_worker():
     os.setpgid(0, 0)
     if sys.platform == "linux":
         PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent.pid:  # the server died before the line above
         os._exit(1)
 
