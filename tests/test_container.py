@@ -161,3 +161,13 @@ def test_healthcheck_command_fails_naming_the_part_that_is_down(settings, capsys
     with pytest.raises(CommandError, match="unhealthy: cache unreachable"):
         call_command("healthcheck")
     assert json.loads(capsys.readouterr().out)["cache"] == "unreachable"
+
+
+def test_compose_lets_the_server_finish_its_stop_before_killing_it():
+    # `epitope serve` waits --kill-timeout for requests, then kills what is left 5 s later;
+    # compose's default 10 s grace would SIGKILL it halfway and cut requests off.
+    from epitope.core.management.commands.serve import default_kill_timeout
+
+    web = compose()["services"]["web"]
+    grace = re.fullmatch(r"(\d+)s", web["stop_grace_period"])
+    assert grace and int(grace.group(1)) > default_kill_timeout() + 5
