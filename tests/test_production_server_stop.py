@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from epitope.core.supervisor import MARGIN
+from epitope.core.supervisor import MARGIN, session_members
 from tests.test_production_server import free_port
 from tests.test_production_server_workers import answers, epitope, granian_of, listens, var_dir, wait_for, workers_of
 
@@ -26,19 +26,6 @@ __all__ = ["var_dir"]  # the module's migrated database, shared with the workers
 
 KILL_TIMEOUT = 4  # seconds, passed as --kill-timeout: short, so the stuck cases stay quick
 SLACK = 5  # seconds for a busy 2-core machine to schedule the kills and reap
-
-
-def session_members(sid):
-    """Return the live (not zombie) processes of session `sid`."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[3]) == sid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 class Load:

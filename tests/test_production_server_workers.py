@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from epitope.core.supervisor import children_of
 from tests.test_production_server import free_port, get
 
 STOP_WITHIN = 10  # seconds; --workers-kill-timeout (30) is what a lost stop signal would wait
@@ -27,15 +28,7 @@ def epitope(args, var_dir, **env):
 
 def workers_of(pid):
     """Return the PIDs of the live (not zombie) child processes of `pid`."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
+    return children_of(pid)
 
 
 def alive(pid):

@@ -56,23 +56,33 @@ def prctl(option, value):
     return ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) == 0
 
 
-def _process_table():
-    """Map each live (not zombie) process to its parent, from /proc."""
-    parents = {}
+def live_processes():
+    """Map each live (not zombie) process to its (parent, session), from /proc."""
+    table = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:  # ended meanwhile
             continue
         if fields[0] != "Z":
-            parents[int(stat.parent.name)] = int(fields[1])
-    return parents
+            table[int(stat.parent.name)] = (int(fields[1]), int(fields[3]))
+    return table
+
+
+def children_of(pid):
+    """Return the live child processes of `pid`, sorted."""
+    return sorted(child for child, (parent, _) in live_processes().items() if parent == pid)
+
+
+def session_members(sid):
+    """Return the live processes of session `sid` (what a stop must leave none of)."""
+    return [pid for pid, (_, session) in live_processes().items() if session == sid]
 
 
 def descendants(pid):
     """Return the live processes below `pid`, children first."""
     children = {}
-    for child, parent in _process_table().items():
+    for child, (parent, _) in live_processes().items():
         children.setdefault(parent, []).append(child)
     found, todo = [], [pid]
     while todo:
