@@ -14,7 +14,6 @@ import sys
 import termios
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
