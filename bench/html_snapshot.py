@@ -140,6 +140,8 @@ def _admin_pages(client, out, settings):
 
 
 def squash(text):
+    # Jinja2 writes a quote as &#34; / &#39;, Django as &quot; / &#x27;: the same character to a browser.
+    text = text.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
     return re.sub(r"\s+", " ", text).replace("> <", "><").strip()
 
 
