@@ -2,7 +2,7 @@
 
 A hub, the home page and /articles/ show up to a dozen cards, and Django's template engine
 spent more on them than on the rest of the page; the card is the `card` macro of
-templates/jinja2/epitope/cards.html (Jinja2), which `includes/card.html` calls too.
+templates/jinja2/epitope/cards.html (Jinja2), which `{% cards %}` calls.
 """
 
 from django.core.cache import caches
@@ -182,12 +182,6 @@ def card_url(article, url_cache):
             _urls.clear()
         _urls[key] = url
     return url
-
-
-def render_card(article, picture="", level=2, url_cache=None, language=None):
-    """Return a card's HTML: picture, type, evidence badge, date, linked title, standfirst."""
-    url = card_url(article, url_cache or UrlCache())
-    return macros("epitope/cards.html").card(article, picture, url, level or 2, language or get_language())
 
 
 def render_cards(articles, eager_first=False, level=2, url_cache=None):
