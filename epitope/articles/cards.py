@@ -185,9 +185,9 @@ def card_url(article, url_cache):
 
 
 def render_cards(articles, eager_first=False, level=2, url_cache=None):
-    """Return the cards of a listing, the first one's picture loaded eagerly if asked."""
+    """Return the cards of a listing (safe markup), the first one's picture loaded eagerly if asked."""
     articles = list(articles)
     pictures = card_pictures(articles, eager_first)
-    url_cache, language = url_cache or UrlCache(), get_language()
-    card = macros("epitope/cards.html").card
-    return [card(a, pictures.get(a.pk, ""), card_url(a, url_cache), level or 2, language) for a in articles]
+    url_cache = url_cache or UrlCache()
+    cards = [(a, pictures.get(a.pk, ""), card_url(a, url_cache)) for a in articles]
+    return macros("epitope/cards.html").cards(cards, level or 2, get_language())

@@ -25,12 +25,14 @@ def canonical_link(url):
 
 def nav_items(hubs, path):
     """Return the main navigation's <li>s: home, each hub, all stories; the page at `path` marked current."""
-    return _chrome().nav_items(hubs, path)
+    links = [("/", "Home"), *((hub.url, hub.title) for hub in hubs), ("/articles/", "All stories")]
+    return _chrome().nav_items(links, path)
 
 
 def footer(policy_versions):
     """Return the site footer: the live policies' links and the button that reopens the consent banner."""
-    return _chrome().footer(policy_versions)
+    urls = [((policy_versions or {}).get(kind) or {}).get("url") for kind in ("privacy", "cookies")]
+    return _chrome().footer(*urls)
 
 
 def feed_links(hub, query):

@@ -1,5 +1,4 @@
 from django import template
-from django.utils.safestring import mark_safe
 
 from epitope.articles.cards import UrlCache, render_cards
 
@@ -17,4 +16,4 @@ def _url_cache(context):
 @register.simple_tag(takes_context=True)
 def cards(context, articles, eager_first=False, level=2):
     """All the cards of a listing: `{% cards page.object_list eager_first=True %}`."""
-    return mark_safe("".join(render_cards(articles, eager_first, level, _url_cache(context))))
+    return render_cards(articles, eager_first, level, _url_cache(context))
