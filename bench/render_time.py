@@ -4,9 +4,10 @@
 
 Uses the site `hub_load.py` built (its SQLite file under the bench directory), the production
 settings with the page cache off, and Django's test client: no server, no network, one thread.
-Prints the fastest and the median time of each page over `-n` renders. The fastest of many
-renders moves little with other work on the machine, so two trees (`--tree`) run one after the
-other compare fairly even under load. No figure here is a test.
+Prints the fastest and the median time of each page over `-n` renders, wall-clock and this
+thread's CPU time. CPU time and the fastest of many renders move less than req/s with other work
+on the machine, so two trees (`--tree`) run one after the other compare fairly even under load.
+No figure here is a test.
 """
 
 import argparse
@@ -39,18 +40,20 @@ def main():
     from django.test import Client
 
     client = Client()
-    times = {name: [] for name in PAGES}
+    wall, cpu = ({name: [] for name in PAGES} for _ in range(2))
     for n in range(args.n + 20):  # the first 20 warm the process's memos and compiled queries
         for name, path in PAGES.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             response = client.get(path)
-            elapsed = time.perf_counter() - start
+            elapsed, elapsed_cpu = time.perf_counter() - start, time.thread_time() - start_cpu
             assert response.status_code == 200, (path, response.status_code)
             if n >= 20:
-                times[name].append(elapsed * 1000)
+                wall[name].append(elapsed * 1000)
+                cpu[name].append(elapsed_cpu * 1000)
     load = os.getloadavg()[0]
     print(f"{Path(epitope.__file__).parent.parent}  load {load:.1f}  " + "  ".join(
-        f"{name} min {min(t):.2f} ms median {statistics.median(t):.2f} ms" for name, t in times.items()))
+        f"{name} wall min {min(wall[name]):.2f} median {statistics.median(wall[name]):.2f}, "
+        f"CPU min {min(cpu[name]):.2f} median {statistics.median(cpu[name]):.2f} ms" for name in PAGES))
 
 
 if __name__ == "__main__":
