@@ -84,7 +84,6 @@ def take(out):
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -118,11 +117,11 @@ def take(out):
             found = [link for link in links(url, text) if link not in seen]
             queue.extendleft(reversed([link for link in found if "?" not in link]))  # every page before variants
             queue += [link for link in found if "?" in link]
-    _admin_pages(client, out, settings)
+    _admin_pages(client, out)
     print(f"{len(seen)} public pages and the admin's pages saved in {out}")
 
 
-def _admin_pages(client, out, settings):
+def _admin_pages(client, out):
     """The leads inbox and an article's edit form: the classifier's tag markup (tag_markup, lead_lines)."""
     from django.contrib.auth import get_user_model
 
