@@ -1,20 +1,16 @@
-"""Story cards: the rendition specs the listings prefetch, and the card's HTML written in Python.
+"""Story cards: the rendition specs the listings prefetch, what a card shows, and its rendering.
 
-A hub, the home page and /articles/ show up to a dozen cards, and the template engine spent
-more on them than on the rest of the page; `render_card` writes exactly what
-`includes/card.html` used to (that template now calls it too).
+A hub, the home page and /articles/ show up to a dozen cards, and Django's template engine
+spent more on them than on the rest of the page; the card is the `card` macro of
+templates/jinja2/epitope/cards.html (Jinja2), which `{% cards %}` calls.
 """
-
-import functools
 
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.template import Context, Template
-from django.utils.dateformat import format as format_date
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from epitope.core.markup import esc
+from epitope.core.jinja import macros
 
 CARD_SIZES = ("fill-400x225", "fill-800x450")
 CARD_FORMATS = ("avif", "webp", "jpeg")
@@ -188,38 +184,10 @@ def card_url(article, url_cache):
     return url
 
 
-@functools.lru_cache(maxsize=4096)
-def _date(value, fmt, language):
-    return format_date(value, fmt)
-
-
-def card_date(value, fmt, language=None):
-    # Month names depend on the active language, so it is part of the key; a listing looks it
-    # up once for all its cards (a thread-local lookup per date cost more than the date).
-    return _date(value, fmt, language or get_language())
-
-
-def render_card(article, picture="", level=2, url_cache=None, language=None):
-    """Return a card's HTML: picture, type, evidence badge, date, linked title, standfirst."""
-    level = level or 2
-    language = language or get_language()
-    badge = getattr(article, "evidence_badge", None)
-    head = f'\n  {picture}\n  ' if article.hero_image_id else ""
-    return SafeString(  # every value below escaped
-        f'<article class="card">\n  {head}\n  <div class="card-body">\n'
-        f'    <p class="card-meta"><span class="card-type">{esc(article.get_article_type_display())}</span>'
-        + (f' · <span class="card-badge">{esc(badge)}</span>' if badge else "")
-        + f' · <time datetime="{card_date(article.date, "Y-m-d", language)}">{card_date(article.date, "j F Y", language)}</time></p>\n'
-        f'    <h{level} class="card-title"><a href="{esc(card_url(article, url_cache or UrlCache()))}">'
-        f'{esc(article.title)}</a></h{level}>\n'
-        f'    <p class="card-standfirst">{esc(article.standfirst)}</p>\n'
-        f'  </div>\n</article>\n'
-    )
-
-
 def render_cards(articles, eager_first=False, level=2, url_cache=None):
-    """Return the cards of a listing, the first one's picture loaded eagerly if asked."""
+    """Return the cards of a listing (safe markup), the first one's picture loaded eagerly if asked."""
     articles = list(articles)
     pictures = card_pictures(articles, eager_first)
-    url_cache, language = url_cache or UrlCache(), get_language()
-    return [render_card(a, pictures.get(a.pk, ""), level, url_cache, language) for a in articles]
+    url_cache = url_cache or UrlCache()
+    cards = [(a, pictures.get(a.pk, ""), card_url(a, url_cache)) for a in articles]
+    return macros("epitope/cards.html").cards(cards, level or 2, get_language())

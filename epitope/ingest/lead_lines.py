@@ -1,19 +1,17 @@
-"""The inbox's line for one item of a lead, built in Python, and how many items a lead shows.
+"""The inbox's line for one item of a lead, and how many items a lead shows.
 
 A page of 25 leads listed ~170 items through the template language, each with the classifier's
 tag partial: that was most of the inbox's 150 ms. Now a lead shows its newest `ITEMS_SHOWN`
-items and a link to the rest, and each line is one format string.
+items and a link to the rest, and each line is the `lead_line` macro of
+templates/jinja2/epitope/tags.html.
 """
 
 from __future__ import annotations
 
-from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper per value
-
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.safestring import SafeString, mark_safe
 
-from epitope.classify.tag_markup import correction_url_maker, tags_html
+from epitope.classify.tag_markup import correction_url_maker
+from epitope.core.jinja import macros
 
 from .sanitize import http_link
 
@@ -36,23 +34,13 @@ def show_items(clusters, limit=ITEMS_SHOWN):
 def render_lines(items, content_type_id, next_path):
     """Give each item `line`: its link, kind, source, date, identifiers, status and tags, as HTML."""
     url_for = correction_url_maker(content_type_id)
+    line = macros("epitope/tags.html").lead_line
     for item in items:
-        item.line = item_html(item, url_for(item.pk), next_path)
+        for name, default in (("tags", None), ("relevance", None), ("relevant", False), ("judgement", None)):
+            if not hasattr(item, name):
+                setattr(item, name, default)
+        href = http_link(item.link)  # items stored before links were checked on the way in
+        source = (item.source.name if item.source_id and item.source else "") or "removed source"
+        published = timezone.localtime(item.published) if item.published else None
+        item.line = line(item, href, source, published, url_for(item.pk), next_path)
     return items
-
-
-def item_html(item, correct_url, next_path) -> SafeString:
-    title = escape(item.title)
-    href = http_link(item.link)  # items stored before links were checked on the way in
-    link = f'<a href="{escape(href)}" rel="noopener noreferrer" target="_blank">{title}</a>' if href else title
-    source = (item.source.name if item.source_id and item.source else "") or "removed source"
-    when = f", {date_format(timezone.localtime(item.published), 'j M Y')}" if item.published else ""
-    ids = "".join(f" · {label}{escape(value)}" for label, value in
-                  (("DOI ", item.doi), ("PMID ", item.pmid), ("", item.nct)) if value)
-    status = f" <em>({escape(item.get_status_display().lower())})</em>" if item.status != "new" else ""
-    tags = tags_html(getattr(item, "tags", None), getattr(item, "relevance", None),
-                     getattr(item, "relevant", False), correct_url, next_path,
-                     getattr(item, "judgement", None) is not None)
-    # Every value is escaped above; the tags block escapes its own.
-    return mark_safe(f'{link} <span class="status-tag">{escape(item.kind)}</span> — {escape(source)}{when}'
-                     f'{ids}{status}\n{tags}')

@@ -11,7 +11,8 @@ import re
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils.html import escape, strip_tags
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
 from .models import Cluster, Item
@@ -110,16 +111,13 @@ def references_for(items):
 
 
 def sources_paragraph(items):
-    """Return rich-text HTML listing the items as links, for the draft's body."""
-    lines = []
-    for item in items:
-        source = item.source.name if item.source else "removed source"
-        when = f", {item.published:%-d %b %Y}" if item.published else ""
-        title = escape(item.title)
-        href = http_link(item.link)
-        link = f'<a href="{escape(href)}">{title}</a>' if href else title
-        lines.append(f"<li>{link} ({escape(source)}{when})</li>")
-    return "<p>Sources for this story:</p><ul>" + "".join(lines) + "</ul>"
+    """Return rich-text HTML listing the items as links, for the draft's body (ingest/sources_paragraph.html)."""
+    sources = [
+        (item, http_link(item.link), item.source.name if item.source else "removed source",
+         f", {item.published:%-d %b %Y}" if item.published else "")
+        for item in items
+    ]
+    return render_to_string("ingest/sources_paragraph.html", {"sources": sources})
 
 
 def _unique_slug(parent, title):

@@ -118,6 +118,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Markup on the hot paths (cards, filter bar, research items, chrome, tag lines): macros
+        # under templates/jinja2/, compiled once per process (epitope.core.jinja).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [PROJECT_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "epitope.core.jinja.environment", "autoescape": True},
+    },
 ]
 
 # SQLite is the embedded default; DATABASE_URL switches to PostgreSQL for scale-out.

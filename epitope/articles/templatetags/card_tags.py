@@ -1,7 +1,6 @@
 from django import template
-from django.utils.safestring import mark_safe
 
-from epitope.articles.cards import UrlCache, card_pictures, render_card, render_cards
+from epitope.articles.cards import UrlCache, render_cards
 
 register = template.Library()
 
@@ -17,11 +16,4 @@ def _url_cache(context):
 @register.simple_tag(takes_context=True)
 def cards(context, articles, eager_first=False, level=2):
     """All the cards of a listing: `{% cards page.object_list eager_first=True %}`."""
-    return mark_safe("".join(render_cards(articles, eager_first, level, _url_cache(context))))
-
-
-@register.simple_tag(takes_context=True)
-def card(context, article, eager=False, level=2):
-    """One card, as includes/card.html renders it."""
-    picture = card_pictures([article], eager_first=bool(eager)).get(article.pk, "")
-    return render_card(article, picture, level, _url_cache(context))
+    return render_cards(articles, eager_first, level, _url_cache(context))

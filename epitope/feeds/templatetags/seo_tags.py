@@ -26,12 +26,13 @@ def social_tags(context, page):
 @register.simple_tag(takes_context=True)
 def canonical_link(context, page):
     """Render <link rel="canonical"> for a page (with the request: Wagtail's site lookups are kept on it)."""
-    from django.utils.html import format_html
     from wagtail.models import Page
+
+    from epitope.core.chrome import canonical_link
 
     if not isinstance(page, Page):  # some views use `page` for other things
         return ""
     from ..structured_data import full_url
 
     url = full_url(page, context.get("request"))
-    return format_html('<link rel="canonical" href="{}">', url) if url else ""
+    return canonical_link(url) if url else ""
