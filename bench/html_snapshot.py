@@ -90,7 +90,7 @@ def take(out):
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    from epitope.core.demo.loader import load_demo
+    from epitope.demo.loader import load_demo
 
     load_demo(image_size=(320, 180))
     out.mkdir(parents=True, exist_ok=True)

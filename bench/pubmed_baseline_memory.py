@@ -65,7 +65,7 @@ def variant(template, n, rng, vocabulary=None):
 
     The abstract is 60-200 words drawn from `vocabulary`, or `synthetic_words.abstract` if None.
     """
-    from epitope.core import synthetic_words as words
+    from epitope.demo import synthetic_words as words
 
     def abstract():
         if vocabulary is None:

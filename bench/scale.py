@@ -108,7 +108,7 @@ def measure_here(requests):
     from epitope.ingest.models import Item, Source
 
     setup_test_environment()  # ALLOWED_HOSTS for the test Client; templates render as usual
-    from epitope.core.synthetic import refresh_planner_statistics
+    from epitope.demo.synthetic import refresh_planner_statistics
 
     refresh_planner_statistics()  # as autovacuum leaves a database some time after a bulk load
     User = get_user_model()

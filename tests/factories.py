@@ -3,7 +3,7 @@
 import datetime
 import itertools
 
-from epitope.core.imagegen import make_image
+from epitope.demo.imagegen import make_image
 from epitope.core.site_setup import ensure_article_index, ensure_home, ensure_hub
 
 _seq = itertools.count(1)

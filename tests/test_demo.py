@@ -14,9 +14,9 @@ from wagtail.models import Page, Revision
 
 from epitope.articles.alt_text import images_of
 from epitope.articles.models import ArticlePage, ArticleReference
-from epitope.core import imagegen
-from epitope.core.demo import content, pictures
-from epitope.core.demo.loader import load_demo
+from epitope.demo import content, imagegen, pictures
+from epitope.demo.admin_login import ensure_admin
+from epitope.demo.loader import load_demo
 from epitope.topics.models import Topic
 
 pytestmark = pytest.mark.django_db
@@ -100,8 +100,6 @@ def test_alt_text_names_the_colours_actually_drawn():
 
 
 def test_admin_login_keeps_its_password_file_and_never_overwrites_a_changed_password(tmp_path):
-    from epitope.core.demo.admin_login import ensure_admin
-
     password_file = tmp_path / "var" / "demo-admin.txt"
     first = ensure_admin(password_file)
     assert first.works and password_file.read_text().strip() == first.password

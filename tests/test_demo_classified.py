@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from epitope.core.demo import research
-from epitope.core.demo.loader import load_demo
+from epitope.demo import research
+from epitope.demo.loader import load_demo
 
 pytestmark = pytest.mark.django_db
 

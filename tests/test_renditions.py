@@ -14,7 +14,7 @@ from wagtail.images.models import Filter
 import epitope
 from epitope.articles import cards
 from epitope.core import renditions
-from epitope.core.imagegen import cells_png
+from epitope.demo.imagegen import cells_png
 from tests import factories as f
 
 PICTURE_TAG = re.compile(r"{%\s*(?:picture|srcset_image|image)\s+\S+\s+(.*?)%}", re.S)

@@ -20,7 +20,7 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
-from epitope.core.imagegen import cells_png
+from epitope.demo.imagegen import cells_png
 from tests import factories as f
 from tests.s3_support import ServerUnavailable, s3_server
 

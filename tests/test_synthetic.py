@@ -4,13 +4,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
+from epitope.demo import synthetic
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def generated():
-    from epitope.core import synthetic
-
     return synthetic.generate(articles=60, items=400, clusters_ratio=0.5, seed=7, image_size=(160, 90))
 
 
@@ -72,7 +72,6 @@ def test_generated_leads_show_in_the_inbox(generated, admin_client):
 
 
 def test_the_same_seed_writes_the_same_items():
-    from epitope.core import synthetic
     from epitope.ingest.models import Item
 
     synthetic.generate(articles=0, items=50, seed=3)
@@ -99,7 +98,6 @@ def test_command_refuses_a_ratio_outside_zero_to_one():
 
 
 def test_a_huge_inbox_counts_leads_only_up_to_a_cap(admin_client, monkeypatch):
-    from epitope.core import synthetic
     from epitope.ingest import views
 
     monkeypatch.setattr(views.CappedPaginator, "CAP", 2 * views.PER_PAGE)

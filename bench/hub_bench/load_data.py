@@ -21,7 +21,7 @@ def main():
     from django.db import transaction
 
     from epitope.articles.models import ArticleIndexPage, ArticlePage
-    from epitope.core.imagegen import make_image
+    from epitope.demo.imagegen import make_image
     from epitope.topics.models import Topic
 
     existing = ArticlePage.objects.count()

@@ -49,6 +49,7 @@ EPITOPE_APPS = [
     "epitope.feeds",
     "epitope.search",
     "epitope.newsletter",
+    "epitope.demo",
 ]
 
 INSTALLED_APPS = EPITOPE_APPS + [

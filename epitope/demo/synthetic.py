@@ -19,14 +19,25 @@ import random
 import uuid
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
+from epitope.articles.models import ArticlePage
 from epitope.classify.store import store_classifications
+from epitope.core.site_setup import ensure_article_index, ensure_home
+from epitope.ingest.lead_tags import refresh_relevance
+from epitope.ingest.models import Cluster, Item, Source
 
+from . import content
 from . import synthetic_words as words
+from .imagegen import make_image
+from .loader import Created, ensure_hubs, ensure_topics
 
-log = logging.getLogger("epitope.core")
+log = logging.getLogger("epitope.demo")
 
 BATCH = 5000
 PAGE_BATCH = 500  # SQLite caps the number of parameters in one statement
@@ -88,10 +99,6 @@ def refresh_planner_statistics():
 
 def site_skeleton():
     """Return (home, article index, [topics]) of the demo tree, creating what is missing."""
-    from epitope.core.demo import content
-    from epitope.core.demo.loader import Created, ensure_hubs, ensure_topics
-    from epitope.core.site_setup import ensure_article_index, ensure_home
-
     home = ensure_home(title=content.SITE_TITLE)
     created = Created()
     topics = ensure_topics(created)
@@ -101,10 +108,6 @@ def site_skeleton():
 
 def pictures(seed, size=(800, 450)):
     """Return a handful of hero images shared by every synthetic article (one each would be gigabytes)."""
-    from wagtail.images import get_image_model
-
-    from .imagegen import make_image
-
     Image = get_image_model()
     found = []
     for n in range(IMAGE_COUNT):
@@ -124,11 +127,6 @@ def _spread_date(rng, end, years=YEARS):
 
 def insert_articles(index, topics, images, count, rng, end, say):
     """Insert `count` live ArticlePages under `index` in bulk; return how many."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page
-
-    from epitope.articles.models import ArticlePage
-
     index = Page.objects.get(pk=index.pk)  # fresh numchild and path
     last = index.get_last_child()
     first_step = (Page._str2int(last.path[-Page.steplen:]) + 1) if last else 1
@@ -164,8 +162,6 @@ def insert_articles(index, topics, images, count, rng, end, say):
 
 
 def _article_page(index, step, content_type, images, rng, end):
-    from epitope.articles.models import ArticlePage
-
     when = _spread_date(rng, end)
     article_type = "feature" if rng.random() < 0.25 else "news"
     about = words.subject(rng)
@@ -185,8 +181,6 @@ def _article_page(index, step, content_type, images, rng, end):
 
 def _index_for_search(model, pks):
     """Index the objects for search; return them."""
-    from wagtail.search.backends import get_search_backend
-
     objs = list(model.objects.filter(pk__in=pks))
     get_search_backend().add_bulk(model, objs)
     return objs
@@ -194,9 +188,6 @@ def _index_for_search(model, pks):
 
 def classify_newest_items(count, say):
     """Store the classifier's tags of the `count` items inserted last, and their clusters' relevance."""
-    from epitope.ingest.lead_tags import refresh_relevance
-    from epitope.ingest.models import Item
-
     if not count:
         return
     items = list(Item.objects.only("pk", "title", "summary", "subjects", "extra", "cluster", "source")
@@ -209,8 +200,6 @@ def classify_newest_items(count, say):
 
 def ensure_sources(topics):
     """Return synthetic sources spread over the topics, one per feed kind and topic pairing."""
-    from epitope.ingest.models import Source
-
     kinds = [kind for kind, _ in KIND_WEIGHTS]
     sources = []
     for n in range(SOURCE_COUNT):
@@ -245,8 +234,6 @@ def _plan(count, ratio, rng, end):
 
 def insert_items(sources, count, ratio, rng, end, say):
     """Insert `count` items in clusters; return (clusters, items) inserted."""
-    from epitope.ingest.models import Cluster
-
     plan, cluster_count = _plan(count, max(min(ratio, 1.0), 0.0001), rng, end)
     seed_base = rng.getrandbits(32)
     # Aggregate each story from its items before inserting it: first/last seen, size, sources.
@@ -308,8 +295,6 @@ _JSON_COLUMNS = {"authors", "identifiers", "subjects", "extra", "seen_hashes"}
 
 def _item_insert():
     """Return a plain INSERT for items: Django's per-value preparation is most of bulk_create's cost."""
-    from epitope.ingest.models import Item
-
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     values = ", ".join(f"%s{cast}" if name in _JSON_COLUMNS else "%s" for name in _ITEM_COLUMNS)
     return f"INSERT INTO {Item._meta.db_table} ({', '.join(_ITEM_COLUMNS)}) VALUES ({values})"

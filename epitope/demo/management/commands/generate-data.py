@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from epitope.commands import EXIT_USAGE
-from epitope.core import synthetic
+from epitope.demo import synthetic
 
 
 class Command(BaseCommand):

@@ -2,7 +2,9 @@
 
 import random
 
-from epitope.core import imagegen
+from wagtail.images import get_image_model
+
+from . import imagegen
 
 # Colour words for each of imagegen's palettes, in its order: background, the large cells,
 # then the two kinds of small cells. Kept here because only the demo needs to describe them.
@@ -31,8 +33,6 @@ def describe(seed, subject="tumour cells"):
 
 def ensure_picture(title, seed, caption, subject="tumour cells", size=(1200, 675)):
     """Return (image, created): the demo image with this title, generated only if it does not exist yet."""
-    from wagtail.images import get_image_model
-
     existing = get_image_model().objects.filter(title=title).first()
     if existing is not None:
         return existing, False

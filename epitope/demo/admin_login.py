@@ -4,6 +4,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+
 USERNAME = "admin"
 
 
@@ -30,8 +32,6 @@ def stored_password(path):
 
 def ensure_admin(password_file):
     """Return the demo's admin login, creating the superuser if there is none called `admin`."""
-    from django.contrib.auth import get_user_model
-
     password = stored_password(password_file)
     User = get_user_model()
     user = User.objects.filter(username=USERNAME).first()

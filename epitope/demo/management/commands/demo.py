@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from epitope.core.demo.admin_login import ensure_admin
-from epitope.core.demo.loader import load_demo, warm_card_renditions
+from epitope.demo.admin_login import ensure_admin
+from epitope.demo.loader import load_demo, warm_card_renditions
 
 
 class Command(BaseCommand):

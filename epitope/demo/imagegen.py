@@ -7,7 +7,9 @@ import io
 import math
 import random
 
+from django.core.files.images import ImageFile
 from PIL import Image, ImageDraw, ImageFilter
+from wagtail.images import get_image_model
 
 PALETTES = [
     ((18, 32, 64), [(230, 90, 120), (120, 200, 230), (250, 210, 120)]),
@@ -43,9 +45,6 @@ def cells_png(seed, width=1600, height=900):
 
 def make_image(title, alt_text, seed, caption="", credit="Illustration generated for Epitope", size=(1600, 900)):
     """Create and return an EpitopeImage holding a generated picture."""
-    from django.core.files.images import ImageFile
-    from wagtail.images import get_image_model
-
     Image_ = get_image_model()
     data = cells_png(seed, *size)
     image = Image_(title=title, description=alt_text, caption=caption, credit=credit)

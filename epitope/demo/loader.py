@@ -9,12 +9,21 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.html import escape
+from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from epitope.articles.cards import CARD_RENDITIONS
+from epitope.articles.models import ArticlePage, ArticleReference
 from epitope.core import renditions
 from epitope.core.site_setup import ensure_article_index, ensure_home, ensure_hub
+from epitope.ingest.models import Item, Source
+from epitope.ingest.pipeline import identity_of, ingest_records
+from epitope.ingest.records import Record
+from epitope.privacy.models import PolicyPage
+from epitope.privacy.policies import forget_versions
+from epitope.topics.models import Topic
 
-from . import content, pictures
+from . import content, pictures, research
 
 # Every demo picture's title starts with this, so reruns and warm-up can find them.
 IMAGE_TITLE_PREFIX = "Demo: "
@@ -68,8 +77,6 @@ def _point_default_site(home, hostname, port):
 
 def ensure_topics(created):
     """Return {slug: Topic} for the demo tree, creating missing topics parents first."""
-    from epitope.topics.models import Topic
-
     topics = {}
     for spec in content.TOPICS:
         topic = Topic.objects.filter(slug=spec["slug"]).first()
@@ -95,8 +102,6 @@ def ensure_hubs(home, topics, created):
 
 
 def ensure_article(index, story, topics, created, image_size):
-    from epitope.articles.models import ArticlePage, ArticleReference
-
     if ArticlePage.objects.child_of(index).filter(slug=story["slug"]).exists():
         return None
     date = datetime.date.fromisoformat(story["date"])
@@ -147,9 +152,6 @@ def _block(slug, block, created, image_size):
 
 
 def ensure_policies(home, created):
-    from epitope.privacy.models import PolicyPage
-    from epitope.privacy.policies import forget_versions
-
     for spec in content.POLICIES:
         if PolicyPage.objects.filter(kind=spec["kind"]).exists():
             continue
@@ -174,12 +176,6 @@ def ensure_research(topics, created):
     They go through the ingestion pipeline, so a rerun stores nothing twice and they are
     classified like fetched items; the sources are paused because their feeds do not exist.
     """
-    from epitope.ingest.models import Item, Source
-    from epitope.ingest.pipeline import identity_of, ingest_records
-    from epitope.ingest.records import Record
-
-    from . import research
-
     sources = [
         Source.objects.get_or_create(name=spec["name"], defaults={
             "kind": "rss", "url": spec["url"], "topic": topics[spec["topic"]], "public": True, "active": False,
@@ -208,10 +204,6 @@ def warm_card_renditions():
 
     Return how many pictures were checked; existing renditions are reused, so reruns are quick.
     """
-    from wagtail.images import get_image_model
-
-    from epitope.articles.cards import CARD_RENDITIONS
-
     images = get_image_model().objects.filter(title__startswith=IMAGE_TITLE_PREFIX)
     images = images.prefetch_renditions(*CARD_RENDITIONS)
     for image in images:

@@ -1,1 +1,0 @@
-"""Demo content for `epitope demo`: the data (content, news, features, policies) and its loader."""
