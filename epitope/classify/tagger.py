@@ -2,7 +2,7 @@
 
 `classify(title, text, subjects=())` is the one entry point. Matching is one Aho-Corasick pass
 over the normalised text (linear in its length, whatever the vocabulary size); the automaton is
-built once per vocabulary and cached at module level. Rules applied to the raw hits:
+built once per vocabulary and cached at module level. Rules applied to the raw hits (most in `hit_rules.py`):
 
 - a hit must start and end on a word boundary;
 - an abbreviation (`abbreviations` in the vocabulary) must match with its case, and never in
@@ -26,12 +26,12 @@ import ahocorasick
 
 from . import cancer_types as site_types, learned, mesh_map, relevance
 from .facets import COUNT_NOUNS, Classification, Span, Tag, evidence_badge, find_patient_counts, find_phases
-from .normalise import Normalised, normalise, normalise_keep_case
+from .hit_rules import cased_ok, drop_redefined, resolve_overlaps
+from .normalise import Normalised, normalise
 from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_keys
 
 logger = logging.getLogger("epitope.classify")
 
-_SHOUT_WINDOW = 40
 _DIGIT = re.compile(r"\d").search
 
 
@@ -96,69 +96,59 @@ class Tagger:
             for cid, facet, cased in found:
                 if cased is None:
                     append((start, -end, facet, cid))
-                elif _cased_ok(norm, start, end, cased):
+                elif cased_ok(norm, start, end, cased):
                     append((start, -end, facet, cid))
                     abbreviations.append((start, end, cid))
-        hits = _resolve_overlaps(raw, self._immune_cues, self._narrower)
+        hits = resolve_overlaps(raw, self._immune_cues, self._narrower)
         if abbreviations:
-            hits = _drop_redefined(norm, hits, abbreviations)
+            hits = drop_redefined(norm, hits, abbreviations)
         return norm, hits
 
     # -- classification ---------------------------------------------------------------------
     def classify(self, title: str = "", text: str = "", subjects=()) -> Classification:
         """Return the facets, relevance and evidence badge for one record."""
         title, text = title or "", text or ""
-        return self._assemble(title, text, *self._analyse(title, text, subjects))
+        return self._assemble(self._analyse(title, text, subjects))
 
     def relevance_inputs(self, title: str = "", text: str = "", subjects=()) -> tuple[list[str], float]:
         """Return what `learned.score` reads of one record: its features and the vocabulary's score."""
         title, text = title or "", text or ""
-        found, cues, mentions, in_title, from_subject, _patients, words = self._analyse(title, text, subjects)
-        prior, parts = self._relevance_parts(found, cues, mentions, in_title, from_subject, words)
+        prior, parts = self._relevance_parts(self._analyse(title, text, subjects))
         return parts.names(), prior
 
-    def _relevance_parts(self, found, cues, mentions, in_title, from_subject, words):
+    def _relevance_parts(self, record):
         vocab = self.vocabulary
-        prior = relevance.vocabulary_score(vocab, found, cues, mentions, in_title, from_subject)
-        return prior, learned.Parts(*words, learned.concept_sides(vocab, found, cues, in_title), prior)
+        found, cues, in_title = record.found, record.cues, record.in_title
+        prior = relevance.vocabulary_score(vocab, found, cues, record.mentions, in_title, record.from_subject)
+        return prior, learned.Parts(*record.words, learned.concept_sides(vocab, found, cues, in_title), prior)
 
     def features(self, title: str = "", text: str = "", subjects=()) -> list[str]:
         """Return the relevance model's features of one record."""
         return self.relevance_inputs(title, text, subjects)[0]
 
-    def _analyse(self, title, text, subjects):
-        found: dict[tuple[str, str], Tag] = {}
-        cues: set[str] = set()  # cue concepts only count towards relevance: no spans kept
-        mentions: dict[str, int] = defaultdict(int)
-        in_title: set[str] = set()
-        from_subject: set[str] = set()
-        vocab = self.vocabulary
-
-        def add(facet, cid, span, source):
-            tag = found.get((facet, cid))
-            if tag is None:
-                tag = found[(facet, cid)] = Tag(cid, vocab.label(cid), [], source)
-            elif source == "text" and tag.source == "subject":
-                tag.source = "text"
-            tag.spans.append(span)
-
-        # Title and text are matched as one string (one normalisation, one automaton pass, one
-        # offset map); each hit is then given back to its field. "\n\n" keeps them apart.
-        gap = len(title) + 2
-        joined = f"{title}\n\n{text}"
-
-        def locate(o_start, o_end):
-            if o_end <= len(title):
-                return "title", o_start, o_end
-            if o_start >= gap:
-                return "text", o_start - gap, o_end - gap
-            return None, 0, 0  # straddles the gap: not one phrase
-
-        norm, hits = self.hits(joined)
+    def _analyse(self, title, text, subjects) -> _Record:
+        """Tag one record: its words, then the context rules, then its subject headings."""
+        record = _Record(title, text, self.vocabulary.label)
+        norm, hits = self.hits(record.joined)
         title_end = norm.title_end(len(title))
-        nouns = []
-        cancer_types: list[tuple[int, int]] = []  # normalised ranges of cancer-type hits
-        cancer_cues: list[tuple[int, int]] = []  # normalised ranges of "cancer", "tumour" … hits
+        nouns, cancer_ranges = self._tag_hits(record, norm, hits, title_end)
+        if cancer_ranges:
+            self._add_site_mentions(record, norm, cancer_ranges)
+        _add_phases(record)
+        self._apply_context_rules(record, bool(cancer_ranges))
+        _count_patients(record, nouns)
+        self._add_subjects(record, subjects)
+        # Again with the headings: a trial's intervention "CD19 CAR" too.
+        self._resolve_generic(record.found, record.mentions, record.in_title, record.from_subject)
+        record.words = _words(norm, title, title_end)
+        return record
+
+    def _tag_hits(self, record, norm, hits, title_end):
+        """Turn the vocabulary's hits into tags, cues and mentions; return the count nouns with a
+        number before them and the normalised ranges of the cancer words found."""
+        add, locate, joined = record.add, record.locate, record.joined
+        cues, mentions, in_title = record.cues, record.mentions, record.in_title
+        nouns, cancer_ranges = [], []
         cancer_cue_ids = self._cancer_cues
         for start, end, facet, cid in hits:
             if facet == "count":
@@ -174,12 +164,10 @@ class Tagger:
                 if end <= title_end:
                     in_title.add(cid)
                 if cid in cancer_cue_ids:
-                    cancer_cues.append((start, end))
+                    cancer_ranges.append((start, end))
                 continue
-            if facet == "cancer_type":
-                cancer_types.append((start, end))
-            elif cid in cancer_cue_ids:
-                cancer_cues.append((start, end))
+            if facet == "cancer_type" or cid in cancer_cue_ids:
+                cancer_ranges.append((start, end))
             o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
             field_name, f_start, f_end = locate(o_start, o_end)
             if field_name is None:
@@ -195,23 +183,27 @@ class Tagger:
             for ref in self._implies.get(cid, ()):
                 i_facet, _, i_cid = ref.partition(":")
                 add(i_facet, i_cid, span, "text")
-        if cancer_cues or cancer_types:
-            # The cancer words the automaton found are the nouns "carcinoma of the breast" can
-            # be built on: looking only for those spares a second scan of the text.
-            words = {norm.text[s:e] for s, e in (*cancer_cues, *cancer_types)}
-            for cid, field_name in site_types.add_site_mentions(joined, found, locate, add, self._narrower, words):
-                mentions[cid] += 1
-                if field_name == "title":
-                    in_title.add(cid)
-        for phase, spans in find_phases(joined).items():
-            for span in spans:
-                field_name, f_start, f_end = locate(span.start, span.end)
-                if field_name:
-                    add("evidence", f"phase-{phase}", Span(f_start, f_end, span.text, field_name), "text")
-        self._resolve_generic(found, mentions, in_title)
+        return nouns, cancer_ranges
+
+    def _add_site_mentions(self, record, norm, cancer_ranges) -> None:
+        """Tag the cancers named by site ("carcinoma of the breast") the vocabulary did not."""
+        # The cancer words the automaton found are the nouns "carcinoma of the breast" can be
+        # built on: looking only for those spares a second scan of the text.
+        words = {norm.text[s:e] for s, e in cancer_ranges}
+        for cid, field_name in site_types.add_site_mentions(
+                record.joined, record.found, record.locate, record.add, self._narrower, words):
+            record.mentions[cid] += 1
+            if field_name == "title":
+                record.in_title.add(cid)
+
+    def _apply_context_rules(self, record, cancer_named: bool) -> None:
+        """Drop or move the tags the rest of the record shows to be something else."""
+        found, in_title = record.found, record.in_title
+        self._resolve_generic(found, record.mentions, in_title)
         self._drop_rivals(found, in_title)
-        if cancer_types or cancer_cues:
-            site_types.drop_background(found, cues, self._narrower, {"title": title, "text": text})
+        if cancer_named:
+            texts = {"title": record.title, "text": record.text}
+            site_types.drop_background(found, record.cues, self._narrower, texts)
         if ("evidence", "review") in found:
             # A review's evidence is the review: the phases it cites are other papers' trials.
             for key in [k for k, tag in found.items() if k[1].startswith("phase-") and tag.source == "text"]:
@@ -220,16 +212,9 @@ class Tagger:
             tag = found.get(("evidence", cid))
             if tag and tag.source == "text" and len(tag.spans) < 2 and cid not in in_title:
                 del found[("evidence", cid)]
-        patients = None
-        for number, span in find_patient_counts(joined, nouns=nouns):
-            field_name, f_start, f_end = locate(span.start, span.end)
-            if field_name:
-                add("evidence", "patient-count", Span(f_start, f_end, span.text, field_name), "text")
-                patients = max(patients or 0, number)
-        if patients is not None:
-            found[("evidence", "patient-count")].value = patients
-            found[("evidence", "patient-count")].label = f"{patients} patients"
 
+    def _add_subjects(self, record, subjects) -> None:
+        """Tag what the record's subject headings (MeSH, keywords) stand for."""
         for heading in subjects or ():
             heading = (heading or "").strip()
             if not heading:
@@ -238,17 +223,11 @@ class Tagger:
             for ref in self._heading_refs(heading):
                 facet, _, cid = ref.partition(":")
                 if facet == "cue":
-                    cues.add(cid)
-                    from_subject.add(cid)
-                elif cid in vocab.concepts or facet == "evidence":
-                    add(facet, cid, span, "subject")
-                    from_subject.add(cid)
-
-        self._resolve_generic(found, mentions, in_title, from_subject)  # a trial's intervention "CD19 CAR" too
-        # The words of title and text, for the relevance model: the normalisation already done.
-        all_words = norm.text.split()
-        title_words = (norm.text[:title_end] if title_end is not None else normalise(title)).split()
-        return found, cues, mentions, in_title, from_subject, patients, (title_words, all_words[len(title_words):])
+                    record.cues.add(cid)
+                    record.from_subject.add(cid)
+                elif cid in self.vocabulary.concepts or facet == "evidence":
+                    record.add(facet, cid, span, "subject")
+                    record.from_subject.add(cid)
 
     def _heading_refs(self, heading: str) -> frozenset[str]:
         """Return the "facet:concept" refs a subject heading stands for, memoised per tagger.
@@ -305,16 +284,16 @@ class Tagger:
                         and len(tag.spans) <= limit):
                     del found[("modality", cid)]
 
-    def _assemble(self, title, text, found, cues, mentions, in_title, from_subject, patients, words) -> Classification:
-        vocab = self.vocabulary
+    def _assemble(self, record) -> Classification:
+        """Score the record's relevance and sort its tags into the public facets."""
         model = learned.get_model()
-        if not (title.strip() or text.strip() or found or cues):
+        if not (record.title.strip() or record.text.strip() or record.found or record.cues):
             score = 0.0  # nothing to read: not a guess from the intercept
         else:
-            prior, parts = self._relevance_parts(found, cues, mentions, in_title, from_subject, words)
+            prior, parts = self._relevance_parts(record)
             score = model.relevance(parts, prior)
         facets: dict[str, list[Tag]] = {facet: [] for facet in PUBLIC_FACETS}
-        for (facet, _cid), tag in found.items():
+        for (facet, _cid), tag in record.found.items():
             if facet in facets:
                 facets[facet].append(tag)
         for tags in facets.values():
@@ -326,91 +305,76 @@ class Tagger:
             facets=facets,
             evidence_badge=evidence_badge(evidence_ids),
             autoimmune_use=bool(facets["modality"]) and bool(facets["indication"]),
-            patients=patients,
-            vocabulary_version=vocab.version,
+            patients=record.patients,
+            vocabulary_version=self.vocabulary.version,
         )
 
 
-def _cased_ok(norm: Normalised, start: int, end: int, cased: str) -> bool:
-    if " " not in cased and cased not in norm.original:
-        return False  # "all" in the text but "ALL" nowhere: no need to map positions at all
-    # Map back to the original (the same map the spans need, so built once per text) and
-    # compare the words there with the abbreviation's own case.
-    o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
-    piece = norm.original[o_start:o_end]
-    if piece != cased and normalise_keep_case(piece) != cased:
-        return False
-    window = norm.original[max(0, o_start - _SHOUT_WINDOW):o_end + _SHOUT_WINDOW]
-    return window != window.upper()  # some lower-case letter nearby: not ALL-CAPS text
+class _Record:
+    """One record under analysis: its text and what has been found in it so far."""
+
+    __slots__ = ("title", "text", "joined", "_gap", "_label", "found", "cues", "mentions", "in_title",
+                 "from_subject", "patients", "words")
+
+    def __init__(self, title: str, text: str, label):
+        # Title and text are matched as one string (one normalisation, one automaton pass, one
+        # offset map); each hit is then given back to its field. "\n\n" keeps them apart.
+        self.title, self.text = title, text
+        self.joined = f"{title}\n\n{text}"
+        self._gap = len(title) + 2
+        self._label = label
+        self.found: dict[tuple[str, str], Tag] = {}
+        self.cues: set[str] = set()  # cue concepts only count towards relevance: no spans kept
+        self.mentions: dict[str, int] = defaultdict(int)
+        self.in_title: set[str] = set()
+        self.from_subject: set[str] = set()
+        self.patients: int | None = None
+        self.words: tuple[list[str], list[str]] = ([], [])
+
+    def add(self, facet, cid, span, source) -> None:
+        tag = self.found.get((facet, cid))
+        if tag is None:
+            tag = self.found[(facet, cid)] = Tag(cid, self._label(cid), [], source)
+        elif source == "text" and tag.source == "subject":
+            tag.source = "text"
+        tag.spans.append(span)
+
+    def locate(self, o_start, o_end):
+        """Return (field, start, end) in that field of a range of `joined`."""
+        if o_end <= len(self.title):
+            return "title", o_start, o_end
+        if o_start >= self._gap:
+            return "text", o_start - self._gap, o_end - self._gap
+        return None, 0, 0  # straddles the gap: not one phrase
 
 
-_DEFINITION_REACH = 40  # normalised characters between a long form and its "(ABBR)"
+def _words(norm: Normalised, title: str, title_end: int | None) -> tuple[list[str], list[str]]:
+    """Return the words of title and text, for the relevance model: the normalisation already done."""
+    all_words = norm.text.split()
+    title_words = (norm.text[:title_end] if title_end is not None else normalise(title)).split()
+    return title_words, all_words[len(title_words):]
 
 
-def _drop_redefined(norm: Normalised, hits, abbreviations):
-    """Drop an abbreviation's hits where the text defines it as something else.
-
-    "multidimensional scaling (MDS)" makes every MDS in that text mean the scaling, not
-    myelodysplastic syndromes; "myelodysplastic syndromes (MDS)" (a hit of the same concept just
-    before the bracket) confirms it. A text that never spells the abbreviation out keeps it.
-    """
-    text = norm.original
-    ends: dict[str, list[int]] = {}
-    for _start, end, _facet, cid in hits:
-        ends.setdefault(cid, []).append(end)
-    redefined = set()
-    for start, end, cid in abbreviations:
-        o_start, o_end = norm.to_original(start), norm.to_original(end, end=True)
-        if not (o_start and text[o_start - 1] == "(" and text[o_end:o_end + 1] in (")", "s", ";", ",")):
-            continue  # not "long form (ABBR)"
-        # The long form is this concept when one of its own hits ends just before the bracket.
-        if not any(start - _DEFINITION_REACH <= e < start for e in ends.get(cid, ()) if e != end):
-            redefined.add(cid)
-    if not redefined:
-        return hits
-    drop = {(s, e, c) for s, e, c in abbreviations if c in redefined}
-    return [h for h in hits if (h[0], h[1], h[3]) not in drop]
+def _add_phases(record: _Record) -> None:
+    for phase, spans in find_phases(record.joined).items():
+        for span in spans:
+            field_name, f_start, f_end = record.locate(span.start, span.end)
+            if field_name:
+                record.add("evidence", f"phase-{phase}", Span(f_start, f_end, span.text, field_name), "text")
 
 
-_NO_HIT = dict.fromkeys(("cue", "modality", "cancer_type", "target", "indication", "evidence", "count"), -1)
-
-
-def _resolve_overlaps(raw, immune_cues=frozenset(), narrower=frozenset()):
-    """Drop blocked and contained hits; `raw` holds (start, -end, facet, concept) tuples.
-
-    Within one facet, of two hits that overlap without one containing the other, one stays:
-    the narrower concept when one is broader than the other ("chimeric antigen receptor T-cell
-    therapy" is CAR-T, not only a T-cell therapy; `narrower` holds (broad, narrow) pairs), else
-    the later, since an English noun phrase ends on its head ("anti-HER2 antibody–drug
-    conjugate" is an ADC, not also an "anti-HER2 antibody").
-    """
-    raw.sort()  # by start, then longest first: a plain tuple sort, no key function
-    blocks = [(s, -e) for s, e, facet, _ in raw if facet == "block"]
-    furthest = dict(_NO_HIT)
-    last: dict[str, int] = {}  # facet → index in `out` of its furthest-reaching hit
-    out = []
-    replaced = False
-    for start, neg_end, facet, cid in raw:
-        end = -neg_end
-        if facet == "block":
-            continue
-        if blocks and any(bs <= start and end <= be for bs, be in blocks):
-            continue
-        reach = furthest.get(facet, -1)
-        if reach >= end:
-            continue  # inside a longer hit of the same facet
-        if cid in immune_cues and (furthest["modality"] >= end or furthest["target"] >= end):
-            continue  # "immune" inside "immune checkpoint inhibitor" is the same evidence
-        if start < reach and facet in last:
-            previous = out[last[facet]]
-            if (cid, previous[3]) in narrower:
-                continue  # the earlier, overlapping hit is the narrower concept: it stays
-            out[last[facet]] = None
-            replaced = True
-        furthest[facet] = end
-        last[facet] = len(out)
-        out.append((start, end, facet, cid))
-    return [hit for hit in out if hit is not None] if replaced else out
+def _count_patients(record: _Record, nouns) -> None:
+    """Tag the patient counts the text states; the largest is the record's number of patients."""
+    patients = None
+    for number, span in find_patient_counts(record.joined, nouns=nouns):
+        field_name, f_start, f_end = record.locate(span.start, span.end)
+        if field_name:
+            record.add("evidence", "patient-count", Span(f_start, f_end, span.text, field_name), "text")
+            patients = max(patients or 0, number)
+    if patients is not None:
+        tag = record.found[("evidence", "patient-count")]
+        tag.value, tag.label = patients, f"{patients} patients"
+    record.patients = patients
 
 
 # -- module-level cache -----------------------------------------------------------------------
