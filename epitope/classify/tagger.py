@@ -229,7 +229,7 @@ class Tagger:
                     record.add(facet, cid, span, "subject")
                     record.from_subject.add(cid)
 
-    def _heading_refs(self, heading: str) -> frozenset[str]:
+    def _heading_refs(self, heading: str) -> tuple[str, ...]:
         """Return the "facet:concept" refs a subject heading stands for, memoised per tagger.
 
         A MEDLINE file repeats a few thousand headings ("Humans", "Female") over every record;
@@ -242,7 +242,9 @@ class Tagger:
             refs.update(f"{facet}:{cid}" for _, _, facet, cid in self.hits(heading)[1])
             if len(cache) >= 100_000:  # bounded: free-text keywords do not repeat
                 cache.clear()
-            refs = cache[heading] = frozenset(refs)
+            # Sorted, not a set: the tags it adds keep this order in the output, which must not
+            # change with the interpreter's hash seed from one run to the next.
+            refs = cache[heading] = tuple(sorted(refs))
         return refs
 
     def _resolve_generic(self, found, mentions, in_title, from_subject=()) -> None:
