@@ -4,6 +4,8 @@ from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
+from epitope.pagecache.cache_tags import ListsLatest
+
 
 class EpitopeImage(AbstractImage):
     """An image with the caption and credit a news hero needs.
@@ -29,7 +31,7 @@ class EpitopeRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class HomePage(Page):
+class HomePage(ListsLatest, Page):
     """The site root (`/`): leads to the topic hubs and the latest stories."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

@@ -22,6 +22,10 @@ logger = logging.getLogger("epitope.renditions")
 HERO_PICTURE = "format-{avif,webp,jpeg} width-{800,1200,1600}"  # articles/article_page.html
 FIGURE_PICTURE = "format-{avif,webp,jpeg} width-{800,1200}"  # includes/blocks/figure.html
 
+# Image fields no page shows: saving only these (Wagtail fills them in on first read) makes no
+# rendition and purges no page (epitope.articles.signal_handlers).
+IMAGE_FIELDS_NOT_SHOWN = {"file_hash", "file_size"}
+
 _suppressed = contextvars.ContextVar("epitope_renditions_suppressed", default=False)
 
 
@@ -78,8 +82,6 @@ def not_queued():
 
 
 def on_image_saved(sender, instance, update_fields=None, **kwargs):
-    from .signal_handlers import IMAGE_FIELDS_NOT_SHOWN
-
     if kwargs.get("raw") or (update_fields and set(update_fields) <= IMAGE_FIELDS_NOT_SHOWN):
         return
     enqueue([instance.pk])

@@ -12,7 +12,7 @@ def nav_hubs():
     Every page shows them, and they change only when a hub is saved, published, moved or
     deleted (the "hubs" and "global" tags) or a site changes, so each process keeps them until then.
     """
-    from epitope.core import cache
+    from epitope.pagecache import cache
 
     return cache.memo("nav-hubs", [cache.HUBS, cache.GLOBAL, cache.SITES], _load_nav_hubs)
 
@@ -76,7 +76,7 @@ def shared_include(context, template_name):
     from django.utils.html import escape
     from django.utils.safestring import mark_safe
 
-    from epitope.core import cache
+    from epitope.pagecache import cache
 
     versions = context.get("policy_versions") or {}
     name = ("shared-include", template_name, json.dumps(versions, sort_keys=True, default=str))

@@ -22,6 +22,8 @@ import threading
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
+from . import cache
+
 MAX_KEYS = 300  # a thread's compiled queries (~40 kB each, a queryset and its compiler); then afresh
 _local = threading.local()
 
@@ -101,8 +103,6 @@ class Listing:
         rows: a hub passes its listing tag, which every change to what it lists bumps.
         """
         if self.kept_until:
-            from . import cache
-
             return cache.memo(("listing-count", self.key), self.kept_until, lambda: count(self.key, self.build))
         return count(self.key, self.build)
 
