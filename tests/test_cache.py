@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.test import RequestFactory
 
+from epitope.core.site_setup import ensure_hub
 from epitope.pagecache import cache
 from epitope.pagecache.serving import PageCacheApplication
-from epitope.core.site_setup import ensure_hub
 from tests import factories as f
 from tests.page_cache_support import is_cached
 from tests.privacy_pages import policy_pages, publish_version

@@ -15,9 +15,9 @@ from django.urls import reverse
 from werkzeug.test import Client as WSGIClient
 
 from epitope.articles.models import ArticleIndexPage
+from epitope.core.site_setup import ensure_hub
 from epitope.pagecache import cache
 from epitope.pagecache.serving import PageCacheApplication
-from epitope.core.site_setup import ensure_hub
 from tests import factories as f
 from tests.page_cache_support import cdn, purged  # noqa: F401 - cdn is a fixture
 
