@@ -1,4 +1,5 @@
-"""Purge the cached pages showing an article when its topics, hero image or classifier tags change.
+"""Purge the cached pages showing an article when its topics, hero image or classifier tags change;
+queue its pictures' renditions when it is published.
 
 Publishing, unpublishing and deleting are purged by epitope.pagecache.signal_handlers, with
 the tags ArticlePage.purge_tags names; this module remembers what those tags need and purges
@@ -10,12 +11,15 @@ from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.db.models.signals import post_save, pre_save
 from wagtail.images import get_image_model
+from wagtail.signals import page_published
 
 from epitope import pagecache
 from epitope.classify.signals import classification_changed
 from epitope.core.renditions import IMAGE_FIELDS_NOT_SHOWN
+from epitope.core.tasks import enqueue_renditions
 
 from . import page_cache
+from .alt_text import images_of
 from .cards import image_tag
 from .models import ArticlePage
 
@@ -55,7 +59,15 @@ def on_classification_changed(sender, objects, **kwargs):
                 article_changed(article)
 
 
+def make_renditions_when_published(sender, instance, **kwargs):
+    # The worker makes every picture of the article before a reader asks (core.renditions).
+    enqueue_renditions(image.pk for image in images_of(instance.specific_deferred))
+
+
 def register():
     pre_save.connect(remember_article_topics, sender=ArticlePage, dispatch_uid="epitope-cache-article-topics")
     post_save.connect(on_image_saved, sender=get_image_model(), dispatch_uid="epitope-cache-image-saved")
     classification_changed.connect(on_classification_changed, dispatch_uid="epitope-cache-classification")
+    page_published.connect(
+        make_renditions_when_published, sender=ArticlePage, dispatch_uid="epitope-renditions-published"
+    )

@@ -4,7 +4,11 @@ from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
+from epitope.articles.cards import Card
+from epitope.articles.models import NEWEST_FIRST, ArticlePage
 from epitope.pagecache.cache_tags import ListsLatest
+from epitope.topics.listing import card_rows
+from epitope.topics.models import TopicPage
 
 
 class EpitopeImage(AbstractImage):
@@ -44,11 +48,6 @@ class HomePage(ListsLatest, Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from epitope.articles.models import NEWEST_FIRST, ArticlePage
-        from epitope.articles.cards import Card
-        from epitope.topics.listing import card_rows
-        from epitope.topics.models import TopicPage
-
         context = super().get_context(request, *args, **kwargs)
         latest = ArticlePage.objects.live().public().order_by(*NEWEST_FIRST)
         context["latest"] = Card.rows(card_rows(latest)[: self.latest_count])

@@ -29,7 +29,8 @@ def remember_topic_parent(sender, instance, **kwargs):
 def on_topic_saved(sender, instance, created, **kwargs):
     if created:
         return  # nothing shows a topic that did not exist
-    pagecache.purge(page_cache.tags_for_topic_change(instance.pk, getattr(instance, "_epitope_parent_before", None)))
+    parent_before = getattr(instance, "_epitope_parent_before", None)
+    pagecache.purge(page_cache.tags_for_topic_change(instance.pk, parent_before))
 
 
 def on_topic_deleted(sender, instance, **kwargs):
