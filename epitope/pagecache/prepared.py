@@ -46,8 +46,11 @@ def _freeze(qs):
         compiled = compiler.as_sql()
     except EmptyResultSet:
         return None
+    # Private Django behaviour, guarded by tests/test_pagecache_private_api.py (a frozen query
+    # must run without compiling again): QuerySet iteration asks query.get_compiler() and the
+    # compiler's as_sql(), and Query.clone() copies the instance's attributes, so every chained
+    # copy (QuerySet._chain) keeps this compiler.
     compiler.as_sql = lambda *args, **kwargs: compiled
-    # Query.clone() copies the instance's attributes, so every chained copy keeps this compiler.
     qs.query.get_compiler = lambda *args, **kwargs: compiler
     return qs
 

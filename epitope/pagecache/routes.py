@@ -62,7 +62,7 @@ def prime(request):
     if page is None or not page.live or page.url_path != url_path:
         _routes.pop(key, None)
         return None
-    # Private Wagtail attributes, each read back by Wagtail in tests/test_routes_private_api.py
+    # Private Wagtail attributes, each read back by Wagtail in tests/test_pagecache_private_api.py
     # (Site.find_for_request, Page.route_for_request, Page.get_url_parts): if Wagtail renames
     # one, that test fails rather than every page silently routing the slow way.
     request._wagtail_site = site
