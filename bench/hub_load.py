@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(os.environ.get("EPITOPE_BENCH_DIR", ROOT / "var" / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from epitope.core.management.commands.serve import (  # noqa: E402
+from epitope.pagecache.management.commands.serve import (  # noqa: E402
     default_threads, default_workers, server_argv, server_environment,
 )
 

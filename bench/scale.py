@@ -133,7 +133,7 @@ def measure_here(requests):
         # CPU time of this process (SQLite's work included, PostgreSQL's not): a figure that a
         # machine busy with other work inflates far less than the wall clock.
         results[f"{label} (cpu)"] = [*percentiles(cpu), status]
-    from epitope.core import cache
+    from epitope.pagecache import cache
     from epitope.topics.models import TopicPage
 
     for label, url in AFTER_PUBLISH:

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from epitope.core.supervisor import children_of as children, session_members  # noqa: E402
+from epitope.pagecache.supervisor import children_of as children, session_members  # noqa: E402
 
 
 def free_port():

@@ -48,9 +48,9 @@ def page(browser):
 @pytest.fixture
 def page_cache(settings):
     """Turn on the page cache (off in the test settings) with an empty store."""
-    from epitope.core import cache
+    from epitope.pagecache import cache
 
-    settings.MIDDLEWARE = ["epitope.core.middleware.PageCacheMiddleware", *settings.MIDDLEWARE]
+    settings.MIDDLEWARE = ["epitope.pagecache.middleware.PageCacheMiddleware", *settings.MIDDLEWARE]
     settings.EPITOPE_PAGE_CACHE_TIMEOUT = 600
     cache.clear()
     yield

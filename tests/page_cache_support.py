@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from werkzeug import Response
 
-from epitope.core import cache
+from epitope.pagecache import cache
 
 
 def is_cached(path):

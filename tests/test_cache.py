@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.test import RequestFactory
 
-from epitope.core import cache
-from epitope.core.serving import PageCacheApplication
 from epitope.core.site_setup import ensure_hub
+from epitope.pagecache import cache
+from epitope.pagecache.serving import PageCacheApplication
 from tests import factories as f
 from tests.page_cache_support import is_cached
 from tests.privacy_pages import policy_pages, publish_version
@@ -233,7 +233,7 @@ def test_memo_keeps_a_value_until_one_of_its_tags_is_bumped():
 
 
 def test_file_cache_stays_near_its_size_while_counting_the_folder_rarely(tmp_path):
-    from epitope.core.filecache import FileCache
+    from epitope.pagecache.filecache import FileCache
 
     store = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": 3}})
     for n in range(300):

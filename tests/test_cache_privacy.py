@@ -15,9 +15,9 @@ from django.urls import reverse
 from werkzeug.test import Client as WSGIClient
 
 from epitope.articles.models import ArticleIndexPage
-from epitope.core import cache
-from epitope.core.serving import PageCacheApplication
 from epitope.core.site_setup import ensure_hub
+from epitope.pagecache import cache
+from epitope.pagecache.serving import PageCacheApplication
 from tests import factories as f
 from tests.page_cache_support import cdn, purged  # noqa: F401 - cdn is a fixture
 
@@ -47,7 +47,7 @@ def page_store(request, settings, tmp_path):
     """The page cache's store as production configures it: files with a generation file, or Redis."""
     if request.param == "file":
         settings.CACHES = {**settings.CACHES, "pages": {
-            "BACKEND": "epitope.core.filecache.FileCache", "LOCATION": str(tmp_path / "pages"),
+            "BACKEND": "epitope.pagecache.filecache.FileCache", "LOCATION": str(tmp_path / "pages"),
         }}
         settings.EPITOPE_PAGE_CACHE_GENERATION_FILE = str(tmp_path / "pages.generation")
     else:
@@ -62,7 +62,7 @@ def page_store(request, settings, tmp_path):
 
 @pytest.fixture
 def visitor(page_store):
-    """An anonymous browser talking to `epitope.core.serving`'s application."""
+    """An anonymous browser talking to `epitope.pagecache.serving`'s application."""
     app = PageCacheApplication(WSGIHandler())
 
     def in_the_tests_transaction(environ, start_response):

@@ -166,7 +166,7 @@ def test_healthcheck_command_fails_naming_the_part_that_is_down(settings, capsys
 def test_compose_lets_the_server_finish_its_stop_before_killing_it():
     # `epitope serve` waits --kill-timeout for requests, then kills what is left 5 s later;
     # compose's default 10 s grace would SIGKILL it halfway and cut requests off.
-    from epitope.core.management.commands.serve import default_kill_timeout
+    from epitope.pagecache.management.commands.serve import default_kill_timeout
 
     web = compose()["services"]["web"]
     grace = re.fullmatch(r"(\d+)s", web["stop_grace_period"])

@@ -47,7 +47,7 @@ def test_unreachable_cache_is_named_with_503(settings):
 PROBE = """
 import json, sys
 from wsgiref.util import setup_testing_defaults
-from epitope.core.serving import application  # the app `epitope serve` runs, page-cache fast path first
+from epitope.pagecache.serving import application  # the app `epitope serve` runs, page-cache fast path first
 
 environ = {"PATH_INFO": "/healthz", "HTTP_HOST": "10.1.2.3:8000", "wsgi.url_scheme": "http"}
 setup_testing_defaults(environ)

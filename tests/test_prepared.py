@@ -1,4 +1,4 @@
-"""Queries compiled once per key (core.prepared): the SQL is kept, never the rows."""
+"""Queries compiled once per key (pagecache.prepared): the SQL is kept, never the rows."""
 
 import datetime
 
@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from epitope.articles.models import ArticlePage
-from epitope.core import prepared
+from epitope.pagecache import prepared
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from epitope.core.management.commands import serve
+from epitope.pagecache.management.commands import serve
 from tests import factories as f
 
 PRODUCTION = "epitope.settings.production"

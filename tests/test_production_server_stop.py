@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from epitope.core.supervisor import MARGIN, session_members
+from epitope.pagecache.supervisor import MARGIN, session_members
 from tests.test_production_server import free_port
 from tests.test_production_server_workers import answers, epitope, granian_of, listens, var_dir, wait_for, workers_of
 

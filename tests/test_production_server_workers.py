@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from epitope.core.supervisor import children_of
+from epitope.pagecache.supervisor import children_of
 from tests.test_production_server import free_port, get
 
 STOP_WITHIN = 10  # seconds; --workers-kill-timeout (30) is what a lost stop signal would wait

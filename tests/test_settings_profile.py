@@ -93,7 +93,7 @@ def run(argv, env, timeout=120):
 
 IS_CACHED = """
 from django.test import RequestFactory
-from epitope.core import cache
+from epitope.pagecache import cache
 
 def is_cached(path):  # looked up as the server behind its TLS proxy does
     return cache.lookup(RequestFactory().get(path, HTTP_X_FORWARDED_PROTO="https").META) is not None

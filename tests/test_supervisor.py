@@ -1,4 +1,4 @@
-"""epitope.core.supervisor with plain processes: what it does not depend on granian for.
+"""epitope.pagecache.supervisor with plain processes: what it does not depend on granian for.
 
 The supervisor runs in a process of its own (it blocks signals and becomes a subreaper, which
 the test process must not), supervising a small Python program instead of granian.
@@ -11,11 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from epitope.core.supervisor import MARGIN
+from epitope.pagecache.supervisor import MARGIN
 
 SUPERVISOR = """
 import sys
-from epitope.core.supervisor import supervise
+from epitope.pagecache.supervisor import supervise
 outcome = supervise([sys.executable, "-c", sys.argv[1]], None, int(sys.argv[2]))
 print(outcome.message, flush=True)
 sys.exit(outcome.exit_code)

@@ -20,7 +20,7 @@ CARD_RENDITIONS = tuple(f"format-{fmt}|{size}" for size in CARD_SIZES for fmt in
 
 # The card picture depends on the image alone, so it is kept for a day in the template-fragment
 # cache under the key {% cache 86400 card_picture <image id> <eager|lazy> %} would use;
-# epitope.core.signal_handlers.forget_card_pictures forgets it when the image is edited.
+# epitope.articles.signal_handlers.forget_card_pictures forgets it when the image is edited.
 PICTURE_TIMEOUT = 86400
 _PICTURE = (
     '{% load wagtailimages_tags %}{% picture image format-{avif,webp,jpeg} fill-{400x225,800x450} '
@@ -40,7 +40,7 @@ def picture_key(image_id, how):
 
 
 def image_tag(image_id):
-    """The page-cache tag an image edit bumps (epitope.core.signal_handlers.on_image_saved)."""
+    """The page-cache tag an image edit bumps (epitope.articles.signal_handlers.on_image_saved)."""
     return f"image:{image_id}"
 
 
@@ -54,7 +54,7 @@ def card_pictures(articles, eager_first=False):
     From this process's memory while the image's tag is unchanged (no I/O), else from the
     shared fragment cache (one read for all), else rendered (loading the image and renditions).
     """
-    from epitope.core import cache
+    from epitope.pagecache import cache
 
     wanted = {}
     for n, article in enumerate(articles):
@@ -155,7 +155,7 @@ class UrlCache:
     """
 
     def __init__(self):
-        from epitope.core.routes import site_root_paths
+        from epitope.pagecache.routes import site_root_paths
 
         self._wagtail_cached_site_root_paths = site_root_paths()
 

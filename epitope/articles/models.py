@@ -8,8 +8,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from epitope.classify.panels import ClassificationPanel
+from epitope.pagecache.cache_tags import ListsLatest
 
-from . import references
+from . import page_cache, references
 from .blocks import BodyBlock
 from .forms import ArticlePageForm
 
@@ -18,12 +19,15 @@ from .forms import ArticlePageForm
 NEWEST_FIRST = ("-date", "-pk")
 
 
-class ArticleIndexPage(Page):
+class ArticleIndexPage(ListsLatest, Page):
     """The parent of all articles (`/articles/`): every story, newest first."""
 
     parent_page_types = ["core.HomePage"]
     subpage_types = ["articles.ArticlePage"]
     template = "articles/article_index_page.html"
+
+    def get_cached_paths(self):
+        return page_cache.index_paths(ArticlePage.objects.live().public())
 
     def get_context(self, request, *args, **kwargs):
         from django.http import Http404
@@ -35,7 +39,7 @@ class ArticleIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         try:
             article_type = listing.resolve_type(request.GET.get("type"))
-            from epitope.core.routes import public
+            from epitope.pagecache.routes import public
 
             qs = public(ArticlePage.objects.live()).order_by(*NEWEST_FIRST)
             if article_type:
@@ -89,9 +93,16 @@ class ArticlePage(Page):
     ]
 
     def get_view_restrictions(self):
-        from epitope.core.routes import view_restrictions
+        from epitope.pagecache.routes import view_restrictions
 
         return view_restrictions(self, super().get_view_restrictions)
+
+    def cache_tags(self):
+        return page_cache.article_tags(self)
+
+    @classmethod
+    def purge_tags(cls, pages):
+        return page_cache.tags_for_change(list(pages))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -108,7 +119,7 @@ class ArticlePage(Page):
 
         A preview shows the form's references (held on the page, not yet stored).
         """
-        from epitope.core import prepared
+        from epitope.pagecache import prepared
 
         if self.pk is None or getattr(self, "_cluster_related_objects", {}).get("references") is not None:
             return list(self.references.all())
@@ -119,7 +130,7 @@ class ArticlePage(Page):
         """Load the hero image (its caption and credit are shown) by a query compiled once per image."""
         from wagtail.images import get_image_model
 
-        from epitope.core import prepared
+        from epitope.pagecache import prepared
 
         image_id = self.hero_image_id
         if image_id and not ArticlePage.hero_image.is_cached(self):
@@ -132,10 +143,10 @@ class ArticlePage(Page):
         """Return the article's topics with their hubs, by id; `self.topics.all()` then costs no query.
 
         The page's meta tags and structured data read the topics and their hubs again. One
-        query, compiled once per article and server thread (`core.prepared`), its rows kept
+        query, compiled once per article and server thread (`pagecache.prepared`), its rows kept
         where a prefetch_related would keep them.
         """
-        from epitope.core import prepared
+        from epitope.pagecache import prepared
         from epitope.topics.models import Topic
 
         if self.pk is None or getattr(self, "_cluster_related_objects", {}).get("topics") is not None:
@@ -151,7 +162,7 @@ class ArticlePage(Page):
         return sorted(topics, key=lambda t: t.pk)
 
     def related_articles(self, topics, limit=3):
-        from epitope.core import prepared
+        from epitope.pagecache import prepared
         from epitope.topics.listing import articles_in_topics, card_rows, listing_key
 
         from .cards import Card

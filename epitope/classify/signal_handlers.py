@@ -4,8 +4,11 @@ editor corrects a tag. A failure is logged, never allowed to stop the save itsel
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published
+
+from epitope import pagecache
+from epitope.pagecache import cache
 
 from .store import INPUTS, store_classification
 
@@ -38,10 +41,14 @@ def on_correction(sender, instance, raw=False, **kwargs):
         _classify(getattr(target, "specific", target))
 
 
+def on_vocabulary_changed(sender, instance, **kwargs):
+    pagecache.purge({cache.VOCABULARY})  # the vocabulary hubs keep (topics.listing.vocabulary)
+
+
 def register():
     from django.apps import apps
 
-    from .models import TagCorrection
+    from .models import TagCorrection, VocabularyTerm
 
     for label in INPUTS:
         try:
@@ -52,3 +59,5 @@ def register():
         if label == "articles.articlepage":
             page_published.connect(on_published, sender=model, dispatch_uid="epitope_classify_published")
     post_save.connect(on_correction, sender=TagCorrection, dispatch_uid="epitope_classify_correction")
+    post_save.connect(on_vocabulary_changed, sender=VocabularyTerm, dispatch_uid="epitope-memo-vocabulary-saved")
+    post_delete.connect(on_vocabulary_changed, sender=VocabularyTerm, dispatch_uid="epitope-memo-vocabulary-deleted")

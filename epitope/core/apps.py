@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from .signal_handlers import register
+        from .signal_handlers import register  # here: models are ready only now
 
         register()

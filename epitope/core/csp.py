@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
@@ -42,8 +43,6 @@ _media = {}
 def media_origin():
     """Return the origin uploaded files are served from when it is not ours (S3, CDN), else None."""
     if "origin" not in _media:
-        from django.core.files.storage import default_storage
-
         parts = urlsplit(default_storage.url("csp-probe"))
         _media["origin"] = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
     return _media["origin"]

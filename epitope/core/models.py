@@ -4,6 +4,12 @@ from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
+from epitope.articles.cards import Card
+from epitope.articles.models import NEWEST_FIRST, ArticlePage
+from epitope.pagecache.cache_tags import ListsLatest
+from epitope.topics.listing import card_rows
+from epitope.topics.models import TopicPage
+
 
 class EpitopeImage(AbstractImage):
     """An image with the caption and credit a news hero needs.
@@ -29,7 +35,7 @@ class EpitopeRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class HomePage(Page):
+class HomePage(ListsLatest, Page):
     """The site root (`/`): leads to the topic hubs and the latest stories."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -42,11 +48,6 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from epitope.articles.models import NEWEST_FIRST, ArticlePage
-        from epitope.articles.cards import Card
-        from epitope.topics.listing import card_rows
-        from epitope.topics.models import TopicPage
-
         context = super().get_context(request, *args, **kwargs)
         latest = ArticlePage.objects.live().public().order_by(*NEWEST_FIRST)
         context["latest"] = Card.rows(card_rows(latest)[: self.latest_count])

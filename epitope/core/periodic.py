@@ -9,6 +9,8 @@ import time
 
 from django.core.management import call_command
 
+from epitope.newsletter.tasks import send_digests
+
 logger = logging.getLogger("epitope.worker")
 
 
@@ -17,8 +19,6 @@ def _publish_scheduled():
 
 
 def _digests():
-    from epitope.newsletter.tasks import send_digests
-
     for frequency in ("daily", "weekly"):
         send_digests.enqueue(frequency)
 

@@ -2,8 +2,8 @@
 
 Making them in the request cost the first reader of a page with a new picture 2.1–2.8 s (nine
 versions of a hero, AVIF the slowest). So an image saved in the admin, and the images of an
-article when it is published, are queued for the task `core.tasks.make_renditions`, which makes
-every spec below that is missing.
+article when it is published, are queued (`core.tasks.enqueue_renditions`) for the task
+`core.tasks.make_renditions`, which makes every spec below that is missing.
 """
 
 from __future__ import annotations
@@ -12,7 +12,12 @@ import contextlib
 import contextvars
 import logging
 
-from django.db import transaction
+from wagtail.images import get_image_model
+from wagtail.images.models import Filter
+
+from epitope.articles.cards import CARD_RENDITIONS
+from epitope.feeds.items import SHARE_RENDITION
+from epitope.newsletter.digest import EMAIL_RENDITION
 
 logger = logging.getLogger("epitope.renditions")
 
@@ -22,25 +27,21 @@ logger = logging.getLogger("epitope.renditions")
 HERO_PICTURE = "format-{avif,webp,jpeg} width-{800,1200,1600}"  # articles/article_page.html
 FIGURE_PICTURE = "format-{avif,webp,jpeg} width-{800,1200}"  # includes/blocks/figure.html
 
+# Image fields no page shows: saving only these (Wagtail fills them in on first read) makes no
+# rendition and purges no page (epitope.articles.signal_handlers).
+IMAGE_FIELDS_NOT_SHOWN = {"file_hash", "file_size"}
+
 _suppressed = contextvars.ContextVar("epitope_renditions_suppressed", default=False)
 
 
 def rendition_specs() -> list[str]:
     """Return every filter spec the site renders an image with, spelled as the lookups spell it."""
-    from wagtail.images.models import Filter
-
-    from epitope.articles.cards import CARD_RENDITIONS
-    from epitope.feeds.items import SHARE_RENDITION
-    from epitope.newsletter.digest import EMAIL_RENDITION
-
     pictures = [spec for tag in (HERO_PICTURE, FIGURE_PICTURE) for spec in Filter.expand_spec(tag)]
     return list(dict.fromkeys([*pictures, *CARD_RENDITIONS, SHARE_RENDITION, EMAIL_RENDITION]))
 
 
 def make_renditions(image_ids) -> int:
     """Make the missing renditions of these images; return how many images now have them all."""
-    from wagtail.images import get_image_model
-
     specs = rendition_specs()
     done = 0
     for image in get_image_model().objects.filter(pk__in=list(image_ids)).prefetch_renditions(*specs):
@@ -53,20 +54,6 @@ def make_renditions(image_ids) -> int:
     return done
 
 
-def enqueue(image_ids) -> None:
-    """Queue the images for the worker once the current transaction commits (never if it rolls back)."""
-    ids = sorted({int(pk) for pk in image_ids if pk})
-    if not ids or _suppressed.get():
-        return
-
-    def send():
-        from . import tasks
-
-        tasks.make_renditions.enqueue(ids)
-
-    transaction.on_commit(send, robust=True)
-
-
 @contextlib.contextmanager
 def not_queued():
     """Queue no renditions inside this block (code that loads many images and renders its own)."""
@@ -77,18 +64,5 @@ def not_queued():
         _suppressed.reset(token)
 
 
-def on_image_saved(sender, instance, update_fields=None, **kwargs):
-    from .signal_handlers import IMAGE_FIELDS_NOT_SHOWN
-
-    if kwargs.get("raw") or (update_fields and set(update_fields) <= IMAGE_FIELDS_NOT_SHOWN):
-        return
-    enqueue([instance.pk])
-
-
-def on_page_published(sender, instance, **kwargs):
-    from epitope.articles.alt_text import images_of
-    from epitope.articles.models import ArticlePage
-
-    page = instance.specific_deferred
-    if isinstance(page, ArticlePage):
-        enqueue(image.pk for image in images_of(page))
+def queueing_suppressed():
+    return _suppressed.get()

@@ -6,6 +6,8 @@ migrations that pair them with the AlterField in `SeparateDatabaseAndState`'s st
 Migrations import them, so their behaviour must not change once a migration has shipped.
 """
 
+from django.db import models
+
 
 def drop_one_column_indexes(schema_editor, table, columns=(), pattern_twins=()):
     """Drop `table`'s non-unique indexes on exactly one column of `columns`, and PostgreSQL's
@@ -25,8 +27,6 @@ def drop_one_column_indexes(schema_editor, table, columns=(), pattern_twins=()):
 def add_one_column_indexes(schema_editor, model, fields, pattern_twins=()):
     """Undo `drop_one_column_indexes`: an index per field (under a name of ours), and the
     PostgreSQL pattern twins of `pattern_twins` (columns)."""
-    from django.db import models
-
     table = model._meta.db_table
     if schema_editor.connection.vendor == "postgresql":
         for column in pattern_twins:

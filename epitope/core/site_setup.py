@@ -1,14 +1,19 @@
 """Create the skeleton of a hub site: home page, site record, article index, topic hubs."""
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
+
+from epitope.articles.models import ArticleIndexPage
+from epitope.topics.models import TopicPage
+
+from .models import HomePage
 
 
 @transaction.atomic
 def ensure_home(title="Epitope", hostname="localhost", port=80):
     """Return the HomePage, replacing Wagtail's placeholder welcome page on a fresh install."""
-    from .models import HomePage
-
     ensure_wagtail_baseline()
     home = HomePage.objects.first()
     if home is None:
@@ -32,10 +37,6 @@ def ensure_wagtail_baseline():
 
     A flushed database (`epitope flush`, transactional tests) has none of them.
     """
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, Locale
-
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     if Page.get_first_root_node() is None:
         Page.add_root(title="Root", slug="root")
@@ -44,8 +45,6 @@ def ensure_wagtail_baseline():
 
 
 def ensure_article_index(home, title="All stories", slug="articles"):
-    from epitope.articles.models import ArticleIndexPage
-
     index = ArticleIndexPage.objects.child_of(home).first()
     if index is None:
         index = home.add_child(instance=ArticleIndexPage(title=title, slug=slug))
@@ -53,8 +52,6 @@ def ensure_article_index(home, title="All stories", slug="articles"):
 
 
 def ensure_hub(home, topic, title=None, heading="", slug=None):
-    from epitope.topics.models import TopicPage
-
     hub = TopicPage.objects.filter(topic=topic).first()
     if hub is None:
         hub = home.add_child(

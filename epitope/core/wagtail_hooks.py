@@ -2,12 +2,6 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .middleware import capture_versions
-
-# Last, so a page that an earlier hook answers itself (a view restriction's login or
-# password form) is never marked cacheable.
-hooks.register("before_serve_page", capture_versions, order=1000)
-
 
 class SuperuserMenuItem(MenuItem):
     def is_shown(self, request):

@@ -20,7 +20,6 @@ from epitope.ingest.models import Item, Source
 from epitope.ingest.pipeline import identity_of, ingest_records
 from epitope.ingest.records import Record
 from epitope.privacy.models import PolicyPage
-from epitope.privacy.policies import forget_versions
 from epitope.topics.models import Topic
 
 from . import content, pictures, research
@@ -167,7 +166,6 @@ def ensure_policies(home, created):
         home.add_child(instance=page)
         page.save_revision().publish()
         created.pages.append(page.url_path)
-    forget_versions()
 
 
 def ensure_research(topics, created):

@@ -82,7 +82,7 @@ def page_share_image(page, request=None):
     per page on the file cache); an article page asks for its share image twice.
     """
     from epitope.articles.cards import image_tag
-    from epitope.core import cache
+    from epitope.pagecache import cache
 
     image_id = getattr(page, "hero_image_id", None)
     if not image_id:

@@ -5,8 +5,3 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "epitope.privacy"
     label = "privacy"
-
-    def ready(self):
-        from .signal_handlers import register_signal_handlers
-
-        register_signal_handlers()

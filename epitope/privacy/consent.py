@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
+from .models import ConsentRecord
+
 COOKIE_NAME = "epitope_consent"
 COOKIE_MAX_AGE = 182 * 24 * 60 * 60  # about six months, then we ask again
 COOKIE_FORMAT = "1"
@@ -189,8 +191,6 @@ def next_state(choice, previous):
 
 def build_record(choice, state, user_agent=""):
     """Return an unsaved ConsentRecord proving `choice`; no IP address, only a browser family."""
-    from .models import ConsentRecord
-
     return ConsentRecord(
         consent_id=uuid.UUID(state.consent_id),
         choices=dict(state.categories),

@@ -5,6 +5,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from epitope.pagecache.cache import GLOBAL
+
 
 class PolicyPage(Page):
     """The Privacy Policy or Cookie Policy, with a version readers' consent refers to.
@@ -36,6 +38,12 @@ class PolicyPage(Page):
     parent_page_types = ["core.HomePage"]
     subpage_types = []
     template = "privacy/policy_page.html"
+
+    @classmethod
+    def purge_tags(cls, pages):
+        # Every page's footer links the policies, and the consent banner shows their versions
+        # (policies.current_versions, kept per process until this tag is bumped).
+        return {GLOBAL}
 
 
 class ConsentRecord(models.Model):

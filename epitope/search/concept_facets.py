@@ -53,7 +53,7 @@ def article_concepts(article):
     """Return the article's sorted (facet, concept) pairs, every facet's at once.
 
     An article page asks once per facet (its JSON-LD `about`): one query, compiled once per
-    article and server thread (`core.prepared`) and kept on the page object for the request,
+    article and server thread (`pagecache.prepared`) and kept on the page object for the request,
     answers them all. The unique (content type, object, facet, concept) index covers it.
     """
     held = article.__dict__.get("_epitope_concepts")
@@ -61,7 +61,7 @@ def article_concepts(article):
         from django.contrib.contenttypes.models import ContentType
 
         from epitope.classify.models import ClassifiedConcept
-        from epitope.core import prepared
+        from epitope.pagecache import prepared
 
         content_type = ContentType.objects.get_for_model(type(article)).pk
         key = ("concept-terms", content_type, article.pk)

@@ -41,6 +41,7 @@ def env_list(name, default=""):
 
 EPITOPE_APPS = [
     "epitope.core",
+    "epitope.pagecache",
     "epitope.topics",
     "epitope.articles",
     "epitope.privacy",
@@ -93,10 +94,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "epitope.core.visibility.PurgeAfterChangesMiddleware",  # CDN purges owed by a privacy change
+    "epitope.pagecache.visibility.PurgeAfterChangesMiddleware",  # CDN purges owed by a privacy change
     "epitope.core.csp.AreaCSPMiddleware",  # django-csp's, with the admin's own policies
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "epitope.core.routes.RouteMiddleware",  # remembered page routes: fewer queries per page
+    "epitope.pagecache.routes.RouteMiddleware",  # remembered page routes: fewer queries per page
     "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
 ]
 

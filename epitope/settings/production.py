@@ -103,20 +103,20 @@ X_FRAME_OPTIONS = "DENY"
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
-# Page cache (epitope.core.cache): public pages for anonymous visitors, purged precisely on
+# Page cache (epitope.pagecache.cache): public pages for anonymous visitors, purged precisely on
 # publish. EPITOPE_PAGE_CACHE_TIMEOUT=0 turns it off. Every server process must see the same
 # store, so it is Redis when configured, else files under var/cache/pages.
 EPITOPE_PAGE_CACHE_TIMEOUT = int(os.environ.get("EPITOPE_PAGE_CACHE_TIMEOUT", 3600))
 if EPITOPE_PAGE_CACHE_TIMEOUT:
     # Right after the health check, which must answer even when the cache is down.
-    MIDDLEWARE = [MIDDLEWARE[0], "epitope.core.middleware.PageCacheMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
+    MIDDLEWARE = [MIDDLEWARE[0], "epitope.pagecache.middleware.PageCacheMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
 if not os.environ.get("REDIS_URL"):
     # Several server processes share one machine: a per-process memory cache would let each
     # keep its own copy of, say, the policy versions after another process forgot them.
     CACHES = {
         **CACHES,
         "default": {
-            "BACKEND": "epitope.core.filecache.FileCache",
+            "BACKEND": "epitope.pagecache.filecache.FileCache",
             "LOCATION": str(Path(VAR_DIR).resolve() / "cache" / "default"),  # noqa: F405
             # Django's default of 300 entries is less than the rendition and picture entries
             # of one archive: past it, writes cull a third of them at random.
@@ -126,7 +126,7 @@ if not os.environ.get("REDIS_URL"):
 CACHES = {
     **CACHES,
     "pages": {
-        "BACKEND": "epitope.core.filecache.FileCache",
+        "BACKEND": "epitope.pagecache.filecache.FileCache",
         "LOCATION": str(Path(VAR_DIR).resolve() / "cache" / "pages"),  # noqa: F405
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },

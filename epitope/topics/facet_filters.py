@@ -121,7 +121,7 @@ def concept_counts(base_qs, chosen: dict[str, str], key=None, kept_until=None) -
     Counting a facet under its own filter would hide every alternative to the chosen value.
     Facets that share the same other filters share one query: one query with no filter, at
     most one more per chosen facet, whatever the number of objects. With a `key`
-    (`core.prepared`: one that names everything `base_qs` was built from), `base_qs` may be a
+    (`pagecache.prepared`: one that names everything `base_qs` was built from), `base_qs` may be a
     callable returning it, and the counting SQL is compiled once per key.
 
     `kept_until`: cache tags (with a `key`): the counts are kept in this process until one of
@@ -131,7 +131,7 @@ def concept_counts(base_qs, chosen: dict[str, str], key=None, kept_until=None) -
     the counts change only when one of those happens.
     """
     if kept_until:
-        from epitope.core import cache
+        from epitope.pagecache import cache
 
         return cache.memo(("facet-counts", key), list(kept_until), lambda: concept_counts(base_qs, chosen, key))
     groups = defaultdict(list)
@@ -143,7 +143,7 @@ def concept_counts(base_qs, chosen: dict[str, str], key=None, kept_until=None) -
         if key is None:
             rows = _counts_query(base_qs, others, facets)
         else:
-            from epitope.core import prepared
+            from epitope.pagecache import prepared
 
             rows = prepared.fetch((key, others), lambda: _counts_query(base_qs(), others, facets))
         for facet, concept, n in rows:

@@ -48,7 +48,7 @@ def topic_tree():
 
     Callers only read it; it is shared between requests.
     """
-    from epitope.core import cache
+    from epitope.pagecache import cache
 
     return cache.memo("topic-tree", [cache.TOPICS], _load_topic_tree)
 
@@ -81,7 +81,7 @@ def topic_links():
     Kept per process until a topic or a hub page is saved or deleted, a page is published,
     moved or unpublished (the "global" tag) or a site changes (the URLs).
     """
-    from epitope.core import cache
+    from epitope.pagecache import cache
 
     return cache.memo("topic-links", [cache.TOPICS, cache.HUBS, cache.GLOBAL, cache.SITES], _load_topic_links)
 
@@ -106,7 +106,7 @@ def subtopic_links(topic_id):
 
 def vocabulary():
     """Return the classifier's vocabulary (file plus editors' terms), kept until a term changes."""
-    from epitope.core import cache
+    from epitope.pagecache import cache
 
     return cache.memo("vocabulary", [cache.VOCABULARY], facet_filters.vocabulary)
 
@@ -119,7 +119,7 @@ def articles_in_topics(topic_ids, article_type=None, filters=None):
     the ordering index can be used.
     """
     from epitope.articles.models import NEWEST_FIRST, ArticlePage
-    from epitope.core.routes import public
+    from epitope.pagecache.routes import public
 
     through = ArticlePage.topics.through
     qs = public(ArticlePage.objects.live()).filter(
@@ -191,7 +191,7 @@ def resolve_filters(params, vocab=None):
 
 
 def listing_key(topic_ids, article_type="", chosen=None):
-    """Return what a hub listing's SQL depends on, as a `core.prepared` key.
+    """Return what a hub listing's SQL depends on, as a `pagecache.prepared` key.
 
     The topic ids, type and filters asked for, the content type ids the filters and badges
     read, and whether any view restriction exists (`routes.public` adds its query only then).
@@ -199,7 +199,7 @@ def listing_key(topic_ids, article_type="", chosen=None):
     from django.contrib.contenttypes.models import ContentType
 
     from epitope.articles.models import ArticlePage
-    from epitope.core.routes import restricted_paths
+    from epitope.pagecache.routes import restricted_paths
 
     return (
         tuple(topic_ids), article_type or "", tuple(sorted((chosen or {}).items())),
@@ -210,14 +210,14 @@ def listing_key(topic_ids, article_type="", chosen=None):
 def hub_listing(topic, params):
     """Return the template context of a topic hub for the query parameters `params`.
 
-    Its queries are compiled once per listing key and server thread (`core.prepared`): for a
+    Its queries are compiled once per listing key and server thread (`pagecache.prepared`): for a
     page of twelve cards, building and compiling them cost more than SQLite takes to run them.
     The filter bar (its counts, links and markup) and the number of cards are kept per process
     until the hub's listing tag is bumped.
     """
     from epitope.articles.cards import Card
     from epitope.articles.models import ArticlePage
-    from epitope.core import cache, prepared
+    from epitope.pagecache import cache, prepared
 
     from . import research
 

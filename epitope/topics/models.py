@@ -7,7 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from . import listing
+from . import listing, page_cache
 
 
 @register_snippet
@@ -70,12 +70,22 @@ class TopicPage(Page):
     subpage_types = []
 
     template = "topics/topic_page.html"
-    route_select_related = ("topic",)  # loaded with the page when routed (epitope.core.routes)
+    route_select_related = ("topic",)  # loaded with the page when routed (epitope.pagecache.routes)
 
     def get_view_restrictions(self):
-        from epitope.core.routes import view_restrictions
+        from epitope.pagecache.routes import view_restrictions
 
         return view_restrictions(self, super().get_view_restrictions)
+
+    def cache_tags(self):
+        return page_cache.hub_tags(self)
+
+    @classmethod
+    def pages_to_purge(cls, tags):
+        return cls.objects.live().filter(topic_id__in=page_cache.listed_topic_ids(tags))
+
+    def get_cached_paths(self):
+        return page_cache.hub_paths(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -63,7 +63,7 @@ def with_badges(items):
 
     from epitope.classify.models import StoredClassification
 
-    from epitope.core import prepared
+    from epitope.pagecache import prepared
 
     items = list(items)
     if not items:
@@ -89,14 +89,14 @@ def with_badges(items):
 
 def latest_for_topic(topic_ids, filters=None, limit=PANEL_SIZE):
     """Return the few newest research items a hub's panel shows (two queries, compiled once
-    per topic, filters and server thread: `core.prepared`).
+    per topic, filters and server thread: `pagecache.prepared`).
 
     Only the columns the panel shows: an item row also holds the raw record as fetched, its
     abstract and its dedupe signatures, which cost a hub page more to load than to render.
     """
     from django.contrib.contenttypes.models import ContentType
 
-    from epitope.core import prepared
+    from epitope.pagecache import prepared
     from epitope.ingest.models import Item
 
     shown = ("title", "link", "published", "kind", "source__name")

@@ -1,6 +1,13 @@
+import json
+
 from django import template
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from epitope.core import chrome
+from epitope.pagecache import cache
+from epitope.topics.models import TopicPage
 
 register = template.Library()
 
@@ -12,14 +19,10 @@ def nav_hubs():
     Every page shows them, and they change only when a hub is saved, published, moved or
     deleted (the "hubs" and "global" tags) or a site changes, so each process keeps them until then.
     """
-    from epitope.core import cache
-
     return cache.memo("nav-hubs", [cache.HUBS, cache.GLOBAL, cache.SITES], _load_nav_hubs)
 
 
 def _load_nav_hubs():
-    from epitope.topics.models import TopicPage
-
     pages = TopicPage.objects.live().public().only("title", "url_path", "path").order_by("path")[:8]
     return tuple(NavLink(page.title, page.url) for page in pages)
 
@@ -70,14 +73,6 @@ def shared_include(context, template_name):
     page is rendered with, so it never says other than what rendering it again would say.
     The template sees `policy_versions` and `request_path`, nothing else from the page.
     """
-    import json
-
-    from django.template.loader import render_to_string
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
-    from epitope.core import cache
-
     versions = context.get("policy_versions") or {}
     name = ("shared-include", template_name, json.dumps(versions, sort_keys=True, default=str))
     html = cache.memo(name, [cache.GLOBAL], lambda: render_to_string(

@@ -21,36 +21,40 @@ import logging
 from contextvars import ContextVar
 
 from django.db import transaction
+from django.db.models import Q
+from wagtail.models import Page
 
-from . import cache, cache_tags, frontend_purge, tasks
+from . import cache, frontend_purge, tasks
+from .cache_tags import tags_for_change
+from .purging import bump
 
 logger = logging.getLogger("epitope.cache")
 _collecting = ContextVar("epitope_visibility_purges", default=None)
 
 
 class _Purges:
-    """CDN purges owed: URLs, and the topics whose listings (with home and /articles/) show a change."""
+    """CDN purges owed: URLs, and the tags whose pages (listings, every page for global) show a change."""
 
     def __init__(self):
-        self.urls, self.topic_ids = set(), set()
-        self.listings = self.everything = False
+        self.urls, self.tags = set(), set()
 
-    def add(self, urls, topic_ids, listings, everything):
+    def add(self, urls, tags):
         self.urls |= urls
-        self.topic_ids |= topic_ids
-        self.listings |= listings
-        self.everything |= everything
+        self.tags |= tags
+
+    def owed(self):
+        return bool(self.urls or self.tags)
 
     def send(self):
         urls = set(self.urls)
-        if self.listings:  # listed now, after the commit: the listings' page counts are current
-            urls |= frontend_purge.urls_listing_articles(self.topic_ids)
+        # Listed now, after the commit: the listings' page counts are current.
+        urls |= frontend_purge.urls_for_tags(self.tags - {cache.GLOBAL})
         try:
             frontend_purge.purge_now(urls)
         except Exception as exc:  # the CDN unreachable (Wagtail's backends raise connection errors)
             logger.error("fetch: CDN purge of %d URLs failed (%s); queued for the worker", len(urls), exc)
             tasks.purge_cdn_urls.enqueue(sorted(urls))
-        if self.everything:
+        if cache.GLOBAL in self.tags:
             tasks.purge_cdn_everything.enqueue()
 
 
@@ -67,34 +71,31 @@ class PurgeAfterChangesMiddleware:
             return self.get_response(request)
         finally:
             _collecting.reset(token)
-            if purges.urls or purges.listings or purges.everything:
+            if purges.owed():
                 purges.send()
 
 
-def _purge_cdn_on_commit(urls, topic_ids, listings, everything):
+def _purge_cdn_on_commit(urls, tags):
     def owed():
         collecting = _collecting.get()
         purges = collecting if collecting is not None else _Purges()
-        purges.add(urls, topic_ids, listings, everything)
+        purges.add(urls, tags)
         if collecting is None:
             purges.send()
 
     transaction.on_commit(owed, robust=True)
 
 
-def _bump(tags):
-    """Bump the tags now and, inside a transaction, again after the commit (see signal_handlers.purge)."""
-    cache.bump(tags)
-    if transaction.get_connection().in_atomic_block:  # else the change is committed already
-        transaction.on_commit(lambda: cache.bump(tags), robust=True)
-
-
 def at_or_below(page):
     """Return the page and every live page below it, as a page queryset."""
-    from django.db.models import Q
-    from wagtail.models import Page
-
     return Page.objects.descendant_of(page, inclusive=True).filter(Q(live=True) | Q(pk=page.pk))
+
+
+def _by_model(pages):
+    grouped = {}
+    for page in pages:
+        grouped.setdefault(type(page), []).append(page)
+    return grouped
 
 
 def changed(pages, extra_tags=(), old_urls=()):
@@ -102,26 +103,15 @@ def changed(pages, extra_tags=(), old_urls=()):
 
     `old_urls` are addresses the pages had before a move: the CDN still holds them.
     """
-    from epitope.articles.models import ArticlePage
-
-    article_ids = list(ArticlePage.objects.filter(pk__in=pages.values("pk")).values_list("pk", flat=True))
-    through = ArticlePage.topics.through
-    topic_ids = set(through.objects.filter(articlepage_id__in=article_ids).values_list("topic_id", flat=True))
-    others = list(pages.not_type(ArticlePage).specific(defer=True))  # few: hubs, policies, indexes
-
-    tags = set(extra_tags) | cache_tags.tags_for_articles_change(article_ids, topic_ids)
-    for page in others:
-        tags |= cache_tags.tags_for_page_change(page)
-    _bump(tags)
-    if cache.GLOBAL in tags:
-        from epitope.privacy.policies import forget_versions
-
-        forget_versions()  # the footer and consent banner read policy versions through this cache
-
+    pages = list(pages.specific(defer=True))
+    tags = set(extra_tags)
+    for model, group in _by_model(pages).items():
+        tags |= tags_for_change(model, group)
+    bump(tags)
     if frontend_purge.enabled():
         # Their addresses are taken now, while an unpublished or deleted page still has one.
-        urls = frontend_purge.page_urls(pages.specific(defer=True)) | set(old_urls)
-        _purge_cdn_on_commit(urls, topic_ids, bool(article_ids), cache.GLOBAL in tags)
+        urls = frontend_purge.page_urls(pages) | set(old_urls)
+        _purge_cdn_on_commit(urls, {tag for tag in tags if frontend_purge.shown([tag])})
     return tags
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from epitope.core import cache, frontend_purge
+from epitope.pagecache import cache, frontend_purge
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ work while serving) that
 - is the "child subreaper" of its tree, so a worker whose server died is re-parented to it (not
   to init) and is still found, reaped and, if need be, killed;
 - takes granian with it if it is killed itself (PR_SET_PDEATHSIG); the workers die with granian
-  the same way (epitope.core.serving.detach_granian_worker).
+  the same way (epitope.pagecache.serving.detach_granian_worker).
 
 It waits for signals synchronously (blocked, then sigtimedwait): no handler runs at an awkward
 moment, and SIGCHLD tells it when a process below it ends.

@@ -16,6 +16,7 @@ the host → root mapping itself, so they bump `cache.SITES`; view restrictions 
 """
 
 from django.apps import apps
+from wagtail.models import PageViewRestriction, Site
 
 from . import cache, prepared
 
@@ -29,8 +30,6 @@ def site_root_paths():
     Wagtail reads them from the shared cache (a file read on the embedded default) the first
     time each request builds a page URL: the canonical link, the share tags and every card do.
     """
-    from wagtail.models import Site
-
     return cache.memo("site-root-paths", [cache.SITES, cache.GLOBAL], lambda: tuple(Site.get_site_root_paths()))
 
 
@@ -63,6 +62,9 @@ def prime(request):
     if page is None or not page.live or page.url_path != url_path:
         _routes.pop(key, None)
         return None
+    # Private Wagtail attributes, each read back by Wagtail in tests/test_pagecache_private_api.py
+    # (Site.find_for_request, Page.route_for_request, Page.get_url_parts): if Wagtail renames
+    # one, that test fails rather than every page silently routing the slow way.
     request._wagtail_site = site
     request._wagtail_route_for_request = (page, [], {})
     request._wagtail_cached_site_root_paths = site_root_paths()  # where page URLs look first
@@ -97,8 +99,6 @@ class RouteMiddleware:
 
 
 def _restricted_paths():
-    from wagtail.models import PageViewRestriction
-
     return tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
 
 
@@ -118,8 +118,6 @@ def view_restrictions(page, default):
     `default` is Wagtail's own lookup, used whenever a restricted page sits at or above this
     one (or the page is an alias, whose restrictions are its source page's).
     """
-    from wagtail.models import PageViewRestriction
-
     if page.alias_of_id is not None or any(page.path.startswith(path) for path in restricted_paths()):
         return default()
     return PageViewRestriction.objects.none()

@@ -46,7 +46,13 @@ def detach_granian_worker():
 
 detach_granian_worker()  # first, so that no stop signal can be lost while Django loads
 
+from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+from epitope.core import health  # noqa: E402
+
+from . import cache  # noqa: E402
+from .middleware import PageCacheMiddleware  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "epitope.settings.production")
 
@@ -63,10 +69,6 @@ WARM_UP_REQUESTS = 50
 
 class PageCacheApplication:
     def __init__(self, app):
-        from django.conf import settings
-
-        from .middleware import PageCacheMiddleware
-
         self.app = app
         path = f"{PageCacheMiddleware.__module__}.{PageCacheMiddleware.__name__}"
         self.enabled = path in settings.MIDDLEWARE
@@ -74,8 +76,6 @@ class PageCacheApplication:
         gc.freeze()
 
     def __call__(self, environ, start_response):
-        from . import cache, health
-
         # The health check must answer when the cache is down, so it skips the cache lookup.
         if self.enabled and environ.get("PATH_INFO") != health.PATH:
             stored = cache.lookup(environ)

@@ -1,6 +1,7 @@
-"""Serve and store public pages through the page cache (see epitope.core.cache)."""
+"""Serve and store public pages through the page cache (see epitope.pagecache.cache)."""
 
 from . import cache
+from .cache_tags import tags_for_page
 
 REQUEST_KEY_ATTR = "_epitope_page_cache_key"
 VERSIONS_ATTR = "_epitope_page_cache_versions"
@@ -38,8 +39,6 @@ def capture_versions(page, request, serve_args, serve_kwargs):
     Reading them before the page reads the database means a publish that lands during the
     render leaves a stale entry already outdated (bumps happen after the commit too).
     """
-    from .cache_tags import tags_for_page
-
     if getattr(request, REQUEST_KEY_ATTR, None) is None or serve_args or serve_kwargs:
         return None
     setattr(request, VERSIONS_ATTR, cache.current_versions(tags_for_page(page)))

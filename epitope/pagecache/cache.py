@@ -9,7 +9,7 @@ them, and leaves unrelated hubs alone. Versions are random tokens, never counter
 or evicted version can only cause a miss, never a stale hit.
 
 The lookup works on a WSGI environ (`request.META` is one), so the same function serves
-both `PageCacheMiddleware` and the WSGI fast path in `epitope.core.serving`.
+both `PageCacheMiddleware` and the WSGI fast path in `epitope.pagecache.serving`.
 """
 
 import hashlib
@@ -29,7 +29,7 @@ logger = logging.getLogger("epitope.cache")
 GLOBAL = "global"
 LATEST = "latest"
 # Tags of what rendering reads on every request and hardly ever changes; `memo` keeps it in
-# process memory until one is bumped (epitope.core.signal_handlers bumps them).
+# process memory until one is bumped (the apps' signal_handlers.py bump them).
 SITES = "sites"  # Wagtail sites: host names, root pages
 RESTRICTIONS = "restrictions"  # page view restrictions (login, password, groups)
 TOPICS = "topics"  # the topic tree
@@ -286,6 +286,7 @@ def save(request, response, versions):
     etag = response.get("ETag") or '"%s"' % hashlib.blake2b(response.content, digest_size=8).hexdigest()
     response["ETag"] = etag
     _set_cache_control(response)
+    _set_tag_headers(response, versions)
     if not response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
     headers = [(k, v) for k, v in response.items() if k.lower() != "x-epitope-cache"]
@@ -304,6 +305,17 @@ def _set_cache_control(response):
         patch_cache_control(response, public=True, max_age=0, s_maxage=timeout())
     else:
         patch_cache_control(response, max_age=0, must_revalidate=True)
+
+
+def _set_tag_headers(response, tags):
+    # With a CDN in front: the tags the page depends on, in the headers Cloudflare (Cache-Tag,
+    # comma-separated) and Fastly (Surrogate-Key, space-separated) read, so that a CDN which
+    # purges by tag can forget exactly the pages a publish outdates. Both strip them before
+    # the visitor; without a CDN nobody reads them, so they are not sent.
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None) and tags:
+        names = sorted(tags)
+        response["Cache-Tag"] = ",".join(names)
+        response["Surrogate-Key"] = " ".join(names)
 
 
 def not_modified(meta, etag):

@@ -22,6 +22,8 @@ import threading
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
+from . import cache
+
 MAX_KEYS = 300  # a thread's compiled queries (~40 kB each, a queryset and its compiler); then afresh
 _local = threading.local()
 
@@ -44,8 +46,11 @@ def _freeze(qs):
         compiled = compiler.as_sql()
     except EmptyResultSet:
         return None
+    # Private Django behaviour, guarded by tests/test_pagecache_private_api.py (a frozen query
+    # must run without compiling again): QuerySet iteration asks query.get_compiler() and the
+    # compiler's as_sql(), and Query.clone() copies the instance's attributes, so every chained
+    # copy (QuerySet._chain) keeps this compiler.
     compiler.as_sql = lambda *args, **kwargs: compiled
-    # Query.clone() copies the instance's attributes, so every chained copy keeps this compiler.
     qs.query.get_compiler = lambda *args, **kwargs: compiler
     return qs
 
@@ -101,8 +106,6 @@ class Listing:
         rows: a hub passes its listing tag, which every change to what it lists bumps.
         """
         if self.kept_until:
-            from . import cache
-
             return cache.memo(("listing-count", self.key), self.kept_until, lambda: count(self.key, self.build))
         return count(self.key, self.build)
 

@@ -4,8 +4,8 @@
 
 It collects static files (WhiteNoise serves them compressed, with far-future cache headers),
 empties the page cache, then runs granian (a Rust HTTP server: parsing, keep-alive and socket
-writes happen outside Python and the GIL) serving the WSGI app `epitope.core.serving:application`,
-and stays as its supervisor (epitope.core.supervisor): SIGTERM or SIGINT (Ctrl-C) stops granian
+writes happen outside Python and the GIL) serving the WSGI app `epitope.pagecache.serving:application`,
+and stays as its supervisor (epitope.pagecache.supervisor): SIGTERM or SIGINT (Ctrl-C) stops granian
 and its workers, killed if still running --kill-timeout seconds (30) plus a margin later.
 Secrets and hosts come from the environment (EPITOPE_SECRET_KEY, EPITOPE_ALLOWED_HOSTS).
 On a loopback address only, it fills in what a local run lacks: a throwaway secret kept in
@@ -23,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from epitope.core.supervisor import supervise
+from epitope.pagecache.supervisor import supervise
 
 PRODUCTION_SETTINGS = "epitope.settings.production"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -73,7 +73,7 @@ def default_kill_timeout():
     return 30
 
 
-def server_argv(host, port, workers, threads, access_log=False, app="epitope.core.serving:application",
+def server_argv(host, port, workers, threads, access_log=False, app="epitope.pagecache.serving:application",
                 kill_timeout=None):
     argv = [
         shutil.which("granian", path=str(Path(sys.executable).parent)) or "granian",
@@ -85,7 +85,7 @@ def server_argv(host, port, workers, threads, access_log=False, app="epitope.cor
         "--http", "1",  # a TLS proxy or CDN in front speaks HTTP/2 to browsers
         "--no-ws",
         # A crashed worker is replaced. Workers leave granian's process group (see
-        # epitope.core.serving.detach_granian_worker), so a stop signal to the group reaches
+        # epitope.pagecache.serving.detach_granian_worker), so a stop signal to the group reaches
         # granian alone, which stops them; it is not mistaken for crashes to respawn.
         "--respawn-failed-workers",
         # A stuck request cannot hold a stop: granian kills a worker still running after it.

@@ -1,0 +1,45 @@
+"""What the page cache needs to know about articles: the tags an article shows and a change to it
+bumps, and the addresses a CDN keeps /articles/ at (see epitope.pagecache.cache_tags)."""
+
+from epitope.pagecache.cache import GLOBAL, LATEST, listing_tag, page_tag, topic_tag
+from epitope.pagecache.frontend_purge import listing_paths
+from epitope.topics.listing import CARDS_PER_PAGE
+from epitope.topics.page_cache import with_ancestors
+
+
+def topic_ids(articles):
+    """Return the ids of the topics the (saved) articles are filed under, as stored now."""
+    model = type(articles[0]) if articles else None
+    if model is None:
+        return set()
+    through = model.topics.through
+    ids = [article.pk for article in articles]
+    return set(through.objects.filter(articlepage_id__in=ids).values_list("topic_id", flat=True))
+
+
+def article_tags(article):
+    """Return the tags an article's page depends on: itself, its topics' listings (related
+    stories), its topics and their ancestors (links, breadcrumbs)."""
+    filed = topic_ids([article])
+    return {GLOBAL, page_tag(article.pk)} | {listing_tag(t) for t in filed} | {
+        topic_tag(t) for t in with_ancestors(filed)
+    }
+
+
+def tags_for_change(articles):
+    """Return the tags to bump when these articles are published, changed, unpublished or deleted.
+
+    The listings of the topics they were filed under before the change too (remembered by
+    epitope.articles.signal_handlers before a save), and of every ancestor of each.
+    """
+    if not articles:
+        return set()
+    filed = topic_ids(articles)
+    for article in articles:
+        filed |= set(getattr(article, "_epitope_topics_before", ()))
+    return {page_tag(a.pk) for a in articles} | {LATEST} | {listing_tag(t) for t in with_ancestors(filed)}
+
+
+def index_paths(articles):
+    """Return every path, relative to /articles/, a CDN may keep: each listing page, for all and each type."""
+    return listing_paths(articles, CARDS_PER_PAGE, "article_type")
