@@ -29,7 +29,7 @@ from .cache import GLOBAL, LATEST, listing_tag, page_tag, topic_tag
 
 
 def _tree():
-    from epitope.topics.listing import topic_tree
+    from epitope.topics.taxonomy import topic_tree
 
     return topic_tree()
 

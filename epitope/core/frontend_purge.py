@@ -42,20 +42,22 @@ def listing_urls(base_url, queryset, per_page):
 
 
 def hub_urls(hub):
-    from epitope.topics.listing import CARDS_PER_PAGE, articles_in_topics, topic_tree
+    from epitope.articles.models import ArticlePage
+    from epitope.core.paging import CARDS_PER_PAGE
+    from epitope.topics.taxonomy import topic_tree
 
     base = hub.get_full_url()
     if base is None:
         return []
     # Feeds are listings too, kept by a CDN for their max-age (feeds.views.hub_feed).
     feeds = [urljoin(base, reverse("hub_feed", kwargs={"hub": hub.slug, "kind": kind})) for kind in FEED_KINDS]
-    return listing_urls(base, articles_in_topics(topic_tree().descendants(hub.topic_id)), CARDS_PER_PAGE) + feeds
+    return listing_urls(base, ArticlePage.objects.listed_in(topic_tree().descendants(hub.topic_id)), CARDS_PER_PAGE) + feeds
 
 
 def index_urls():
     from epitope.articles.models import ArticleIndexPage, ArticlePage
     from epitope.core.models import HomePage
-    from epitope.topics.listing import CARDS_PER_PAGE
+    from epitope.core.paging import CARDS_PER_PAGE
 
     urls = [home.get_full_url() for home in HomePage.objects.live()]
     for index in ArticleIndexPage.objects.live():

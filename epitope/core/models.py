@@ -42,9 +42,9 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from epitope.articles.models import NEWEST_FIRST, ArticlePage
         from epitope.articles.cards import Card
-        from epitope.topics.listing import card_rows
+        from epitope.articles.models import ArticlePage
+        from epitope.articles.queries import NEWEST_FIRST, card_rows
         from epitope.topics.models import TopicPage
 
         context = super().get_context(request, *args, **kwargs)

@@ -79,7 +79,7 @@ def on_page_renamed(sender, instance, **kwargs):
 
 
 def on_topic_tree_changed(sender, instance, **kwargs):
-    purge({cache.TOPICS})  # the process-wide topic tree (topics.listing.topic_tree)
+    purge({cache.TOPICS})  # the process-wide topic tree (topics.taxonomy.topic_tree)
 
 
 def on_site_changed(sender, instance, **kwargs):
@@ -92,7 +92,7 @@ def on_hub_saved(sender, instance, **kwargs):
 
 
 def on_vocabulary_changed(sender, instance, **kwargs):
-    purge({cache.VOCABULARY})  # the vocabulary hubs keep (topics.listing.vocabulary)
+    purge({cache.VOCABULARY})  # the vocabulary hubs keep (topics.taxonomy.vocabulary)
 
 
 def on_view_restriction_changed(sender, instance, **kwargs):
