@@ -15,8 +15,11 @@ from ninja import NinjaAPI, Path, Query, Schema
 from ninja.responses import Status
 from pydantic import BeforeValidator
 
+from epitope.articles.models import ArticlePage
+from epitope.articles.queries import NEWEST_FIRST
 from epitope.feeds import items as meta
 from epitope.search import facets
+from epitope.topics.models import Topic, TopicPage
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000  # past this an offset no longer fits a database integer on every backend
@@ -146,8 +149,6 @@ def _article(article, request):
 
 
 def _live_articles():
-    from epitope.articles.models import NEWEST_FIRST, ArticlePage
-
     return ArticlePage.objects.live().public().order_by(*NEWEST_FIRST)
 
 
@@ -209,16 +210,12 @@ def _topic(topic, slugs, hubs, request):
 
 
 def _hubs():
-    from epitope.topics.models import TopicPage
-
     return {hub.topic_id: hub for hub in TopicPage.objects.live().public()}
 
 
 @api.get("/topics", response=list[TopicOut], tags=["topics"])
 def list_topics(request):
     """Return the whole topic tree (it is small), each topic naming its parent."""
-    from epitope.topics.models import Topic
-
     topics = list(Topic.objects.order_by("name"))
     slugs, hubs = {t.pk: t.slug for t in topics}, _hubs()
     return [_topic(t, slugs, hubs, request) for t in topics]
@@ -227,8 +224,6 @@ def list_topics(request):
 @api.get("/topics/{slug}", response={200: TopicDetail, 404: Message, 422: ValidationErrorOut}, tags=["topics"])
 def get_topic(request, slug: str = Path(..., pattern=SLUG, max_length=100)):
     """Return one topic with its ancestors (root first) and children."""
-    from epitope.topics.models import Topic
-
     topic = Topic.objects.filter(slug=slug).select_related("parent").first()
     if topic is None:
         return Status(404, {"detail": "No such topic."})

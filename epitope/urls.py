@@ -4,10 +4,9 @@ from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.views import serve as wagtail_serve
 
 from epitope.api import api as read_api
-from epitope.topics.views_research import research_page
-from epitope.topics.views_trends import trends_csv, trends_page
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -18,10 +17,9 @@ urlpatterns = [
     path("api/", read_api.urls),  # read-only JSON API, schema at /api/openapi.json
     path("newsletter/", include("epitope.newsletter.urls")),
     path("", include("epitope.feeds.urls")),  # robots.txt, sitemaps, /<hub>/feed/<kind>/
-    # Per-hub pages beside the Wagtail page; an unknown slug falls through to Wagtail.
-    path("<slug:hub_slug>/trends/", trends_page, name="hub_trends"),
-    path("<slug:hub_slug>/trends.csv", trends_csv, name="hub_trends_csv"),
-    path("<slug:hub_slug>/research/", research_page, name="hub_research"),
+    # Wagtail's own pattern takes only paths ending in "/"; this one hands it a page route that
+    # ends in a file name too: a hub's data as CSV (/<hub>/trends.csv, a route of TopicPage).
+    re_path(r"^((?:[\w\-]+/)+[\w\-]+\.csv)$", wagtail_serve),
 ]
 
 if settings.DEBUG:

@@ -5,12 +5,20 @@ spent more on them than on the rest of the page; the card is the `card` macro of
 templates/jinja2/epitope/cards.html (Jinja2), which `{% cards %}` calls.
 """
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.template import Context, Template
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
+from wagtail.images import get_image_model
+from wagtail.models import Page
 
+from epitope.pagecache import cache
 from epitope.core.jinja import macros
+from epitope.pagecache.routes import site_root_paths
+
+from .article_types import ARTICLE_TYPES
 
 CARD_SIZES = ("fill-400x225", "fill-800x450")
 CARD_FORMATS = ("avif", "webp", "jpeg")
@@ -30,8 +38,6 @@ PICTURE_ATTRS = {"eager": 'fetchpriority="high" %}', "lazy": 'loading="lazy" dec
 
 
 def fragment_cache():
-    from django.conf import settings
-
     return caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
 
 
@@ -54,8 +60,6 @@ def card_pictures(articles, eager_first=False):
     From this process's memory while the image's tag is unchanged (no I/O), else from the
     shared fragment cache (one read for all), else rendered (loading the image and renditions).
     """
-    from epitope.pagecache import cache
-
     wanted = {}
     for n, article in enumerate(articles):
         if article.hero_image_id:
@@ -123,24 +127,19 @@ class Card:
         return hash(self.pk)
 
     def get_article_type_display(self):
-        from epitope.articles.models import ArticlePage
-
-        return dict(ArticlePage.ARTICLE_TYPES).get(self.article_type, self.article_type)
+        return dict(ARTICLE_TYPES).get(self.article_type, self.article_type)
 
     @property
     def hero_image(self):
         if self._image is None and self.hero_image_id:
-            from wagtail.images import get_image_model
-
             self._image = get_image_model().objects.filter(pk=self.hero_image_id).first()
         return self._image
 
     @property
     def page(self):
+        """The story's page row, for its URL: an article's URL is worked out as any page's is."""
         if self._page is None:
-            from epitope.articles.models import ArticlePage
-
-            self._page = ArticlePage.objects.get(pk=self.pk)
+            self._page = Page.objects.get(pk=self.pk)
         return self._page
 
     def get_url_parts(self, request=None):
@@ -155,8 +154,6 @@ class UrlCache:
     """
 
     def __init__(self):
-        from epitope.pagecache.routes import site_root_paths
-
         self._wagtail_cached_site_root_paths = site_root_paths()
 
 
@@ -166,8 +163,6 @@ _urls = {}  # (url_path, site root paths, script prefix) -> what `article.url` r
 
 def card_url(article, url_cache):
     """Return `article.url` (relative on a single site), reversing each URL once per process."""
-    from django.urls import get_script_prefix
-
     roots = url_cache._wagtail_cached_site_root_paths
     key = (article.url_path, roots, get_script_prefix())
     url = _urls.get(key, _urls)

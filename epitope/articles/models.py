@@ -1,22 +1,27 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
 from epitope.classify.panels import ClassificationPanel
+from epitope.pagecache import prepared
 from epitope.pagecache.cache_tags import ListsLatest
+from epitope.core.paging import PageNotFound, paginate
+from epitope.pagecache.routes import view_restrictions
+from epitope.topics.taxonomy import Topic, topic_links, topic_tree
 
-from . import page_cache, references
+from . import article_types, page_cache, references
 from .blocks import BodyBlock
+from .cards import Card
 from .forms import ArticlePageForm
-
-
-# Newest first; the page id breaks ties between stories of the same day, most recently created first.
-NEWEST_FIRST = ("-date", "-pk")
+from .queries import ArticleQuerySet, card_rows, listing_key
 
 
 class ArticleIndexPage(ListsLatest, Page):
@@ -30,23 +35,13 @@ class ArticleIndexPage(ListsLatest, Page):
         return page_cache.index_paths(ArticlePage.objects.live().public())
 
     def get_context(self, request, *args, **kwargs):
-        from django.http import Http404
-
-        from epitope.topics import listing
-
-        from .cards import Card
-
         context = super().get_context(request, *args, **kwargs)
         try:
-            article_type = listing.resolve_type(request.GET.get("type"))
-            from epitope.pagecache.routes import public
-
-            qs = public(ArticlePage.objects.live()).order_by(*NEWEST_FIRST)
-            if article_type:
-                qs = qs.filter(article_type=article_type)
-            context["cards"] = page = listing.paginate(listing.card_rows(qs), request.GET.get("page"))
+            article_type = article_types.resolve_type(request.GET.get("type"))
+            qs = ArticlePage.objects.listed(article_type)
+            context["cards"] = page = paginate(card_rows(qs), request.GET.get("page"))
             page.object_list = Card.rows(page.object_list)
-        except listing.PageNotFound as exc:
+        except PageNotFound as exc:
             raise Http404(str(exc)) from exc
         context["article_type"] = article_type
         context["type_choices"] = ArticlePage.ARTICLE_TYPES
@@ -54,8 +49,8 @@ class ArticleIndexPage(ListsLatest, Page):
 
 
 class ArticlePage(Page):
-    NEWS, FEATURE = "news", "feature"
-    ARTICLE_TYPES = ((NEWS, "News"), (FEATURE, "Feature"))
+    NEWS, FEATURE = article_types.NEWS, article_types.FEATURE
+    ARTICLE_TYPES = article_types.ARTICLE_TYPES
 
     article_type = models.CharField(max_length=10, choices=ARTICLE_TYPES, default=NEWS, db_index=True)
     date = models.DateField("Publication date", default=timezone.localdate, db_index=True)
@@ -66,6 +61,8 @@ class ArticlePage(Page):
     )
     topics = ParentalManyToManyField("topics.Topic", blank=True, related_name="articles")
     body = StreamField(BodyBlock(), blank=True)
+
+    objects = PageManager.from_queryset(ArticleQuerySet)()
 
     base_form_class = ArticlePageForm
     parent_page_types = ["articles.ArticleIndexPage"]
@@ -93,8 +90,6 @@ class ArticlePage(Page):
     ]
 
     def get_view_restrictions(self):
-        from epitope.pagecache.routes import view_restrictions
-
         return view_restrictions(self, super().get_view_restrictions)
 
     def cache_tags(self):
@@ -119,8 +114,6 @@ class ArticlePage(Page):
 
         A preview shows the form's references (held on the page, not yet stored).
         """
-        from epitope.pagecache import prepared
-
         if self.pk is None or getattr(self, "_cluster_related_objects", {}).get("references") is not None:
             return list(self.references.all())
         return prepared.fetch(("article-references", self.pk),
@@ -128,10 +121,6 @@ class ArticlePage(Page):
 
     def load_hero_image(self):
         """Load the hero image (its caption and credit are shown) by a query compiled once per image."""
-        from wagtail.images import get_image_model
-
-        from epitope.pagecache import prepared
-
         image_id = self.hero_image_id
         if image_id and not ArticlePage.hero_image.is_cached(self):
             Image = get_image_model()
@@ -146,9 +135,6 @@ class ArticlePage(Page):
         query, compiled once per article and server thread (`pagecache.prepared`), its rows kept
         where a prefetch_related would keep them.
         """
-        from epitope.pagecache import prepared
-        from epitope.topics.models import Topic
-
         if self.pk is None or getattr(self, "_cluster_related_objects", {}).get("topics") is not None:
             return sorted(self.topics.all(), key=lambda t: t.pk)  # a preview: the form's topics
         topics = prepared.fetch(
@@ -162,23 +148,16 @@ class ArticlePage(Page):
         return sorted(topics, key=lambda t: t.pk)
 
     def related_articles(self, topics, limit=3):
-        from epitope.pagecache import prepared
-        from epitope.topics.listing import articles_in_topics, card_rows, listing_key
-
-        from .cards import Card
-
         if not topics:
             return []
         ids = [t.pk for t in topics]
         return Card.rows(prepared.fetch(
-            ("related", self.pk, listing_key(ids), limit),
-            lambda: card_rows(articles_in_topics(ids).exclude(pk=self.pk))[:limit],
+            ("related", self.pk, listing_key(ArticlePage, ids), limit),
+            lambda: card_rows(ArticlePage.objects.listed_in(ids).exclude(pk=self.pk))[:limit],
         ))
 
     def breadcrumbs(self, topics):
         """Return (title, url) pairs: home, then the main topic's ancestors and hub."""
-        from epitope.topics.listing import topic_links, topic_tree
-
         crumbs = [("Home", "/")]
         topic = topics[0] if topics else None
         if topic is not None:
@@ -203,8 +182,6 @@ class ArticleReference(Orderable):
     panels = [FieldPanel("kind"), FieldPanel("identifier"), FieldPanel("title")]
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         try:
             self.identifier = references.normalise(self.kind, self.identifier)
         except ValueError as exc:

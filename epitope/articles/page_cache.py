@@ -1,10 +1,10 @@
 """What the page cache needs to know about articles: the tags an article shows and a change to it
 bumps, and the addresses a CDN keeps /articles/ at (see epitope.pagecache.cache_tags)."""
 
+from epitope.core.paging import CARDS_PER_PAGE
 from epitope.pagecache.cache import GLOBAL, LATEST, listing_tag, page_tag, topic_tag
 from epitope.pagecache.frontend_purge import listing_paths
-from epitope.topics.listing import CARDS_PER_PAGE
-from epitope.topics.page_cache import with_ancestors
+from epitope.topics.taxonomy import with_ancestors
 
 
 def topic_ids(articles):

@@ -5,9 +5,9 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
 from epitope.articles.cards import Card
-from epitope.articles.models import NEWEST_FIRST, ArticlePage
+from epitope.articles.models import ArticlePage
+from epitope.articles.queries import NEWEST_FIRST, card_rows
 from epitope.pagecache.cache_tags import ListsLatest
-from epitope.topics.listing import card_rows
 from epitope.topics.models import TopicPage
 
 

@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.http import urlencode
 
+from epitope.articles.models import ArticlePage
 from epitope.search import facets
+from epitope.topics import facet_filters
+from epitope.topics.taxonomy import topic_tree
 
 from . import items as meta
 from .jsonfeed import JSONFeed
@@ -31,26 +35,19 @@ class HubSelection:
         Classifier facets (modality, cancer type, target, evidence) filter as on the hub page,
         through the hub's own listing function; the rest (type, topic) as in search.
         """
-        from epitope.topics import facet_filters
-        from epitope.topics.listing import articles_in_topics, topic_tree
-
         ids = topic_tree().descendants(self.hub.topic_id)
         try:
             concepts = facet_filters.resolve(self.chosen)
         except facet_filters.UnknownFilter as exc:
             raise facets.UnknownValue(str(exc)) from exc
         rest = {param: value for param, value in self.chosen.items() if param not in concepts}
-        return facets.apply_all(articles_in_topics(ids, filters=concepts), rest)
+        return facets.apply_all(facet_filters.narrow(ArticlePage.objects.listed_in(ids), concepts), rest)
 
     def query_string(self):
-        from django.utils.http import urlencode
-
         return "?" + urlencode(self.chosen) if self.chosen else ""
 
     def label(self):
         """Return the chosen filters as readers see them, e.g. "Feature"."""
-        from epitope.topics import facet_filters
-
         by_param = {f.param: f for f in facets.all_facets()}
         labels = []
         for param, value in self.chosen.items():

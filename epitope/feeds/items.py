@@ -9,7 +9,12 @@ import logging
 import mimetypes
 import re
 
+from django.db.models import Prefetch
 from django.utils import timezone
+from wagtail.images import get_image_model
+
+from epitope.articles.cards import image_tag
+from epitope.pagecache import cache
 
 logger = logging.getLogger("epitope.feeds")
 
@@ -81,9 +86,6 @@ def page_share_image(page, request=None):
     Wagtail looks a rendition up in its cache and writes it back on every read (a file write
     per page on the file cache); an article page asks for its share image twice.
     """
-    from epitope.articles.cards import image_tag
-    from epitope.pagecache import cache
-
     image_id = getattr(page, "hero_image_id", None)
     if not image_id:
         return None
@@ -93,9 +95,6 @@ def page_share_image(page, request=None):
 
 def with_share_images(qs):
     """Load articles with their topics and share renditions in a fixed number of queries."""
-    from django.db.models import Prefetch
-    from wagtail.images import get_image_model
-
     Image = get_image_model()
     return qs.defer_streamfields().prefetch_related(
         "topics", Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(SHARE_RENDITION))

@@ -1,6 +1,7 @@
 """The site's sitemap.xml: every live public page, with each article's hero image."""
 
 from wagtail.contrib.sitemaps import Sitemap
+from wagtail.images import get_image_model
 
 from . import items as meta
 
@@ -25,8 +26,6 @@ class ImageSitemap(Sitemap):
 
     @staticmethod
     def _images(ids):
-        from wagtail.images import get_image_model
-
         if not ids:
             return {}
         return get_image_model().objects.prefetch_renditions(meta.SHARE_RENDITION).in_bulk(ids)

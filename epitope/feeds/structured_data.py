@@ -5,6 +5,7 @@ import json
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+from epitope.articles.models import ArticlePage
 from epitope.search import facets
 
 from . import items as meta
@@ -84,8 +85,6 @@ def as_script_json(data):
 
 def social_meta(page, request=None):
     """Return what the Open Graph and Twitter meta tags say about a page."""
-    from epitope.articles.models import ArticlePage
-
     page = page.specific
     is_article = isinstance(page, ArticlePage)
     description = page.search_description or (page.standfirst if is_article else "")

@@ -43,7 +43,7 @@ def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only
     `cluster_id` keeps that one lead. Each cluster's items are prefetched newest first, at
     most `items_per_lead` of them (all if None), as the list `listed_items`.
     """
-    from epitope.topics.listing import topic_tree
+    from epitope.topics.taxonomy import topic_tree
 
     # EXISTS per cluster, walked in the order's index, stops after one page; an IN over every
     # new item's cluster would read all of them first (seconds at a million items).

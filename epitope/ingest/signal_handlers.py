@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from epitope import pagecache
 from epitope.classify.signals import classification_changed
 from epitope.pagecache.cache import listing_tag
-from epitope.topics.page_cache import with_ancestors
+from epitope.topics.taxonomy import with_ancestors
 
 from . import storage
 from .models import Item, Source, Tombstone

@@ -25,7 +25,7 @@ from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from epitope.topics.listing import topic_tree
+from epitope.topics.taxonomy import topic_tree
 
 from . import digest as digests
 from .models import Delivery, Subscriber

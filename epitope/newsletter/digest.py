@@ -7,13 +7,15 @@ frequency; an article already shown in an earlier section is not repeated.
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from epitope.topics.listing import articles_in_topics, topic_tree
+from epitope.articles.models import ArticlePage
+from epitope.topics.taxonomy import topic_tree
 
 from . import links
 from .emails import recipient
@@ -95,7 +97,7 @@ def articles_for(subscription, issue, tree=None):
     """Return the live articles dated within the issue that the subscription asks for."""
     tree = tree or topic_tree()
     topic_ids = {d for t in subscription.topics.all() for d in tree.descendants(t.pk)}
-    qs = articles_in_topics(topic_ids, subscription.filters.get("type") or None)
+    qs = ArticlePage.objects.listed_in(topic_ids, subscription.filters.get("type") or "")
     qs = qs.filter(date__gte=issue.start, date__lt=issue.end).select_related("hero_image")
     return list(qs.defer_streamfields()[:MAX_ARTICLES_PER_SECTION])
 
@@ -161,6 +163,4 @@ def render_message(digest, connection=None):
 
 
 def _list_domain():
-    from urllib.parse import urlsplit
-
     return urlsplit(links.base_url()).hostname or "localhost"

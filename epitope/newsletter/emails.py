@@ -1,5 +1,7 @@
 """Transactional mails: confirm a subscription, remind an existing subscriber, a fresh manage link."""
 
+from email.utils import formataddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -9,8 +11,6 @@ from . import links
 
 def recipient(subscriber):
     """Return the To: value; Django quotes the display name, the form has refused line breaks."""
-    from email.utils import formataddr
-
     return formataddr((subscriber.name, subscriber.email)) if subscriber.name else subscriber.email
 
 

@@ -7,6 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from epitope.articles.models import ArticlePage
+from epitope.topics.models import Topic
+
 from .models import FREQUENCIES, WEEKLY
 
 # Percent-, quoted-printable-, RFC 2047- and backslash-encoded line breaks: what an attacker
@@ -59,9 +62,6 @@ class SubscribeForm(forms.Form):
     frequency = forms.ChoiceField(choices=FREQUENCIES, initial=WEEKLY, widget=forms.RadioSelect)
 
     def __init__(self, *args, **kwargs):
-        from epitope.articles.models import ArticlePage
-        from epitope.topics.models import Topic
-
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = Topic.objects.filter(page__live=True).order_by("name")
         self.fields["article_type"].choices = [("", "All stories"), *ArticlePage.ARTICLE_TYPES]

@@ -15,6 +15,8 @@ import datetime
 
 from django.core import signing
 
+from .models import Subscriber, Subscription
+
 CONFIRM_SALT = "epitope.newsletter.confirm"
 UNSUBSCRIBE_SALT = "epitope.newsletter.unsubscribe"
 MANAGE_SALT = "epitope.newsletter.manage"
@@ -47,8 +49,6 @@ def confirm_token(subscription):
 
 def read_confirm_token(token):
     """Return the pending Subscription a confirm link names."""
-    from .models import Subscription
-
     data = _loads(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
     if "c" in data:
         named = {"link_key": str(data["c"])}
@@ -85,8 +85,6 @@ def read_manage_token(token):
 
 
 def _current_subscriber(data):
-    from .models import Subscriber
-
     if "k" in data:
         subscriber = Subscriber.objects.filter(link_key=str(data["k"])).first()
     else:  # a link mailed before link keys

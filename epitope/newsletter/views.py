@@ -13,11 +13,14 @@ import smtplib
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from epitope.topics.models import Topic
+
+from . import links, tokens
 from . import subscribe as actions
-from . import tokens
 from .forms import SubscribeForm
 
 logger = logging.getLogger("epitope.newsletter")
@@ -63,8 +66,6 @@ def subscribe(request):
 
 def _initial_from_hub(params):
     """Prefill the form from a hub's Subscribe link (?topic=<slug>&type=<type>)."""
-    from epitope.topics.models import Topic
-
     initial = {}
     topic = Topic.objects.filter(slug=params.get("topic", "")).first()
     if topic is not None:
@@ -111,8 +112,6 @@ def unsubscribe(request, token):
 
 
 def _manage_path(subscriber):
-    from django.urls import reverse
-
     return reverse("newsletter:manage", args=[tokens.manage_token(subscriber)])
 
 
@@ -136,8 +135,6 @@ def _manage_view(methods):
 
 @_manage_view(["GET"])
 def manage(request, token, subscriber):
-    from . import links
-
     subscriptions = list(subscriber.subscriptions.prefetch_related("topics"))
     rows = [(s, links.unsubscribe_url(subscriber, [s])) for s in subscriptions]
     return render(request, "newsletter/manage.html", {"subscriber": subscriber, "rows": rows, "token": token})

@@ -14,7 +14,7 @@ class ConceptFacet(Facet):
         self.facet, self.param, self.label = facet, param, label
 
     def _vocabulary(self):
-        from epitope.topics.listing import vocabulary
+        from epitope.topics.taxonomy import vocabulary
 
         return vocabulary()  # kept per process until an editor's term changes
 

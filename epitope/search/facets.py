@@ -64,7 +64,7 @@ class TopicFacet(Facet):
 
     def apply(self, qs, value):
         from epitope.articles.models import ArticlePage
-        from epitope.topics.listing import topic_tree
+        from epitope.topics.taxonomy import topic_tree
         from epitope.topics.models import Topic
 
         topic = Topic.objects.filter(slug=value).only("pk").first()
@@ -77,7 +77,7 @@ class TopicFacet(Facet):
     def counts(self, qs):
         """Count each article once under its topics and under every ancestor of them."""
         from epitope.articles.models import ArticlePage
-        from epitope.topics.listing import topic_tree
+        from epitope.topics.taxonomy import topic_tree
         from epitope.topics.models import Topic
 
         tree = topic_tree()

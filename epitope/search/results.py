@@ -68,7 +68,7 @@ def ranked_ids(base, terms):
 def run_search(params):
     """Return the SearchOutcome for the query parameters `params`; raise facets.UnknownValue."""
     from epitope.articles.models import ArticlePage
-    from epitope.topics.listing import card_queryset
+    from epitope.articles.queries import card_queryset
 
     terms = sanitise(params.get("q", ""))
     outcome = SearchOutcome(

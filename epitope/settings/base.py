@@ -56,6 +56,7 @@ EPITOPE_APPS = [
 INSTALLED_APPS = EPITOPE_APPS + [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.frontend_cache",

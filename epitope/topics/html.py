@@ -5,7 +5,6 @@ links: Django's template engine spent about a fifth of a hub's rendering on them
 is in templates/jinja2/epitope/hub.html (Jinja2 macros); these functions give them their data.
 """
 
-from django.urls import reverse
 from django.utils.translation import get_language
 
 from epitope.core.jinja import macros
@@ -34,9 +33,9 @@ def render_filter_bar(filter_groups, active_filters, label="Filter stories"):
     return _hub().filter_bar(filter_groups, active_filters, label)
 
 
-def render_research_panel(items, hub_slug, topic_name, facet_query=""):
+def render_research_panel(items, research_url, topic_name, facet_query=""):
     """Return a hub's "Latest research" panel (its newest items and a link to all), or nothing without items."""
     if not items:
         return ""
-    more = reverse("hub_research", args=[hub_slug]) + (f"?{facet_query}" if facet_query else "")
+    more = research_url + (f"?{facet_query}" if facet_query else "")
     return _hub().research_panel(items, more, topic_name, get_language())

@@ -3,25 +3,15 @@ and the addresses a CDN keeps a hub at (see epitope.pagecache.cache_tags for the
 
 from django.urls import NoReverseMatch, reverse
 
+from epitope.articles.models import ArticlePage
+from epitope.core.paging import CARDS_PER_PAGE
 from epitope.pagecache.cache import GLOBAL, listing_tag, page_tag, topic_tag
 from epitope.pagecache.cache_tags import ids_of
 from epitope.pagecache.frontend_purge import listing_paths
 
-from .listing import CARDS_PER_PAGE, articles_in_topics, topic_tree
+from .taxonomy import topic_tree, with_ancestors
 
 FEED_KINDS = ("rss", "atom", "json")  # epitope.feeds.feeds.KINDS (not imported: feeds imports the search app)
-
-
-def with_ancestors(topic_ids, tree=None):
-    """Return the topic ids together with every ancestor of each."""
-    tree = tree or topic_tree()
-    found = set()
-    for topic_id in topic_ids:
-        node = topic_id
-        while node is not None and node not in found:
-            found.add(node)
-            node = tree.parents.get(node)
-    return found
 
 
 def hub_tags(hub):
@@ -48,7 +38,7 @@ def listed_topic_ids(tags):
 
 def hub_paths(hub):
     """Return every path, relative to the hub, that a CDN may keep: each listing page and type, the feeds."""
-    articles = articles_in_topics(topic_tree().descendants(hub.topic_id))
+    articles = ArticlePage.objects.listed_in(topic_tree().descendants(hub.topic_id))
     paths = listing_paths(articles, CARDS_PER_PAGE, "article_type")
     # Feeds are listings too, kept by a CDN for their max-age (feeds.views.hub_feed).
     parts = hub.get_url_parts()

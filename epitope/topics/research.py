@@ -8,8 +8,12 @@ query for a whole page of items.
 
 from __future__ import annotations
 
-from django.db.models import F
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, F, OuterRef
 
+from epitope.classify.models import ClassifiedConcept, StoredClassification
+from epitope.pagecache import prepared
+from epitope.ingest.models import Item
 from epitope.ingest.sanitize import http_link
 
 from . import facet_filters
@@ -30,12 +34,6 @@ def research_items(topic_ids, filters=None):
     the `published` index and probing each item: 0.2 ms). Rarer chosen concepts keep the IN
     list, which suits them. PostgreSQL plans both forms alike.
     """
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Exists, OuterRef
-
-    from epitope.classify.models import ClassifiedConcept
-    from epitope.ingest.models import Item
-
     relevant = ClassifiedConcept.objects.filter(
         content_type=ContentType.objects.get_for_model(Item), facet="relevance", concept="relevant",
         object_id=OuterRef("pk"),
@@ -59,12 +57,6 @@ def badges_for(classification: dict | None, evidence_badge: str = "") -> list[st
 
 def with_badges(items):
     """Return the items as a list, each with `badges` and `kind_label`, in one query."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from epitope.classify.models import StoredClassification
-
-    from epitope.pagecache import prepared
-
     items = list(items)
     if not items:
         return items
@@ -94,31 +86,9 @@ def latest_for_topic(topic_ids, filters=None, limit=PANEL_SIZE):
     Only the columns the panel shows: an item row also holds the raw record as fetched, its
     abstract and its dedupe signatures, which cost a hub page more to load than to render.
     """
-    from django.contrib.contenttypes.models import ContentType
-
-    from epitope.pagecache import prepared
-    from epitope.ingest.models import Item
-
     shown = ("title", "link", "published", "kind", "source__name")
     filters = filters or {}
     key = ("research-panel", tuple(topic_ids), tuple(sorted(filters.items())),
            ContentType.objects.get_for_model(Item).pk, limit)
     return with_badges(prepared.fetch(key, lambda: research_items(topic_ids, filters).only(*shown)[:limit]))
 
-
-def research_listing(topic, params):
-    """Return the context of a hub's research page for `params`; raise listing.PageNotFound."""
-    from .listing import paginate, resolve_filters, topic_tree
-
-    vocab = facet_filters.vocabulary()
-    chosen = resolve_filters(params, vocab)
-    ids = topic_tree().descendants(topic.pk)
-    base = research_items(ids)
-    page = paginate(facet_filters.narrow(base, chosen), params.get("page"), per_page=PER_PAGE)
-    page.object_list = with_badges(page.object_list)
-    return {
-        "items": page,
-        "filter_groups": facet_filters.filter_bar(base, chosen, "", vocab),
-        "active_filters": facet_filters.active(chosen, "", vocab),
-        "filter_query": facet_filters.query_string("", chosen),
-    }

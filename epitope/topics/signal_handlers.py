@@ -1,5 +1,5 @@
 """Purge the cached pages showing a topic when it is renamed, moved or deleted, and the topic
-tree and hub links each process keeps (epitope.topics.listing) when a topic or hub changes."""
+tree and hub links each process keeps (epitope.topics.taxonomy) when a topic or hub changes."""
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
@@ -11,7 +11,7 @@ from .models import Topic, TopicPage
 
 
 def on_topic_tree_changed(sender, instance, **kwargs):
-    pagecache.purge({cache.TOPICS})  # the process-wide topic tree (listing.topic_tree)
+    pagecache.purge({cache.TOPICS})  # the process-wide topic tree (taxonomy.topic_tree)
 
 
 def on_hub_saved(sender, instance, **kwargs):

@@ -11,11 +11,16 @@ import io
 import math
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .listing import articles_in_topics, topic_tree
+from epitope.articles.models import ArticlePage
+from epitope.classify.models import StoredClassification
+from epitope.ingest.models import Item
+
+from .taxonomy import topic_tree
 
 DEFAULT_MONTHS = 24
 # Okabe–Ito: told apart with every common colour-vision deficiency.
@@ -134,10 +139,8 @@ def _colour(series):
 
 
 def stories_by_type(topic, months, tree=None):
-    from epitope.articles.models import ArticlePage
-
     ids = (tree or topic_tree()).descendants(topic.pk)
-    counts = _counts_by(articles_in_topics(ids), "date", months, "article_type")
+    counts = _counts_by(ArticlePage.objects.listed_in(ids), "date", months, "article_type")
     series = [
         Series(key, label, counts.get(key) or [0] * len(months)) for key, label in ArticlePage.ARTICLE_TYPES
     ]
@@ -155,7 +158,7 @@ def stories_by_subtopic(topic, months, tree=None):
         return None
     series = []
     for child in children:
-        counts = _counts_by(articles_in_topics(tree.descendants(child.pk)), "date", months)
+        counts = _counts_by(ArticlePage.objects.listed_in(tree.descendants(child.pk)), "date", months)
         series.append(Series(child.slug, child.name, counts.get(None, [0] * len(months))))
     return Trend(
         "stories-by-subtopic", "Stories per month by subtopic", "Stories", months, _colour(series),
@@ -165,10 +168,6 @@ def stories_by_subtopic(topic, months, tree=None):
 
 def papers_by_kind(topic, months, tree=None):
     """Return ingested papers, preprints and trial records per month from the hub's sources."""
-    try:
-        from epitope.ingest.models import Item
-    except ImportError:  # an install without ingestion
-        return None
     ids = (tree or topic_tree()).descendants(topic.pk)
     qs = Item.objects.filter(source__topic_id__in=ids, kind__in=[k for k, _ in PAPER_KINDS])
     counts = _counts_by(qs, "published", months, "kind")
@@ -190,12 +189,6 @@ def _facet_trend(model, dates_by_pk, months, facet, slug, title, unit, note):
     `dates_by_pk` maps each object's pk to its date; an object tagged with two concepts of the
     facet counts under both.
     """
-    try:
-        from epitope.classify.models import StoredClassification
-    except ImportError:  # an install without the classifier
-        return None
-    from django.contrib.contenttypes.models import ContentType
-
     if not dates_by_pk:
         return None
     index = {m: i for i, m in enumerate(months)}
@@ -227,10 +220,8 @@ def _facet_trend(model, dates_by_pk, months, facet, slug, title, unit, note):
 
 def stories_by_facets(topic, months, tree=None):
     """Return stories per month by modality and by cancer type, where the classifier has tagged them."""
-    from epitope.articles.models import ArticlePage
-
     ids = (tree or topic_tree()).descendants(topic.pk)
-    qs = articles_in_topics(ids).filter(date__gte=months[0], date__lt=_next_month(months[-1]))
+    qs = ArticlePage.objects.listed_in(ids).filter(date__gte=months[0], date__lt=_next_month(months[-1]))
     dates = dict(qs.order_by().values_list("pk", "date"))
     return [
         _facet_trend(ArticlePage, dates, months, facet, f"stories-by-{facet.replace('_', '-')}",
@@ -241,10 +232,6 @@ def stories_by_facets(topic, months, tree=None):
 
 
 def papers_by_facets(topic, months, tree=None):
-    try:
-        from epitope.ingest.models import Item
-    except ImportError:
-        return [None] * len(FACETS)
     ids = (tree or topic_tree()).descendants(topic.pk)
     qs = Item.objects.filter(
         source__topic_id__in=ids, kind__in=[k for k, _ in PAPER_KINDS],

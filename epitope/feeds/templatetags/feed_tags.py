@@ -1,6 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
+from epitope.core import chrome
 from epitope.search import facets
 
 register = template.Library()
@@ -9,8 +10,6 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def feed_links(context, hub):
     """Render <link rel="alternate"> for the hub's feeds, keeping the facet filters on screen."""
-    from epitope.core.chrome import feed_links
-
     request = context.get("request")
     chosen = facets.selected(request.GET) if request is not None else {}
-    return feed_links(hub, "?" + urlencode(chosen) if chosen else "") if hub else ""
+    return chrome.feed_links(hub, "?" + urlencode(chosen) if chosen else "") if hub else ""

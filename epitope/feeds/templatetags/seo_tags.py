@@ -1,6 +1,9 @@
 from django import template
+from wagtail.models import Page
 
-from ..structured_data import social_meta
+from epitope.core import chrome
+
+from ..structured_data import full_url, social_meta
 
 register = template.Library()
 
@@ -8,8 +11,6 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def seo_meta(context, page):
     """Return the Open Graph, Twitter and JSON-LD data of `page` (see structured_data.social_meta)."""
-    from wagtail.models import Page
-
     if not isinstance(page, Page) or page.pk is None:  # some views use `page` for other things
         return None
     return social_meta(page, context.get("request"))
@@ -18,21 +19,13 @@ def seo_meta(context, page):
 @register.simple_tag(takes_context=True)
 def social_tags(context, page):
     """Render the page's Open Graph, Twitter and JSON-LD tags (see core.chrome.social_tags)."""
-    from epitope.core.chrome import social_tags
-
-    return social_tags(seo_meta(context, page))
+    return chrome.social_tags(seo_meta(context, page))
 
 
 @register.simple_tag(takes_context=True)
 def canonical_link(context, page):
     """Render <link rel="canonical"> for a page (with the request: Wagtail's site lookups are kept on it)."""
-    from wagtail.models import Page
-
-    from epitope.core.chrome import canonical_link
-
     if not isinstance(page, Page):  # some views use `page` for other things
         return ""
-    from ..structured_data import full_url
-
     url = full_url(page, context.get("request"))
-    return canonical_link(url) if url else ""
+    return chrome.canonical_link(url) if url else ""

@@ -1,4 +1,5 @@
 from django import template
+from wagtail.contrib.routable_page.templatetags.wagtailroutablepage_tags import routablepageurl
 
 from epitope.topics.html import render_filter_bar, render_research_items, render_research_panel
 
@@ -21,4 +22,5 @@ def facet_filter(context, label="Filter stories"):
 def research_panel(context):
     """A hub's "Latest research" panel, from the context's latest_research, page and facet_query."""
     page = context["page"]
-    return render_research_panel(context.get("latest_research"), page.slug, page.topic.name, context.get("facet_query"))
+    research_url = routablepageurl(context, page, "research")
+    return render_research_panel(context.get("latest_research"), research_url, page.topic.name, context.get("facet_query"))
