@@ -3,11 +3,14 @@ editor corrects a tag. A failure is logged, never allowed to stop the save itsel
 
 import logging
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_save
 from wagtail.signals import page_published
 
-from .store import INPUTS, store_classification
+from .inputs import INPUTS
+from .models import TagCorrection
+from .store import store_classification
 
 logger = logging.getLogger("epitope.classify")
 
@@ -39,10 +42,6 @@ def on_correction(sender, instance, raw=False, **kwargs):
 
 
 def register():
-    from django.apps import apps
-
-    from .models import TagCorrection
-
     for label in INPUTS:
         try:
             model = apps.get_model(label)
