@@ -202,16 +202,16 @@ def test_a_story_is_still_found_by_its_text_after_the_item_holding_its_keys_is_d
 
 
 def test_an_item_another_writer_stored_meanwhile_counts_as_a_duplicate(sources, monkeypatch):
-    from epitope.ingest import pipeline
+    from epitope.ingest.storage import items as item_rows
 
-    real_lookup = pipeline._lookup
+    real_lookup = item_rows.known
 
     def lookup_then_race(identities):  # the other writer commits between our lookup and our insert
         found = real_lookup(identities)
         Item.objects.create(identity="guid:raced", title="theirs", content_hash="x")
         return found
 
-    monkeypatch.setattr(pipeline, "_lookup", lookup_then_race)
+    monkeypatch.setattr(item_rows, "known", lookup_then_race)
     raced = Record(title="Ours", link="https://a.example/raced", identifiers={"guid": "raced"})
     summary = ingest_records(sources[0], [raced, LUPUS])
     assert (summary.new, summary.duplicates) == (1, 1)

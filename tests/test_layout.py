@@ -11,16 +11,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "epitope"
 MAX_LINES = 400
 
-# Circles other sessions are removing; each group lists the modules of one. A circle passes
-# only if all its modules are in one group. Empty this at the merge of those branches.
-KNOWN_CYCLES = [
-    # removed by the "storage" helper (classify/storage/)
-    {"epitope.classify.judgements", "epitope.classify.store"},
-]
-# Modules over MAX_LINES other sessions are splitting. Empty this at the merge of those branches.
-KNOWN_LONG = {
-    "epitope/classify/tagger.py",  # split by the "storage" helper
-}
 
 
 def module_name(path, root):
@@ -132,9 +122,8 @@ def one_cycle(graph, group):
 
 
 def test_no_import_cycle_among_epitope_modules_counting_imports_inside_functions():
-    found = [(group, cycle) for group, cycle in cycles(import_graph(PACKAGE))
-             if not any(group <= known for known in KNOWN_CYCLES)]
-    assert not found, "import cycles:\n" + "\n".join(" -> ".join(cycle) for _, cycle in found)
+    found = [cycle for _, cycle in cycles(import_graph(PACKAGE))]
+    assert not found, "import cycles:\n" + "\n".join(" -> ".join(cycle) for cycle in found)
 
 
 def test_no_module_is_longer_than_400_lines():
@@ -142,10 +131,8 @@ def test_no_module_is_longer_than_400_lines():
         str(path.relative_to(ROOT)): len(path.read_text().splitlines())
         for path in modules(PACKAGE).values()
     }
-    stale = sorted(path for path in KNOWN_LONG if long.get(path, 0) <= MAX_LINES)
-    long = {path: lines for path, lines in long.items() if lines > MAX_LINES and path not in KNOWN_LONG}
+    long = {path: lines for path, lines in long.items() if lines > MAX_LINES}
     assert not long, f"modules over {MAX_LINES} lines: {long}"
-    assert not stale, f"remove these from KNOWN_LONG, they are short now: {stale}"
 
 
 def test_an_import_inside_a_function_closes_a_cycle_the_check_reports(tmp_path):
@@ -159,8 +146,12 @@ def test_an_import_inside_a_function_closes_a_cycle_the_check_reports(tmp_path):
     assert [cycle for _, cycle in cycles(import_graph(package))] == [["shop.listing", "shop.models", "shop.listing"]]
 
 
-def test_the_known_cycles_are_still_cycles():
-    """An entry left in KNOWN_CYCLES after its circle is gone would let a new circle among its modules pass."""
-    groups = [group for group, _ in cycles(import_graph(PACKAGE))]
-    stale = [known for known in KNOWN_CYCLES if not any(group <= known for group in groups)]
-    assert not stale, f"remove these from KNOWN_CYCLES, their circles are gone: {stale}"
+
+def test_a_package_re_exporting_its_submodule_is_not_a_cycle(tmp_path):
+    package = tmp_path / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("def buy():\n    from .basket import add\n    return add\n")
+    (package / "basket.py").write_text("from . import prices\ndef add():\n    return prices\n")
+    (package / "prices.py").write_text("")
+
+    assert cycles(import_graph(package)) == []

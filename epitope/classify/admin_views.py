@@ -9,8 +9,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .editorial import editorial_tagger
+from .inputs import INPUTS
 from .models import TagCorrection
-from .store import INPUTS
 
 CORRECTABLE_FACETS = ("modality", "cancer_type", "target", "indication", "evidence")
 
@@ -26,8 +27,6 @@ class CorrectionForm(forms.ModelForm):
                                         if v in CORRECTABLE_FACETS]
 
     def clean(self):
-        from .editorial import editorial_tagger
-
         data = super().clean()
         facet, concept = data.get("facet"), data.get("concept")
         if facet and concept:

@@ -7,6 +7,6 @@ class ClassifyConfig(AppConfig):
     label = "classify"
 
     def ready(self):
-        from .signal_handlers import register
+        from .signal_handlers import register  # receivers import models: only once apps are ready
 
         register()

@@ -31,6 +31,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from epitope.ingest.parse import parse_bytes
+from epitope.ingest.records import IngestError
+from epitope.ingest.xmlsafe import parse_xml
+
 from . import label_rule, learned, mesh_map
 from .inputs import plain_text
 from .relevance_figures import format_rows
@@ -120,9 +124,6 @@ def _files(paths) -> list[Path]:
 
 def load_records(paths) -> list:
     """Return the Records in the given files or folders (PubMed XML, Europe PMC / trial JSON)."""
-    from epitope.ingest.parse import parse_bytes
-    from epitope.ingest.records import IngestError
-
     records = []
     for file in _files(paths):
         try:
@@ -150,8 +151,6 @@ def trained_on(paths) -> bool:
 
 
 def _pubmed_headings(record) -> list[str]:
-    from epitope.ingest.xmlsafe import parse_xml
-
     raw = record.raw if isinstance(record.raw, bytes) else str(record.raw).encode()
     if not raw:
         return list(record.subjects)

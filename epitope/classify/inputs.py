@@ -51,3 +51,7 @@ def article_inputs(page) -> tuple[str, str, list[str]]:
     texts = [getattr(page, "standfirst", "") or ""]
     texts += [plain_text(s) for block in raw for s in _strings(block.get("value"))]
     return page.title, " ".join(t for t in texts if t), []
+
+
+# What the classifier reads of each model it classifies, by the model's label.
+INPUTS = {"articles.articlepage": article_inputs, "ingest.item": record_inputs}

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from . import judgements
 from .admin_views import _target
+from .learned import model_info
 
 
 def may_judge(user, obj) -> bool:
@@ -46,10 +47,6 @@ def judge(request, content_type_id, object_id):
 def shipped_model_info() -> dict | None:
     """Return the shipped relevance model's metadata (`learned.model_info()`), or None if this
     installation has no learned model."""
-    try:
-        from .learned import model_info
-    except ImportError:
-        return None
     try:
         return model_info()
     except OSError:  # the package was installed without its model file

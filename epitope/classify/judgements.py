@@ -2,16 +2,20 @@
 
 An editor marks an article page or an ingested item relevant or not relevant. The judgement is
 kept (`models.Judgement`), overrides the classifier's relevance whenever the object is stored
-again (`store._store` calls `apply_judgement`, so `epitope reclassify` keeps it), and is one
-example for the next `epitope train-relevance` (`training_examples`).
+again (`store._store` calls `editorial.apply_judgement`, so `epitope reclassify` keeps it), and
+is one example for the next `epitope train-relevance` (`training_examples`).
 """
 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Count, Q
 
-from .facets import Classification
+from .inputs import INPUTS
+from .models import Judgement
+from .signals import classification_changed
+from .store import store_classifications
 
 # The form value of each button, and what it records (None withdraws the judgement).
 VERDICTS = {"relevant": True, "not-relevant": False, "withdraw": None}
@@ -24,10 +28,6 @@ def judge(objects, relevant: bool | None, user=None) -> int:
     Sends `classification_changed` without scores, so its receivers recompute what they keep
     (a lead's relevance may fall as well as rise) and purge the pages showing the objects.
     """
-    from .models import Judgement
-    from .signals import classification_changed
-    from .store import INPUTS, store_classifications
-
     objects = [o for o in objects if o.pk is not None and o._meta.label_lower in INPUTS]
     if not objects:
         return 0
@@ -49,40 +49,11 @@ def judge(objects, relevant: bool | None, user=None) -> int:
     return len(objects)
 
 
-def judgements_for(content_type, object_ids) -> dict:
-    """Return {object_id: Judgement} of these objects (one query)."""
-    from .models import Judgement
-
-    return {j.object_id: j for j in Judgement.objects.filter(
-        content_type=content_type, object_id__in=object_ids,
-    ).select_related("user")}
-
-
 def judgement_of(obj):
     """Return the Judgement of `obj`, or None."""
-    from .models import Judgement
-
     return Judgement.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk),
     ).select_related("user").first()
-
-
-def apply_judgement(result: Classification, judgement) -> dict:
-    """Make the editor's judgement the result's relevance; return what the stored data keeps of it.
-
-    The score becomes 1 or 0 so a judged lead moves to the top or the bottom of the inbox at
-    once; the classifier's own score is kept beside it, to show where they disagree.
-    """
-    kept = {
-        "relevant": judgement.relevant,
-        "by": judgement.user.get_username() if judgement.user_id and judgement.user else "",
-        "at": judgement.updated_at.isoformat() if judgement.updated_at else "",
-        "classifier_relevance": round(result.relevance, 3),
-        "classifier_relevant": result.relevant,
-    }
-    result.relevance = 1.0 if judgement.relevant else 0.0
-    result.relevant = judgement.relevant
-    return kept
 
 
 def training_examples() -> list[tuple[str, str, bool]]:
@@ -92,8 +63,6 @@ def training_examples() -> list[tuple[str, str, bool]]:
     article's standfirst and body), kept with the judgement: the same judgements give the same
     examples, whatever happened to the objects since.
     """
-    from .models import Judgement
-
     return [(title, text, relevant) for title, text, relevant in
             Judgement.objects.order_by("pk").values_list("title", "text", "relevant")]
 
@@ -101,10 +70,6 @@ def training_examples() -> list[tuple[str, str, bool]]:
 def judgement_counts(since=None) -> dict:
     """Return how many judgements say relevant and not relevant, and how many were made (or
     changed) after `since` (a datetime, e.g. when the model was trained; None: all)."""
-    from django.db.models import Count, Q
-
-    from .models import Judgement
-
     # Aggregate names must differ from the model's fields.
     found = Judgement.objects.aggregate(
         yes=Count("pk", filter=Q(relevant=True)), no=Count("pk", filter=Q(relevant=False)),
@@ -117,6 +82,4 @@ def judgement_counts(since=None) -> dict:
 
 def latest_judgements(limit=20) -> list:
     """Return the most recently made or changed judgements, newest first, with their editors."""
-    from .models import Judgement
-
     return list(Judgement.objects.select_related("user", "content_type").order_by("-updated_at", "-pk")[:limit])

@@ -7,9 +7,12 @@ Thin on purpose: the logic lives in `editorial.py` (loading terms, applying corr
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
+
+from .vocabulary import VocabularyError, load_vocabulary, merge_term, validate
 
 FACET_CHOICES = [
     ("modality", "Therapy modality"),
@@ -45,10 +48,6 @@ class VocabularyTerm(models.Model):
 
     def clean(self):
         """Refuse a term that would clash with the vocabulary, naming the clash."""
-        from django.core.exceptions import ValidationError
-
-        from .vocabulary import VocabularyError, load_vocabulary, merge_term, validate
-
         others = [t.as_term() for t in VocabularyTerm.objects.exclude(pk=self.pk)]
         vocab = load_vocabulary(others)
         try:

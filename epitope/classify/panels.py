@@ -1,21 +1,19 @@
 """The editor's view of the classifier on an edit form: tags, the words behind them, a way to
 correct them, and one-click relevance judgements."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.middleware.csrf import get_token
 from wagtail.admin.panels import Panel
 
+from epitope.ingest.lead_tags import tags_with_evidence
+
+from .judgements import judgement_of
+from .models import StoredClassification, TagCorrection
 from .tag_markup import correction_url_maker, tags_html
 
 
 def tags_context(obj) -> dict:
     """Return what the panel shows for a stored object (two queries)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from epitope.ingest.lead_tags import tags_with_evidence
-
-    from .judgements import judgement_of
-    from .models import StoredClassification, TagCorrection
-
     if obj is None or obj.pk is None:
         return {"tags": None}
     content_type = ContentType.objects.get_for_model(type(obj))

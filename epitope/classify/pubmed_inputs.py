@@ -16,7 +16,7 @@ from lxml import etree
 
 from epitope.ingest.identifiers import canonical_doi, canonical_nct, canonical_pmcid, canonical_pmid
 from epitope.ingest.sanitize import clean_html, plain_text as clean_text
-from epitope.ingest.sources.pubmed import record_parts
+from epitope.ingest.sources.pubmed import _inner_html, record_parts
 
 from .inputs import plain_text
 
@@ -46,8 +46,6 @@ def _abstract_part(el: etree._Element) -> str:
         label = label.capitalize() if label.isupper() else label
     if len(el):
         # Inline markup (<i>, <sup>, MathML): take the Record path exactly, through the sanitiser.
-        from epitope.ingest.sources.pubmed import _inner_html
-
         body = _inner_html(el)
         if label:
             body = f"<strong>{html.escape(label)}:</strong> {body}"

@@ -3,6 +3,7 @@ editor corrects a tag. A failure is logged, never allowed to stop the save itsel
 
 import logging
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published
@@ -10,7 +11,9 @@ from wagtail.signals import page_published
 from epitope import pagecache
 from epitope.pagecache import cache
 
-from .store import INPUTS, store_classification
+from .inputs import INPUTS
+from .models import TagCorrection, VocabularyTerm
+from .store import store_classification
 
 logger = logging.getLogger("epitope.classify")
 
@@ -46,10 +49,6 @@ def on_vocabulary_changed(sender, instance, **kwargs):
 
 
 def register():
-    from django.apps import apps
-
-    from .models import TagCorrection, VocabularyTerm
-
     for label in INPUTS:
         try:
             model = apps.get_model(label)

@@ -1,7 +1,7 @@
 """Classify stored objects (article pages, ingested items), keep the result, filter by facet.
 
 `store_classification(obj)` classifies with the editors' vocabulary, applies their corrections
-and relevance judgements (`judgements.py`), and saves a StoredClassification plus one ClassifiedConcept row per facet concept (ancestors
+and relevance judgements (`editorial.py`), and saves a StoredClassification plus one ClassifiedConcept row per facet concept (ancestors
 included, so filtering on "lymphoma" finds DLBCL stories). `facet_filter(queryset, facet,
 concept)` is what a hub calls for `?modality=car-t`.
 """
@@ -12,11 +12,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .editorial import apply_corrections, apply_judgement, editorial_tagger, judgements_for
 from .facets import Classification
-from .inputs import article_inputs, record_inputs
+from .inputs import INPUTS
+from .models import ClassifiedConcept, StoredClassification, TagCorrection
+from .signals import classification_changed
+from .storage import classifications
 from .vocabulary import PUBLIC_FACETS
-
-INPUTS = {"articles.articlepage": article_inputs, "ingest.item": record_inputs}
 
 
 def concept_rows(result: Classification, vocabulary) -> set[tuple[str, str]]:
@@ -54,18 +56,9 @@ def _store(objects, announce=True, fresh=frozenset(), instances=True, savepoint=
 
     `fresh` holds the pks of objects the caller inserted in this very transaction (an ingest
     batch's new items): nothing can be stored for them yet, no correction nor classification
-    (ids are never reused), so they are not looked up. Rows are written with plain multi-row
-    INSERTs (`ingest.storage`), the old ones of re-classified objects removed with plain
-    DELETEs: neither model has a delete receiver of its own (the global `pre_delete` one is for
-    pages) nor anything cascading to it.
+    (ids are never reused), so they are not looked up. Rows are written and replaced in plain
+    SQL (`storage.classifications`).
     """
-    from epitope.ingest import storage
-
-    from .editorial import apply_corrections, editorial_tagger
-    from .judgements import apply_judgement, judgements_for
-    from .models import ClassifiedConcept, StoredClassification, TagCorrection
-    from .signals import classification_changed
-
     objects = [o for o in objects if o.pk is not None and o._meta.label_lower in INPUTS]
     if not objects:
         return {} if instances else 0
@@ -108,38 +101,22 @@ def _store(objects, announce=True, fresh=frozenset(), instances=True, savepoint=
             changed.append(obj)
     with transaction.atomic(savepoint=savepoint):
         if before:  # freshly ingested items have nothing stored yet: two DELETEs saved per batch
-            _delete(StoredClassification, "object_id", type_id, ids)
-            _delete(ClassifiedConcept, "object_id", type_id, known)
-        created = storage.insert(StoredClassification, stored, returning=("id",) if instances else (), now=now)
-        storage.insert(ClassifiedConcept, concepts, returning=(), now=now)
+            classifications.delete(type_id, known)
+        created = classifications.insert(stored, concepts, now, ids=instances)
     if changed and announce:
         classification_changed.send(sender=model, objects=changed, relevance=scores)
     if not instances:
         return len(stored)
     out = {}
-    for obj, fields, (pk,) in zip(objects, stored, created, strict=True):
+    for obj, fields, pk in zip(objects, stored, created, strict=True):
         row = StoredClassification(id=pk, **fields)
         row._state.adding, row._state.db = False, connection.alias
         out[obj.pk] = row
     return out
 
 
-def _delete(model, column, type_id, object_ids):
-    """DELETE the model's rows of these objects (of one content type), in chunks."""
-    from epitope.ingest import storage
-
-    qn = connection.ops.quote_name
-    with storage.cursor() as raw:
-        for part in storage.chunks(object_ids):
-            marks = ", ".join([storage.mark()] * len(part))
-            raw.execute(f"DELETE FROM {storage.table(model)} WHERE {qn('content_type_id')} = {storage.mark()} "
-                        f"AND {qn(column)} IN ({marks})", [type_id, *part])
-
-
 def classification_for(obj) -> Classification | None:
     """Return the stored classification of `obj`, or None if it has not been classified."""
-    from .models import StoredClassification
-
     stored = StoredClassification.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
     ).first()
@@ -148,8 +125,6 @@ def classification_for(obj) -> Classification | None:
 
 def facet_filter(queryset, facet: str, concept: str):
     """Return `queryset` narrowed to objects tagged facet:concept (or a concept below it)."""
-    from .models import ClassifiedConcept
-
     matching = ClassifiedConcept.objects.filter(
         content_type=ContentType.objects.get_for_model(queryset.model), facet=facet, concept=concept,
     ).values("object_id")

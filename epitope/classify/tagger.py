@@ -25,9 +25,10 @@ from collections import defaultdict
 import ahocorasick
 
 from . import cancer_types as site_types, learned, mesh_map, relevance
-from .facets import COUNT_NOUNS, Classification, Span, Tag, evidence_badge, find_patient_counts, find_phases
+from .analysis import Analysis, add_phases, count_patients, words_of
+from .facets import COUNT_NOUNS, Classification, Span, Tag, evidence_badge
 from .hit_rules import cased_ok, drop_redefined, resolve_overlaps
-from .normalise import Normalised, normalise
+from .normalise import Normalised
 from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_keys
 
 logger = logging.getLogger("epitope.classify")
@@ -126,21 +127,21 @@ class Tagger:
         """Return the relevance model's features of one record."""
         return self.relevance_inputs(title, text, subjects)[0]
 
-    def _analyse(self, title, text, subjects) -> _Record:
+    def _analyse(self, title, text, subjects) -> Analysis:
         """Tag one record: its words, then the context rules, then its subject headings."""
-        record = _Record(title, text, self.vocabulary.label)
+        record = Analysis(title, text, self.vocabulary.label)
         norm, hits = self.hits(record.joined)
         title_end = norm.title_end(len(title))
         nouns, cancer_ranges = self._tag_hits(record, norm, hits, title_end)
         if cancer_ranges:
             self._add_site_mentions(record, norm, cancer_ranges)
-        _add_phases(record)
+        add_phases(record)
         self._apply_context_rules(record, bool(cancer_ranges))
-        _count_patients(record, nouns)
+        count_patients(record, nouns)
         self._add_subjects(record, subjects)
         # Again with the headings: a trial's intervention "CD19 CAR" too.
         self._resolve_generic(record.found, record.mentions, record.in_title, record.from_subject)
-        record.words = _words(norm, title, title_end)
+        record.words = words_of(norm, title, title_end)
         return record
 
     def _tag_hits(self, record, norm, hits, title_end):
@@ -310,73 +311,6 @@ class Tagger:
             patients=record.patients,
             vocabulary_version=self.vocabulary.version,
         )
-
-
-class _Record:
-    """One record under analysis: its text and what has been found in it so far."""
-
-    __slots__ = ("title", "text", "joined", "_gap", "_label", "found", "cues", "mentions", "in_title",
-                 "from_subject", "patients", "words")
-
-    def __init__(self, title: str, text: str, label):
-        # Title and text are matched as one string (one normalisation, one automaton pass, one
-        # offset map); each hit is then given back to its field. "\n\n" keeps them apart.
-        self.title, self.text = title, text
-        self.joined = f"{title}\n\n{text}"
-        self._gap = len(title) + 2
-        self._label = label
-        self.found: dict[tuple[str, str], Tag] = {}
-        self.cues: set[str] = set()  # cue concepts only count towards relevance: no spans kept
-        self.mentions: dict[str, int] = defaultdict(int)
-        self.in_title: set[str] = set()
-        self.from_subject: set[str] = set()
-        self.patients: int | None = None
-        self.words: tuple[list[str], list[str]] = ([], [])
-
-    def add(self, facet, cid, span, source) -> None:
-        tag = self.found.get((facet, cid))
-        if tag is None:
-            tag = self.found[(facet, cid)] = Tag(cid, self._label(cid), [], source)
-        elif source == "text" and tag.source == "subject":
-            tag.source = "text"
-        tag.spans.append(span)
-
-    def locate(self, o_start, o_end):
-        """Return (field, start, end) in that field of a range of `joined`."""
-        if o_end <= len(self.title):
-            return "title", o_start, o_end
-        if o_start >= self._gap:
-            return "text", o_start - self._gap, o_end - self._gap
-        return None, 0, 0  # straddles the gap: not one phrase
-
-
-def _words(norm: Normalised, title: str, title_end: int | None) -> tuple[list[str], list[str]]:
-    """Return the words of title and text, for the relevance model: the normalisation already done."""
-    all_words = norm.text.split()
-    title_words = (norm.text[:title_end] if title_end is not None else normalise(title)).split()
-    return title_words, all_words[len(title_words):]
-
-
-def _add_phases(record: _Record) -> None:
-    for phase, spans in find_phases(record.joined).items():
-        for span in spans:
-            field_name, f_start, f_end = record.locate(span.start, span.end)
-            if field_name:
-                record.add("evidence", f"phase-{phase}", Span(f_start, f_end, span.text, field_name), "text")
-
-
-def _count_patients(record: _Record, nouns) -> None:
-    """Tag the patient counts the text states; the largest is the record's number of patients."""
-    patients = None
-    for number, span in find_patient_counts(record.joined, nouns=nouns):
-        field_name, f_start, f_end = record.locate(span.start, span.end)
-        if field_name:
-            record.add("evidence", "patient-count", Span(f_start, f_end, span.text, field_name), "text")
-            patients = max(patients or 0, number)
-    if patients is not None:
-        tag = record.found[("evidence", "patient-count")]
-        tag.value, tag.label = patients, f"{patients} patients"
-    record.patients = patients
 
 
 # -- module-level cache -----------------------------------------------------------------------

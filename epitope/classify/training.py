@@ -29,8 +29,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from epitope.ingest.parse import parse_bytes
+from epitope.ingest.records import IngestError
+
 from . import label_rule, learned
+from .evaluate import _pubmed_headings
 from .inputs import plain_text
+from .tagger import get_tagger
 
 C_GRID = (0.003, 0.01, 0.03, 0.1)
 MIN_DF = 2  # a word seen in one record only says nothing about the next one
@@ -91,11 +96,6 @@ class Report:
 
 def load_examples(paths, format: str | None = "pubmed") -> tuple[list[Example], list[Source]]:
     """Return the labelled examples of PubMed/MEDLINE files and a summary of each file."""
-    from epitope.ingest.parse import parse_bytes
-    from epitope.ingest.records import IngestError
-
-    from .evaluate import _pubmed_headings
-
     examples, sources = [], []
     for path in map(Path, paths):
         stored = path.read_bytes()  # hashed as stored, so `sha256sum FILE` matches trained_on
@@ -129,7 +129,7 @@ def fold_of(key: str, folds: int) -> int:
 
 def _best_threshold(scores, gold) -> tuple[float, float]:
     """Return (F1, threshold) of the threshold on `scores` that maximises F1."""
-    import numpy as np
+    import numpy as np  # numerics load only to train: not on every CLI start
 
     order = np.argsort(-scores, kind="stable")
     ranked, hits = scores[order], np.cumsum(gold[order])
@@ -144,13 +144,13 @@ def _best_threshold(scores, gold) -> tuple[float, float]:
 
 
 def _fit(X, y, c):
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # ~1.4 s to import: only to train
 
     return LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=2000, random_state=0).fit(X, y)
 
 
 def _out_of_fold(X, y, fold_ids, folds, c):
-    import numpy as np
+    import numpy as np  # numerics load only to train: not on every CLI start
 
     scores = np.zeros(len(y))
     for f in folds:
@@ -172,27 +172,27 @@ def _choose(X, y, fold_ids, folds, grid):
 
 
 def fold_ids_mask(fold_ids, folds):
-    import numpy as np
+    import numpy as np  # numerics load only to train: not on every CLI start
 
     return np.isin(fold_ids, folds)
 
 
 def _platt(scores, gold) -> tuple[float, float]:
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # ~1.4 s to import: only to train
 
     fit = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000).fit(scores.reshape(-1, 1), gold)
     return float(fit.coef_[0][0]), float(fit.intercept_[0])
 
 
 def _sigmoid(z):
-    import numpy as np
+    import numpy as np  # numerics load only to train: not on every CLI start
 
     return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
 
 
 def _combined(decisions, priors, calibration, prior_calibration):
     """Return the relevance of each record: the larger of the two calibrated probabilities."""
-    import numpy as np
+    import numpy as np  # numerics load only to train: not on every CLI start
 
     (a, b), (a2, b2) = calibration, prior_calibration
     return np.maximum(_sigmoid(a * decisions + b), _sigmoid(a2 * priors + b2))
@@ -212,10 +212,8 @@ def _round(value: float) -> float:
 
 def train(examples, extra=(), folds: int = FOLDS, grid=C_GRID, sources=(), tagger=None, progress=None):
     """Return (Model, Report): the model fitted on all examples and its nested-CV figures."""
-    import numpy as np
-    from scipy import sparse
-
-    from .tagger import get_tagger
+    import numpy as np  # numerics load only to train: not on every CLI start
+    from scipy import sparse  # numerics load only to train
 
     tagger = tagger or get_tagger()
     judged = judged_examples(extra)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .normalise import normalise, normalise_keep_case
@@ -173,8 +173,6 @@ def _default_weight(facet: str) -> float:
 
 
 def _replace(concept: Concept, **changes) -> Concept:
-    from dataclasses import replace
-
     return replace(concept, **changes)
 
 

@@ -31,6 +31,8 @@ from epitope.classify.store import store_classifications
 from epitope.core.site_setup import ensure_article_index, ensure_home
 from epitope.ingest.lead_tags import refresh_relevance
 from epitope.ingest.models import Cluster, Item, Source
+from epitope.ingest.storage import items as item_rows
+from epitope.ingest.storage.sql import refresh_planner_statistics
 
 from . import content
 from . import synthetic_words as words
@@ -82,19 +84,6 @@ def generate(articles=1000, items=10000, clusters_ratio=0.7, seed=1, end=None, p
         classify_newest_items(min(items, CLASSIFIED_ITEMS), say)
     refresh_planner_statistics()
     return done
-
-
-def refresh_planner_statistics():
-    """Update the query planner's row counts, as autovacuum would after a while.
-
-    Right after a bulk load PostgreSQL still believes `ingest_item` holds a few thousand rows and
-    picks a hash join over every new item for the leads inbox (10 s at a million items instead of
-    0.1 s); SQLite has no statistics at all until ANALYZE runs.
-    """
-    if connection.in_atomic_block:  # VACUUM cannot run in a transaction (tests run in one)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def site_skeleton():
@@ -263,7 +252,6 @@ def insert_items(sources, count, ratio, rng, end, say):
         say(f"clusters: {len(cluster_ids)}/{cluster_count}")
     status_names = [s for s, _ in STATUS_WEIGHTS]
     status_weights = [w for _, w in STATUS_WEIGHTS]
-    insert = _item_insert()
     now = _db_datetime(timezone.now())
     for start in range(0, count, BATCH):
         rows = []
@@ -272,32 +260,17 @@ def insert_items(sources, count, ratio, rng, end, say):
             source, kind = sources[slot]
             text = _item_text(seed_base, number, kind)
             stamp = _db_datetime(when)
-            rows.append((
+            rows.append((  # item_rows.BULK_COLUMNS, in order
                 source.pk, text["identity"], text["title"], text["link"], json.dumps(text["authors"]), stamp, stamp,
                 text["summary"], json.dumps(text["identifiers"]), text["doi"], text["pmid"], text["nct"], kind,
                 KIND_FORMATS[kind], json.dumps(text["subjects"]), "{}", b"",
                 hashlib.sha256(text["identity"].encode()).hexdigest(), "[]", cluster_ids[cluster],
                 rng.choices(status_names, status_weights)[0], now, now,
             ))
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(insert, rows)
+        with transaction.atomic():
+            item_rows.bulk_load(rows)
         say(f"items: {min(start + BATCH, count)}/{count}")
     return cluster_count, count
-
-
-_ITEM_COLUMNS = (
-    "source_id", "identity", "title", "link", "authors", "published", "updated", "summary", "identifiers", "doi",
-    "pmid", "nct", "kind", "source_format", "subjects", "extra", "raw", "content_hash", "seen_hashes",
-    "cluster_id", "status", "created_at", "updated_at",
-)
-_JSON_COLUMNS = {"authors", "identifiers", "subjects", "extra", "seen_hashes"}
-
-
-def _item_insert():
-    """Return a plain INSERT for items: Django's per-value preparation is most of bulk_create's cost."""
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    values = ", ".join(f"%s{cast}" if name in _JSON_COLUMNS else "%s" for name in _ITEM_COLUMNS)
-    return f"INSERT INTO {Item._meta.db_table} ({', '.join(_ITEM_COLUMNS)}) VALUES ({values})"
 
 
 def _db_datetime(value):

@@ -8,4 +8,4 @@ class IngestConfig(AppConfig):
     verbose_name = "Ingestion"
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        from . import signal_handlers  # noqa: F401 (receivers import models: only once apps are ready)

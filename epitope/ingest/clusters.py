@@ -13,12 +13,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import connection
 from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from . import storage, story_joins
+from . import story_joins
 from .dedupe import pack, plan_keys, unpack
+from .models import Cluster, Item
+from .storage import cluster_keys
+from .storage import clusters as cluster_rows
+from .storage import items as item_rows
+from .storage.sql import chunks
 from .story_joins import different_works, works_of  # noqa: F401 (where they were: this module's API)
 
 
@@ -52,7 +56,7 @@ def assign_clusters(rows, plans, now):
 def _stored_holders(plans):
     """Return ({key: stored cluster ids holding it}, {stored cluster id: the keys it holds})."""
     holders, holds = defaultdict(set), defaultdict(set)
-    for key, cluster_id in _holders(set().union(*(plan[2] for plan in plans))):
+    for key, cluster_id in cluster_keys.holders(set().union(*(plan[2] for plan in plans))):
         holders[key].add(cluster_id)
         holds[cluster_id].add(key)
     return holders, holds
@@ -64,8 +68,6 @@ def _place(rows, plans, stories, holds, stored_centres, now):
     A story of stored clusters keeps the oldest, absorbing the others an item bridged; a story
     of new items only gets a new cluster.
     """
-    from .models import Cluster, Item
-
     keys, grown, merged, fresh, centred = [None] * len(rows), {}, set(), [], []
     for root, batch, cluster_ids in _groups(stories, len(rows)):
         have = set().union(*(holds[cluster_id] for cluster_id in cluster_ids))  # held already
@@ -86,7 +88,7 @@ def _place(rows, plans, stories, holds, stored_centres, now):
         for i in batch:
             rows[i]["cluster_id"] = target
         grown[target] = grown.get(target, 0) + len(batch)
-    storage.update(Cluster, centred, ["centre"])
+    cluster_rows.set_centres(centred)
     _create_clusters(rows, stories, fresh, now)
     return keys, {pk: n for pk, n in grown.items() if pk not in merged}, merged
 
@@ -108,75 +110,43 @@ def _create_clusters(rows, stories, fresh, now):
 
     New stories are counted here; only clusters that already had items need recounting in SQL.
     """
-    from .models import Cluster
-
     def new_cluster(batch):
         sig, title = stories.centre_of(batch[0])
         return {"title": title[:1000], "size": len(batch), "first_seen": now, "last_seen": now,
                 "source_count": len({rows[i]["source_id"] for i in batch if rows[i]["source_id"]}),
                 "centre": pack(sig)}
 
-    created = storage.insert(Cluster, [new_cluster(batch) for batch in fresh], now=now)
-    for (cluster_id,), batch in zip(created, fresh, strict=True):
+    created = cluster_rows.insert([new_cluster(batch) for batch in fresh], now)
+    for cluster_id, batch in zip(created, fresh, strict=True):
         for i in batch:
             rows[i]["cluster_id"] = cluster_id
 
 
 def _works(cluster_ids):
     """Yield (cluster id, works_of its items) of the stored clusters that hold any."""
-    from .models import Item
-
     if not cluster_ids:
         return
-    qn = connection.ops.quote_name
-    sql = (f"SELECT {qn('cluster_id')}, {qn('pmid')}, {qn('doi')}, {qn('nct')} FROM {storage.table(Item)} "
-           f"WHERE {qn('cluster_id')} IN ({{marks}}) AND ({qn('pmid')} <> '' OR {qn('doi')} <> '' OR {qn('nct')} <> '')")
     held = defaultdict(set)
-    for cluster_id, pmid, doi, nct in storage.select_in(sql, list(cluster_ids)):
+    for cluster_id, pmid, doi, nct in item_rows.identifiers_in_clusters(cluster_ids):
         held[cluster_id] |= works_of({"pmid": pmid, "doi": doi, "nct": nct})
     for cluster_id, works in held.items():
         yield cluster_id, frozenset(works)
 
 
-def _holders(keys):
-    """Yield (key, cluster id) for each cluster holding any of the keys.
-
-    One row per cluster, not per copy, keeps the answer linear in stories; whether an item may
-    join one is decided against the story's centre (`_centres`).
-    """
-    from .models import ClusterKey, Item
-
-    qn = connection.ops.quote_name
-    key, item_id, cluster_id, id_ = qn("key"), qn("item_id"), qn("cluster_id"), qn("id")
-    sql = (
-        f"SELECT DISTINCT k.{key}, i.{cluster_id} "
-        f"FROM {storage.table(ClusterKey)} k JOIN {storage.table(Item)} i ON i.{id_} = k.{item_id} "
-        f"WHERE k.{key} IN ({{marks}}) AND i.{cluster_id} IS NOT NULL"
-    )
-    return storage.select_in(sql, keys) if keys else []
-
-
 def _centres(cluster_ids):
-    """Yield (cluster id, (unpacked centre signature or None, title)) of stored clusters."""
-    from .models import Cluster
+    """Yield (cluster id, (unpacked centre signature or None, title)) of stored clusters.
 
+    Whether an item may join a story that holds one of its keys is decided against this centre.
+    """
     if not cluster_ids:
         return
-    qn = connection.ops.quote_name
-    sql = f"SELECT {qn('id')}, {qn('centre')}, {qn('title')} FROM {storage.table(Cluster)} WHERE {qn('id')} IN ({{marks}})"
-    for cluster_id, blob, title in storage.select_in(sql, list(cluster_ids)):
+    for cluster_id, blob, title in cluster_rows.centres(cluster_ids):
         yield cluster_id, (unpack(blob), title)
 
 
 def store_keys(pairs):
     """Save cluster keys: `pairs` is [(item id, integer keys)] of items now stored."""
-    from .models import ClusterKey
-
-    rows = [(key, item_id) for item_id, keys in pairs for key in keys]
-    qn, mark = connection.ops.quote_name, storage.mark()
-    with storage.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {storage.table(ClusterKey)} ({qn('key')}, {qn('item_id')}) "
-                           f"VALUES ({mark}, {mark}) ON CONFLICT DO NOTHING", rows)
+    cluster_keys.insert([(key, item_id) for item_id, keys in pairs for key in keys])
 
 
 def rekey(Item, ClusterKey):
@@ -207,60 +177,29 @@ def hand_over_keys(item):
     A story holds each key once (`assign_clusters`); without this, deleting the item that holds
     them would leave its later near-duplicates unable to find the story.
     """
-    from .models import ClusterKey, Item
-
     if not item.cluster_id:
         return
     heir = Item.objects.filter(cluster_id=item.cluster_id).exclude(pk=item.pk).values_list("pk", flat=True).first()
     if heir is None:
         return
-    qn = connection.ops.quote_name
-    table = storage.table(ClusterKey)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({qn('key')}, {qn('item_id')}) SELECT {qn('key')}, %s FROM {table} "
-                       f"WHERE {qn('item_id')} = %s ON CONFLICT DO NOTHING", [heir, item.pk])
+    cluster_keys.copy(item.pk, heir)
 
 
 def grow_clusters(added, source_id, now):
     """Count the items about to be stored `now` from `source_id` into clusters that already had
-    items: `added` is {cluster id: n}. Call before inserting them.
-
-    Incremental (size + n; one more source unless a stored item came from it), so the cost
-    does not grow with the number of copies a story has.
+    items: `added` is {cluster id: n}. Call before inserting them (see `storage.clusters.grow`).
     """
-    from .models import Cluster, Item
-
-    if not added:
-        return
-    qn, mark = connection.ops.quote_name, storage.mark()
-    clusters = storage.table(Cluster)
-    at = connection.ops.adapt_datetimefield_value(now)
-    if source_id is None:
-        new_source, params = "0", [[n, at, pk] for pk, n in sorted(added.items())]
-    else:
-        new_source = (
-            f"CASE WHEN EXISTS (SELECT 1 FROM {storage.table(Item)} i WHERE i.{qn('cluster_id')} = {clusters}.{qn('id')} "
-            f"AND COALESCE(i.{qn('source_id')}, 0) = {mark}) THEN 0 ELSE 1 END"
-        )  # COALESCE keeps the planner on the cluster's index: a source's own index may hold millions
-        params = [[n, source_id, at, pk] for pk, n in sorted(added.items())]
-    with storage.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {clusters} SET {qn('size')} = {qn('size')} + {mark}, "
-            f"{qn('source_count')} = {qn('source_count')} + {new_source}, {qn('last_seen')} = {mark} "
-            f"WHERE {qn('id')} = {mark}",
-            params,
-        )
+    if added:
+        cluster_rows.grow(added, source_id, now)
 
 
 def refresh_clusters(cluster_ids):
     """Recount size, distinct sources and dates of the given clusters, in one UPDATE per chunk."""
-    from .models import Cluster, Item
-
     def per_cluster(aggregate):
         rows = Item.objects.filter(cluster_id=OuterRef("pk")).order_by().values("cluster_id")
         return Subquery(rows.annotate(value=aggregate).values("value")[:1])
 
-    for chunk in storage.chunks(cluster_ids):
+    for chunk in chunks(cluster_ids):
         Cluster.objects.filter(pk__in=chunk).update(
             size=Coalesce(per_cluster(Count("id")), 0),
             source_count=Coalesce(per_cluster(Count("source", distinct=True)), 0),

@@ -27,6 +27,8 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from django.conf import settings
+
 from .records import IngestError
 
 logger = logging.getLogger("epitope.ingest")
@@ -76,13 +78,8 @@ class FetchResult:
 
 def allow_private_default() -> bool:
     """Return the EPITOPE_FETCH_ALLOW_PRIVATE setting (Django settings, else environment)."""
-    try:
-        from django.conf import settings
-
-        if settings.configured and hasattr(settings, "EPITOPE_FETCH_ALLOW_PRIVATE"):
-            return bool(settings.EPITOPE_FETCH_ALLOW_PRIVATE)
-    except ImportError:  # pragma: no cover - Django is always installed with Epitope
-        pass
+    if settings.configured and hasattr(settings, "EPITOPE_FETCH_ALLOW_PRIVATE"):
+        return bool(settings.EPITOPE_FETCH_ALLOW_PRIVATE)
     return os.environ.get("EPITOPE_FETCH_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes", "on")
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from . import limits
+from . import limits, parse
 from .models import Source, SourceRun
 from .pipeline import Summary, failure_reason, ingest_records
+from .sources import pubmed
 
 log = logging.getLogger("epitope.ingest")
 DEFAULT_SOURCE = "Imported files"
@@ -29,8 +30,6 @@ def file_source(name=None, format=None) -> Source:
 
 
 def _is_pubmed(path: Path, format):
-    from .sources import pubmed
-
     if format:
         return format == "pubmed"
     with limits.open_stream(path) as stream:
@@ -40,9 +39,6 @@ def _is_pubmed(path: Path, format):
 
 def records_of(path, format=None):
     """Return the Records of a file: streamed for PubMed XML (baseline files are huge), else parsed whole."""
-    from . import parse
-    from .sources import pubmed
-
     path = Path(path)
     if _is_pubmed(path, format):
         return pubmed.iter_pubmed_file(path)

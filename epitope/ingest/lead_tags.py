@@ -8,27 +8,27 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.functions import Cast
+
+from epitope.classify.learned import threshold
+from epitope.classify.models import StoredClassification
+
+from .models import Cluster, Item
+from .storage import clusters as cluster_rows
+
 log = logging.getLogger("epitope.ingest")
 
 SHOWN_FACETS = (("modality", "Therapy"), ("cancer_type", "Cancer"), ("target", "Target"), ("evidence", "Evidence"))
 
 
 def relevance_threshold() -> float:
-    from epitope.classify.learned import threshold
-
     return threshold()
 
 
 def refresh_relevance(cluster_ids) -> int:
     """Set each cluster's relevance to its most relevant item's (two queries and one update)."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import CharField, OuterRef, Subquery
-    from django.db.models.functions import Cast
-
-    from epitope.classify.models import StoredClassification
-
-    from .models import Cluster, Item
-
     cluster_ids = sorted({pk for pk in cluster_ids if pk})
     if not cluster_ids:
         return 0
@@ -52,20 +52,9 @@ def raise_relevance(scores_by_cluster: dict) -> int:
     relevant item it has had. Plain SQL, run per ingest batch: one UPDATE … WHERE the stored
     relevance is lower, rather than a read of the clusters and an ORM bulk update.
     """
-    from django.db import connection
-
-    from . import storage
-    from .models import Cluster
-
     if not scores_by_cluster:
         return 0
-    qn, mark = connection.ops.quote_name, storage.mark()
-    relevance = qn("relevance")
-    params = [[score, pk, score] for pk, score in sorted((pk, round(s, 4)) for pk, s in scores_by_cluster.items())]
-    with storage.cursor() as cursor:
-        cursor.executemany(f"UPDATE {storage.table(Cluster)} SET {relevance} = {mark} "
-                           f"WHERE {qn('id')} = {mark} AND {relevance} < {mark}", params)
-        return max(cursor.rowcount, 0)
+    return cluster_rows.raise_relevance(sorted((pk, round(s, 4)) for pk, s in scores_by_cluster.items()))
 
 
 def on_items_classified(sender, objects, relevance=None, **kwargs):
@@ -83,12 +72,8 @@ def on_items_classified(sender, objects, relevance=None, **kwargs):
 
 def attach_tags(items):
     """Give each item `tags` (see `tags_with_evidence`), `relevance`, `relevant` and `judgement`
-    (an editor's, as `classify.judgements.apply_judgement` keeps it, or None), from the stored
+    (an editor's, as `classify.editorial.apply_judgement` keeps it, or None), from the stored
     classifications (one query)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from epitope.classify.models import StoredClassification
-
     if not items:
         return items
     stored = dict(

@@ -15,6 +15,11 @@ from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
+from epitope.articles import references
+from epitope.articles.models import ArticleIndexPage, ArticlePage, ArticleReference
+from epitope.topics.taxonomy import topic_tree
+
+from .lead_tags import relevance_threshold
 from .models import Cluster, Item
 from .sanitize import http_link
 
@@ -43,8 +48,6 @@ def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only
     `cluster_id` keeps that one lead. Each cluster's items are prefetched newest first, at
     most `items_per_lead` of them (all if None), as the list `listed_items`.
     """
-    from epitope.topics.taxonomy import topic_tree
-
     # EXISTS per cluster, walked in the order's index, stops after one page; an IN over every
     # new item's cluster would read all of them first (seconds at a million items).
     new = Item.objects.filter(cluster=OuterRef("pk"), status=Item.NEW)
@@ -67,8 +70,6 @@ def lead_clusters(source_id=None, topic_id=None, order="relevant", relevant_only
     if cluster_id:
         clusters = clusters.filter(pk=cluster_id)
     if relevant_only:
-        from .lead_tags import relevance_threshold
-
         clusters = clusters.filter(relevance__gte=relevance_threshold())
     return (
         clusters
@@ -89,8 +90,6 @@ def headline_item(items):
 
 def references_for(items):
     """Return (kind, identifier, title) references for an article made from these items."""
-    from epitope.articles import references
-
     found, seen = [], set()
     for item in items:
         ids = item.identifiers or {}
@@ -132,8 +131,6 @@ def _unique_slug(parent, title):
 @transaction.atomic
 def create_draft(cluster, user=None):
     """Create a draft News article from a lead, mark its items drafted, and return the page."""
-    from epitope.articles.models import ArticleIndexPage, ArticlePage, ArticleReference
-
     index = ArticleIndexPage.objects.first()
     if index is None:
         raise NoArticleIndex("There is no article index page to put the draft under.")

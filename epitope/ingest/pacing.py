@@ -18,10 +18,9 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection
 
-from .models import HostPace
 from .sources import pubmed
+from .storage import host_paces
 
 log = logging.getLogger("epitope.ingest")
 
@@ -30,11 +29,6 @@ NCBI_RATE, NCBI_KEYED_RATE = 3.0, 10.0
 # Slots are 10% further apart than the rate alone asks: a request that leaves late (a busy
 # machine, a slow network) then still cannot arrive within a second of the three before it.
 HEADROOM = 1.1
-
-# Seconds since the epoch by the database's clock, and the larger of two numbers, per backend.
-_NOW = {"postgresql": "EXTRACT(EPOCH FROM clock_timestamp())::float8",
-        "sqlite": "((julianday('now') - 2440587.5) * 86400.0)"}
-_GREATEST = {"postgresql": "GREATEST", "sqlite": "max"}
 
 
 def ncbi_api_key() -> str:
@@ -56,19 +50,7 @@ def rate_for(host: str) -> float:
 def reserve(host: str, interval: float) -> float:
     """Take the next slot for `host` and move the host's next slot `interval` later; return the
     seconds until the slot taken (0 if it is now)."""
-    table = connection.ops.quote_name(HostPace._meta.db_table)
-    now, greatest = _NOW.get(connection.vendor), _GREATEST.get(connection.vendor)
-    if now is None:
-        raise NotImplementedError(f"pacing: no shared pace on {connection.vendor}")
-    # One statement: PostgreSQL locks the row for the upsert, SQLite the whole database, so two
-    # processes can never take the same slot.
-    sql = (f"INSERT INTO {table} (host, next_at) VALUES (%s, {now} + %s) "
-           f"ON CONFLICT (host) DO UPDATE SET next_at = {greatest}({table}.next_at, {now}) + %s "
-           f"RETURNING next_at - %s - {now}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [host, interval, interval, interval])
-        (wait,) = cursor.fetchone()
-    return max(0.0, float(wait))
+    return max(0.0, host_paces.reserve(host, interval))
 
 
 def wait_turn(url: str, sleep=time.sleep) -> float:

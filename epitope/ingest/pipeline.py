@@ -11,7 +11,7 @@ and reported ("parser: item N: …"); a date no item can have (`dates.outside_wi
 with a note; a batch the database refuses is stored again one record at a time, so only the
 record it cannot store is lost ("store: item N: …"). A run's summary counts them as `rejected`.
 
-Each batch costs a fixed handful of statements whatever its size (`storage.py`: plain SQL, no
+Each batch costs a fixed handful of statements whatever its size (`storage/`: plain SQL, no
 model instance per item): one lookup of stored identities and tombstones, one of cluster keys,
 one multi-row INSERT of items, one executemany each for keys, cluster counts and updates.
 """
@@ -25,12 +25,14 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 
-from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
+from django.apps import apps
+from django.db import DatabaseError, DataError, IntegrityError, transaction
 from django.utils import timezone
 
-from . import clusters, dates, dedupe, storage
-from .models import Cluster, Item, Tombstone
+from . import clusters, dates, dedupe
+from .models import Cluster, Item
 from .records import IngestError, Record, Skipped, reason_of
+from .storage import items as item_rows
 
 log = logging.getLogger("epitope.ingest")
 
@@ -270,11 +272,10 @@ def _classify(rows, fresh=()):
 
     `fresh` holds the ids of the rows this transaction inserted (nothing is stored for them yet).
     """
-    from django.apps import apps
-
     if not rows or not apps.is_installed("epitope.classify"):
         return
-    from epitope.classify.store import store_ingested
+    from epitope.classify.store import store_ingested  # classify is optional: its models need its app
+
 
     layout = _item_layout()
     items = [_item(row, layout) for row in rows]
@@ -285,28 +286,9 @@ def _classify(rows, fresh=()):
         log.exception("classify: could not tag %d items; they are stored untagged", len(items))
 
 
-def _lookup(identities):
-    """Return ({identity: (id, source id, cluster id, seen hashes)} of stored items, {tombstoned identities})."""
-    qn = connection.ops.quote_name
-    ident = qn("identity")
-    rows = storage.select_in(
-        f"SELECT 0, {ident}, {qn('id')}, {qn('source_id')}, {qn('cluster_id')}, {qn('seen_hashes')} "
-        f"FROM {storage.table(Item)} WHERE {ident} IN ({{marks}}) UNION ALL "
-        f"SELECT 1, {ident}, NULL, NULL, NULL, NULL FROM {storage.table(Tombstone)} WHERE {ident} IN ({{marks}})",
-        identities, repeat=2,
-    )
-    existing, dead = {}, set()
-    for is_dead, identity, pk, source_id, cluster_id, seen in rows:
-        if is_dead:
-            dead.add(identity)
-        else:
-            existing[identity] = (pk, source_id, cluster_id, json.loads(seen) if isinstance(seen, str) else seen or [])
-    return existing, dead
-
-
 def _write(source, prepared, summary):
     source_id = getattr(source, "pk", None)
-    existing, dead = _lookup(list(prepared))
+    existing, dead = item_rows.known(list(prepared))
     now = timezone.now()
     new_rows, plans, changed, fresh = [], [], [], ()
     counts = {"new": 0, "updated": 0, "duplicates": 0, "skipped": 0}
@@ -328,11 +310,11 @@ def _write(source, prepared, summary):
             row.update(identity=identity, source_id=source_id, seen_hashes=[digest], created_at=now, updated_at=now)
             new_rows.append(row)
             plans.append(dedupe.plan_keys(row["title"], row["summary"], row["link"], row["identifiers"]))
-    storage.update(Item, changed, [*_FIELDS, "updated_at"], now=now)
+    item_rows.update(changed, [*_FIELDS, "updated_at"], now)
     if new_rows:
         keys, grown, merged = clusters.assign_clusters(new_rows, plans, now)
         clusters.grow_clusters(grown, source_id, now)  # before the insert: "a new source?" asks stored items
-        written = dict(storage.insert(Item, new_rows, returning=("identity", "id"), conflict="identity", now=now))
+        written = item_rows.insert(new_rows, now)
         holder = {row["cluster_id"]: written[row["identity"]] for row in new_rows if row["identity"] in written}
         # A row that raced hands the keys it was to hold for its story to a row that was written.
         clusters.store_keys([(written.get(row["identity"]) or holder.get(row["cluster_id"]), row_keys)

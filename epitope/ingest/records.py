@@ -7,6 +7,7 @@ the adapters knows which format an item came from, except through `kind` and `ra
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from .sanitize import http_link
@@ -40,8 +41,6 @@ class Record:
         for key in ("doi", "pmid", "nct", "preprint_doi", "pmcid", "guid"):
             if self.identifiers.get(key):
                 return f"{key}:{self.identifiers[key]}"
-        import hashlib
-
         basis = "\n".join([self.link.strip(), self.title.strip().lower()])
         return "hash:" + hashlib.sha256(basis.encode()).hexdigest()[:32]
 

@@ -18,7 +18,7 @@ import logging
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import claims
+from . import claims, fetch, pacing, parse, queries
 from .claims import INTERRUPTED, QUEUED, Claim, claim, free_dead_claims, holder  # noqa: F401 - the scheduler's API
 from .models import Source, SourceRun
 from .pipeline import Summary, failure_reason, ingest_records
@@ -76,8 +76,6 @@ def fetch_records(source: Source):
     A feed (or any source with a URL) is one conditional GET; a query source pages through its
     API (`queries.py`) and has no single response to return.
     """
-    from . import fetch, pacing, parse, queries
-
     if not source.url:
         if not source.query:
             raise IngestError(f"source: {source.name} has neither a URL nor a query")

@@ -12,6 +12,7 @@ import logging
 from django_tasks import task
 
 from . import claims, scheduling
+from .models import Source
 
 log = logging.getLogger("epitope.ingest")
 
@@ -19,8 +20,6 @@ log = logging.getLogger("epitope.ingest")
 @task()
 def ingest_source(source_id: int, queued_by: str = claims.QUEUED) -> dict:
     """Run one claimed source and release it; return its summary."""
-    from .models import Source
-
     held = claims.adopt(source_id, queued_by)
     if held is None:
         log.info("source %s: its queued claim was taken over; this task does not run it", source_id)

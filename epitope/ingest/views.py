@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
+from epitope.articles.models import ArticleIndexPage
+from epitope.classify import judgements
 from epitope.search.query import sanitise
+from epitope.topics.models import Topic
 
 from . import lead_lines, lead_tags, leads
 from .models import Cluster, Item, Source
@@ -46,8 +49,6 @@ def _int_or_none(value):
 
 
 def index(request):
-    from epitope.topics.models import Topic
-
     source_id = _int_or_none(request.GET.get("source"))
     cluster_id = _int_or_none(request.GET.get("cluster"))  # one lead with all its items ("+N more")
     topic_id = _int_or_none(request.GET.get("topic"))
@@ -82,8 +83,6 @@ def index(request):
 
 
 def _can_draft(user):
-    from epitope.articles.models import ArticleIndexPage
-
     index = ArticleIndexPage.objects.first()
     return index is not None and index.permissions_for_user(user).can_add_subpage()
 
@@ -117,8 +116,6 @@ def _back(request):
 @require_POST
 def judge(request, cluster_id):
     """Mark every item of a lead relevant or not relevant (or withdraw that): it wins at once."""
-    from epitope.classify import judgements
-
     cluster = get_object_or_404(Cluster, pk=cluster_id)
     verdict = request.POST.get("verdict")
     if verdict not in judgements.VERDICTS:

@@ -9,6 +9,7 @@ A DOCTYPE that only names an external DTD (PubMed's does) is allowed; the DTD is
 
 from __future__ import annotations
 
+import codecs
 import threading
 
 from lxml import etree
@@ -72,7 +73,5 @@ def parser_options() -> dict:
 
 def parser_for(encoding: str = "utf-8") -> etree.XMLParser:
     """Return a new parser with the safe settings, for documents in `encoding` (LookupError if unknown)."""
-    import codecs
-
     codecs.lookup(encoding)
     return etree.XMLParser(encoding=encoding, **_PARSER_OPTIONS)

@@ -9,6 +9,7 @@ files (~30k records, 200+ MB unpacked) are streamed by `iter_pubmed_file` (pubme
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlencode
@@ -62,8 +63,6 @@ def _with_identity(base: str, params: dict, api_key: str, email: str) -> str:
 
 def esearch_ids(data: bytes) -> tuple[list[str], int]:
     """Return (PMIDs, total hit count) from an esearch JSON response."""
-    import json
-
     try:
         result = json.loads(data)["esearchresult"]
     except (ValueError, KeyError, TypeError, RecursionError) as exc:

@@ -13,7 +13,11 @@ import json as json_module
 
 from django.core.management.base import BaseCommand
 
+from epitope.articles.models import ArticlePage
+from epitope.classify.models import Judgement, TagCorrection
 from epitope.classify.store import store_classifications
+from epitope.ingest.lead_tags import refresh_relevance
+from epitope.ingest.models import Cluster, Item
 
 CLUSTERS_PER_REFRESH = 500
 
@@ -26,11 +30,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the counts as one JSON object")
 
     def handle(self, *args, json=False, **options):
-        from epitope.articles.models import ArticlePage
-        from epitope.classify.models import Judgement, TagCorrection
-        from epitope.ingest.lead_tags import refresh_relevance
-        from epitope.ingest.models import Cluster, Item
-
         articles = store_classifications(ArticlePage.objects.live().defer_streamfields().iterator(chunk_size=500))
         items = store_classifications(Item.objects.defer("raw").iterator(chunk_size=2000), batch_size=2000)
         # The store's signal only ever raises a lead's relevance (right for new items joining a

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from epitope.commands import EXIT_USAGE
 from epitope.ingest.models import Source
+from epitope.topics.models import Topic
 
 
 def _find(ref):
@@ -63,8 +64,6 @@ class Command(BaseCommand):
             self.stdout.write(text)
 
     def _add(self, name, kind, url, query, topic, every, public, json=False, **_):
-        from epitope.topics.models import Topic
-
         if not url and not query:
             raise CommandError("Give --url or --query.", returncode=EXIT_USAGE)
         source = Source(name=name, kind=kind, url=url, query=query, interval_minutes=every, public=public)

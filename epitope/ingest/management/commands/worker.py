@@ -30,7 +30,7 @@ class Command(BaseCommand):
         backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
         worker = None
         if type(backend).__module__.startswith("django_tasks_db"):  # other backends run tasks themselves
-            from django_tasks_db.management.commands.db_worker import Worker
+            from django_tasks_db.management.commands.db_worker import Worker  # only with its backend
 
             worker = Worker(
                 queue_names=queue_name.split(","), interval=0, batch=True, backend_name=DEFAULT_TASK_BACKEND_ALIAS,

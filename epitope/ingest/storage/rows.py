@@ -1,117 +1,22 @@
-"""Plain SQL for the pipeline's hot path: rows in and out without a model instance per item.
+"""Rows of any model in and out as plain dicts, without a model instance per row.
 
 The ORM's bulk_create prepares every value of every field through several layers, which cost
-more than SQLite's write itself when ingesting thousands of items. These helpers take plain
-dicts keyed by field attname, fill in the model's defaults for fields left out (so columns added
-by later migrations still get their values) and adapt values once per type. The SQL they write
-(multi-row INSERT … ON CONFLICT … RETURNING, executemany UPDATE) runs unchanged on SQLite ≥ 3.35
-and PostgreSQL.
-
-Statements go to the driver's own cursor (`cursor()`), their parameters marked with `mark()`.
+more than SQLite's write itself when ingesting thousands of items. `insert` and `update` take
+plain dicts keyed by field attname, fill in the model's defaults for fields left out (so columns
+added by later migrations still get their values) and adapt values once per type. The table
+modules beside this one (`items`, `clusters`, and classify's storage) call them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
-import sqlite3
 
 import orjson
 from django.db import connection, models
 from django.utils import timezone
 
-
-def _quote(name):
-    return connection.ops.quote_name(name)
-
-
-def table(model):
-    return _quote(model._meta.db_table)
-
-
-def mark():
-    """Return the driver's parameter mark, for SQL run on `cursor()`."""
-    return "?" if connection.vendor == "sqlite" else "%s"
-
-
-@contextlib.contextmanager
-def cursor():
-    """Yield the database driver's own cursor; its errors are still raised as Django's.
-
-    Django's cursor wrapper rewrites every statement's "%s" marks into SQLite's "?" with a regex
-    over the whole SQL text, which costs as much as binding the values of a batch's INSERT.
-    On PostgreSQL the values are sent apart from the SQL (server-side binding) rather than
-    quoted into it as Django's cursors do: a batch's raw payloads are not escaped into text.
-    Statements run here are not seen by `connection.execute_wrapper` or the debug query log.
-    """
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors:
-        if connection.vendor == "postgresql":
-            raw = _native_cursor_class()(connection.connection)
-        else:
-            raw = connection.connection.cursor()
-        try:
-            yield raw
-        finally:
-            raw.close()
-
-
-@functools.cache
-def _native_cursor_class():
-    import psycopg
-
-    class NativeMarksCursor(psycopg.RawCursor):
-        """psycopg's cursor for PostgreSQL's own `$n` marks, given SQL written with `%s`.
-
-        psycopg's default cursor finds the `%s` marks with a regex and a Python call per mark,
-        caching only statements shorter than 4 kB: a batch's multi-row INSERT (up to 65,000
-        marks) was parsed again on every execution, a third of ingestion's CPU on PostgreSQL.
-        Here the text is split once per execution, in C.
-        """
-
-        def execute(self, query, params=None, **kwargs):
-            return super().execute(native_marks(query), params, **kwargs)
-
-        def executemany(self, query, params_seq, **kwargs):
-            return super().executemany(native_marks(query), params_seq, **kwargs)
-
-    return NativeMarksCursor
-
-
-_DOLLARS = ()  # "$1", "$2", … as far as a statement has needed; replaced whole, never mutated
-
-
-def native_marks(sql):
-    """Return `sql`, written with psycopg's `%s` marks (and `%%` for a literal %), with `$1, $2, …`."""
-    global _DOLLARS
-    literal = "%%" in sql
-    if literal:
-        sql = sql.replace("%%", "\0")
-    parts = sql.split("%s")
-    dollars = _DOLLARS
-    if len(dollars) < len(parts) - 1:
-        # Built apart and bound in one step: threads storing at once each see a whole tuple.
-        dollars = _DOLLARS = tuple(f"${i}" for i in range(1, len(parts)))
-    out = [parts[0]]
-    for dollar, part in zip(dollars, parts[1:]):
-        out += (dollar, part)
-    text = "".join(out)
-    return text.replace("\0", "%") if literal else text
-
-
-def max_params():
-    """Return how many parameters one statement may carry on this database."""
-    if connection.vendor == "sqlite":
-        return 999 if sqlite3.sqlite_version_info < (3, 32) else 32000
-    return 65000
-
-
-def chunks(seq, size=500):
-    seq = list(seq)
-    for i in range(0, len(seq), size):
-        yield seq[i:i + size]
+from .sql import chunks, cursor, mark, max_params, quote, table
 
 
 def _adapter(kind, encoder, ops, vendor):
@@ -170,7 +75,7 @@ def _columns_of(model, vendor):
         else:
             default = field.get_default()
         kind = _kind(field)
-        cols.append((field.attname, _quote(field.column), kind and (kind, getattr(field, "encoder", None)), default))
+        cols.append((field.attname, quote(field.column), kind and (kind, getattr(field, "encoder", None)), default))
     return cols
 
 
@@ -199,7 +104,7 @@ def _encoder(cols, now):
     return encode
 
 
-def insert(model, rows, returning=("id",), conflict=None, now=None):
+def insert_rows(model, rows, returning=("id",), conflict=None, now=None):
     """INSERT rows (dicts by attname) of `model`; return the `returning` columns of rows written.
 
     `conflict` names a unique column: a row whose value is already stored is skipped, not an
@@ -212,8 +117,8 @@ def insert(model, rows, returning=("id",), conflict=None, now=None):
     cols, now = _columns_of(model, connection.vendor), now or timezone.now()
     names = ", ".join(column for _a, column, _ad, _d in cols)
     marks = "(" + ", ".join([mark()] * len(cols)) + ")"
-    tail = f" ON CONFLICT ({_quote(conflict)}) DO NOTHING" if conflict else ""
-    back = f" RETURNING {', '.join(map(_quote, returning))}" if returning else ""
+    tail = f" ON CONFLICT ({quote(conflict)}) DO NOTHING" if conflict else ""
+    back = f" RETURNING {', '.join(map(quote, returning))}" if returning else ""
     result = []
     encode = _encoder(cols, now)
     with cursor() as raw:
@@ -226,7 +131,7 @@ def insert(model, rows, returning=("id",), conflict=None, now=None):
     return result
 
 
-def update(model, rows, fields, now=None):
+def update_rows(model, rows, fields, now=None):
     """UPDATE each row (a dict with "id" and `fields` by attname) in one executemany."""
     if not rows:
         return
@@ -234,19 +139,5 @@ def update(model, rows, fields, now=None):
     sets = ", ".join(f"{column} = {mark()}" for _a, column, _ad, _d in cols)
     encode = _encoder(cols, now or timezone.now())
     with cursor() as raw:
-        raw.executemany(f"UPDATE {table(model)} SET {sets} WHERE {_quote('id')} = {mark()}",
+        raw.executemany(f"UPDATE {table(model)} SET {sets} WHERE {quote('id')} = {mark()}",
                         [[*encode(row), row["id"]] for row in rows])
-
-
-def select_in(sql, values, repeat=1):
-    """Run `sql` over `values` in chunks; return all rows.
-
-    Each of the `repeat` `{marks}` in `sql` stands for the same IN list of one chunk; other
-    parameters are written `{mark}`.
-    """
-    rows, one = [], mark()
-    with cursor() as raw:
-        for part in chunks(values, min(500, max_params() // repeat)):
-            raw.execute(sql.format(marks=", ".join([one] * len(part)), mark=one), part * repeat)
-            rows += raw.fetchall()
-    return rows
