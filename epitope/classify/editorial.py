@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .facets import Classification, Tag, evidence_badge
+from .classification import Classification, Tag
+from .evidence import evidence_badge
 from .tagger import Tagger, get_tagger
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from .facets import Classification
+from .classification import Classification
 
 # The form value of each button, and what it records (None withdraws the judgement).
 VERDICTS = {"relevant": True, "not-relevant": False, "withdraw": None}

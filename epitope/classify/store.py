@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .facets import Classification
+from .classification import Classification
 from .inputs import article_inputs, record_inputs
 from .vocabulary import PUBLIC_FACETS
 

@@ -25,7 +25,8 @@ from collections import defaultdict
 import ahocorasick
 
 from . import cancer_types as site_types, learned, mesh_map, relevance
-from .facets import COUNT_NOUNS, Classification, Span, Tag, evidence_badge, find_patient_counts, find_phases
+from .classification import Classification, Span, Tag
+from .evidence import COUNT_NOUNS, evidence_badge, find_patient_counts, find_phases
 from .hit_rules import cased_ok, drop_redefined, resolve_overlaps
 from .normalise import Normalised, normalise
 from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_keys
