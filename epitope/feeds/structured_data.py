@@ -5,7 +5,8 @@ import json
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
-from epitope.search import facets
+from epitope.articles.models import ArticlePage
+from epitope.search import filters
 
 from . import items as meta
 
@@ -31,10 +32,10 @@ def full_url(page, request=None):
 
 
 def about_terms(article, request=None):
-    """Return schema.org Things for the article's topics and any registered facet's terms.
+    """Return schema.org Things for the article's topics and the terms of its listing filters' values.
 
-    A facet contributes by defining `terms_for(article)` returning (value, label) pairs; the
-    classification app's modality and cancer-type facets can do so without a change here.
+    A listing filter contributes by defining `terms_for(article)` returning (value, label)
+    pairs, as the therapy and cancer-type filters do.
     """
     terms = []
     for topic in article.topics.all():
@@ -43,8 +44,8 @@ def about_terms(article, request=None):
         if hub is not None:
             thing["url"] = full_url(hub, request)
         terms.append(thing)
-    for facet in facets.all_facets():
-        terms_for = getattr(facet, "terms_for", None)
+    for listing_filter in filters.all_filters():
+        terms_for = getattr(listing_filter, "terms_for", None)
         if terms_for is not None:
             terms.extend({"@type": "DefinedTerm", "name": label, "termCode": value} for value, label in terms_for(article))
     return terms
@@ -84,8 +85,6 @@ def as_script_json(data):
 
 def social_meta(page, request=None):
     """Return what the Open Graph and Twitter meta tags say about a page."""
-    from epitope.articles.models import ArticlePage
-
     page = page.specific
     is_article = isinstance(page, ArticlePage)
     description = page.search_description or (page.standfirst if is_article else "")

@@ -7,11 +7,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import condition, require_GET, require_safe
+from wagtail.models import Site
 
-from epitope.search import facets
+from epitope.articles.models import ArticlePage
+from epitope.search import filters
+from epitope.topics.models import TopicPage
 
 from . import items as meta
-from .feeds import FEED_CLASSES, FEED_LENGTH, HubSelection
+from .feeds import FEED_CLASSES, FEED_LENGTH, HubSelection, chosen_filters
 
 NEWS_SITEMAP_HOURS = 48
 NEWS_SITEMAP_LIMIT = 1000  # Google's cap per news sitemap
@@ -19,10 +22,6 @@ NEWS_SITEMAP_LIMIT = 1000  # Google's cap per news sitemap
 
 def find_hub(request, slug):
     """Return the live, public TopicPage with this slug on the request's site, or raise Http404."""
-    from wagtail.models import Site
-
-    from epitope.topics.models import TopicPage
-
     hubs = TopicPage.objects.live().public().filter(slug=slug).select_related("topic")
     site = Site.find_for_request(request)
     if site is not None:
@@ -40,13 +39,10 @@ def _selection(request, hub_slug, kind):
         return cached
     if kind not in FEED_CLASSES:
         raise Http404("No such feed format.")
-    from epitope.topics import facet_filters
-
-    chosen = {**facets.selected(request.GET), **facet_filters.selected(request.GET)}
-    selection = HubSelection(find_hub(request, hub_slug), chosen)
+    selection = HubSelection(find_hub(request, hub_slug), chosen_filters(request.GET))
     try:
         state = list(selection.articles().values_list("pk", "last_published_at")[:FEED_LENGTH])
-    except facets.UnknownValue as exc:
+    except filters.UnknownValue as exc:
         raise Http404(str(exc)) from exc
     times = [t for _, t in state if t] or [selection.hub.last_published_at or timezone.now()]
     fingerprint = repr((kind, sorted(selection.chosen.items()), selection.hub.last_published_at, state))
@@ -92,8 +88,6 @@ def robots_txt(request):
 @require_GET
 def news_sitemap(request):
     """List the articles first published in the last 48 hours, as Google News asks."""
-    from epitope.articles.models import ArticlePage
-
     since = timezone.now() - timedelta(hours=NEWS_SITEMAP_HOURS)
     articles = (
         ArticlePage.objects.live().public().filter(first_published_at__gte=since)

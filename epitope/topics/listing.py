@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 
-from . import facet_filters
+from . import concept_filters
 
 CARDS_PER_PAGE = 12
 
@@ -104,17 +104,10 @@ def subtopic_links(topic_id):
     return [link for link in topic_links().values() if link.parent_id == topic_id]
 
 
-def vocabulary():
-    """Return the classifier's vocabulary (file plus editors' terms), kept until a term changes."""
-    from epitope.core import cache
-
-    return cache.memo("vocabulary", [cache.VOCABULARY], facet_filters.vocabulary)
-
-
 def articles_in_topics(topic_ids, article_type=None, filters=None):
     """Return live, public articles in any of the topics, newest first.
 
-    `filters` is {facet: concept} as `facet_filters.resolve` returns it. A subquery on the
+    `filters` is {facet: concept} as `concept_filters.resolve` returns it. A subquery on the
     through table rather than a join keeps one row per article, so no DISTINCT is needed and
     the ordering index can be used.
     """
@@ -128,7 +121,7 @@ def articles_in_topics(topic_ids, article_type=None, filters=None):
     if article_type:
         qs = qs.filter(article_type=article_type)
     if filters:
-        qs = facet_filters.narrow(qs, filters)
+        qs = concept_filters.narrow(qs, filters)
     return qs.order_by(*NEWEST_FIRST)
 
 
@@ -185,8 +178,8 @@ def resolve_type(value):
 def resolve_filters(params, vocab=None):
     """Return {facet: concept} asked for by `params`; raise PageNotFound for an unknown value."""
     try:
-        return facet_filters.resolve(params, vocab)
-    except facet_filters.UnknownFilter as exc:
+        return concept_filters.resolve(params, vocab)
+    except concept_filters.UnknownFilter as exc:
         raise PageNotFound(str(exc)) from exc
 
 
@@ -222,7 +215,7 @@ def hub_listing(topic, params):
     from . import research
 
     article_type = resolve_type(params.get("type"))
-    vocab = vocabulary()
+    vocab = concept_filters.vocabulary()
     chosen = resolve_filters(params, vocab)
     ids = topic_tree().descendants(topic.pk)
     key = listing_key(ids, article_type, chosen)
@@ -231,20 +224,20 @@ def hub_listing(topic, params):
         return articles_in_topics(ids, article_type)
 
     listed = [cache.listing_tag(topic.pk)]  # bumped by any change to what the hub lists
-    cards = prepared.Listing(("hub-cards", key), lambda: card_rows(facet_filters.narrow(base(), chosen)), Card.rows,
+    cards = prepared.Listing(("hub-cards", key), lambda: card_rows(concept_filters.narrow(base(), chosen)), Card.rows,
                              kept_until=listed)
     page = paginate(cards, params.get("page"))
     # The filter bar's links and labels follow from the counts, the filters and the vocabulary.
-    filter_groups = cache.memo(("hub-filter-bar", key), [*listed, cache.VOCABULARY], lambda: facet_filters.FilterBar(
-        facet_filters.filter_bar(base, chosen, article_type, vocab, key=("hub-facets", key), kept_until=listed)))
+    filter_groups = cache.memo(("hub-filter-bar", key), [*listed, cache.VOCABULARY], lambda: concept_filters.FilterBar(
+        concept_filters.filter_bar(base, chosen, article_type, vocab, key=("hub-facets", key), kept_until=listed)))
     return {
         "cards": page,
         "article_type": article_type,
         "type_choices": ArticlePage.ARTICLE_TYPES,
         "subtopics": subtopic_links(topic.pk),
         "filter_groups": filter_groups,
-        "active_filters": facet_filters.active(chosen, article_type, vocab),
-        "filter_query": facet_filters.query_string(article_type, chosen),
-        "facet_query": facet_filters.query_string("", chosen),
+        "active_filters": concept_filters.active(chosen, article_type, vocab),
+        "filter_query": concept_filters.query_string(article_type, chosen),
+        "facet_query": concept_filters.query_string("", chosen),
         "latest_research": research.latest_for_topic(ids, chosen),
     }

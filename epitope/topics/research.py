@@ -12,7 +12,7 @@ from django.db.models import F
 
 from epitope.ingest.sanitize import http_link
 
-from . import facet_filters
+from . import concept_filters
 
 PANEL_SIZE = 5
 PER_PAGE = 20
@@ -41,7 +41,7 @@ def research_items(topic_ids, filters=None):
         object_id=OuterRef("pk"),
     )
     qs = Item.objects.filter(source__public=True, source__topic_id__in=list(topic_ids)).exclude(status=Item.DISMISSED)
-    qs = facet_filters.narrow(qs.filter(Exists(relevant)), filters or {})
+    qs = concept_filters.narrow(qs.filter(Exists(relevant)), filters or {})
     return qs.select_related("source").order_by(F("published").desc(nulls_last=True), "-pk")
 
 
@@ -110,15 +110,15 @@ def research_listing(topic, params):
     """Return the context of a hub's research page for `params`; raise listing.PageNotFound."""
     from .listing import paginate, resolve_filters, topic_tree
 
-    vocab = facet_filters.vocabulary()
+    vocab = concept_filters.vocabulary()
     chosen = resolve_filters(params, vocab)
     ids = topic_tree().descendants(topic.pk)
     base = research_items(ids)
-    page = paginate(facet_filters.narrow(base, chosen), params.get("page"), per_page=PER_PAGE)
+    page = paginate(concept_filters.narrow(base, chosen), params.get("page"), per_page=PER_PAGE)
     page.object_list = with_badges(page.object_list)
     return {
         "items": page,
-        "filter_groups": facet_filters.filter_bar(base, chosen, "", vocab),
-        "active_filters": facet_filters.active(chosen, "", vocab),
-        "filter_query": facet_filters.query_string("", chosen),
+        "filter_groups": concept_filters.filter_bar(base, chosen, "", vocab),
+        "active_filters": concept_filters.active(chosen, "", vocab),
+        "filter_query": concept_filters.query_string("", chosen),
     }
