@@ -1,7 +1,7 @@
 """The read-only JSON API at /api/: articles, topics and facets, described at /api/openapi.json.
 
 django-ninja rather than Wagtail's API v2: v2 publishes no OpenAPI schema, and filtering by
-a topic *and its descendants* or by registered facets would need custom filter backends on
+a topic *and its descendants* or by the listing filters would need custom filter backends on
 top of DRF. Ninja validates every parameter from the type hints (a bad integer is a 422, not
 a 500) and writes the schema from the same hints, so the two cannot drift apart.
 """
@@ -18,7 +18,7 @@ from pydantic import BeforeValidator
 from epitope.articles.models import ArticlePage
 from epitope.articles.queries import NEWEST_FIRST
 from epitope.feeds import items as meta
-from epitope.search import facets
+from epitope.search import filters
 from epitope.topics.models import Topic, TopicPage
 
 MAX_PAGE_SIZE = 100
@@ -157,20 +157,20 @@ def list_articles(
     request,
     topic: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A topic slug; its subtopics count too."),
     type: Optional[Literal["news", "feature"]] = Query(None),  # noqa: A002 - the public parameter name
-    modality: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A modality concept, e.g. car-t."),
+    modality: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A therapy concept, e.g. car-t."),
     cancer_type: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A cancer-type concept, e.g. melanoma."),
     date_from: Optional[IsoDate] = Query(None, alias="from", description="Published on or after (YYYY-MM-DD)."),
     date_to: Optional[IsoDate] = Query(None, alias="to", description="Published on or before (YYYY-MM-DD)."),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(20, ge=1, description=f"Capped at {MAX_PAGE_SIZE}."),
 ):
-    """Return published articles, newest first, filtered by topic, type, date, modality and cancer type."""
+    """Return published articles, newest first, filtered by topic, type, date, therapy and cancer type."""
     page_size = min(page_size, MAX_PAGE_SIZE)
-    # The parameters above are validated; every registered facet reads its own from the query string.
-    chosen = facets.selected(request.GET)
+    # The parameters above are validated; every listing filter reads its own from the query string.
+    chosen = filters.selected(request.GET)
     try:
-        qs = facets.apply_all(facets.apply_dates(_live_articles(), date_from, date_to), chosen)
-    except facets.UnknownValue as exc:
+        qs = filters.apply_all(filters.apply_dates(_live_articles(), date_from, date_to), chosen)
+    except filters.UnknownValue as exc:
         return Status(404, {"detail": str(exc)})
     count = qs.count()
     start = (page - 1) * page_size
@@ -236,13 +236,14 @@ def get_topic(request, slug: str = Path(..., pattern=SLUG, max_length=100)):
 
 @api.get("/facets", response=list[FacetOut], tags=["facets"])
 def list_facets(request):
-    """Return every facet with how many published articles have each value."""
+    """Return every filter readers list articles by, with how many published articles have each value."""
     live = _live_articles()
     out = []
-    for facet in facets.all_facets():
-        counts = facet.counts(live)
-        values = [{"value": v, "label": label, "count": counts.get(v, 0)} for v, label in facet.choices()]
-        out.append({"param": facet.param, "label": facet.label, "values": values})
+    for listing_filter in filters.all_filters():
+        counts = listing_filter.counts(live)
+        values = [{"value": v, "label": label, "count": counts.get(v, 0)}
+                  for v, label in listing_filter.choices()]
+        out.append({"param": listing_filter.param, "label": listing_filter.label, "values": values})
     return out
 
 

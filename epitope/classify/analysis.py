@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .facets import Span, Tag, find_patient_counts, find_phases
+from .classification import Span, Tag
+from .evidence import find_patient_counts, find_phases
 from .normalise import Normalised, normalise
 
 

@@ -14,7 +14,7 @@ import re
 
 import ahocorasick
 
-from .facets import Span
+from .classification import Span
 
 # Organ words before a neoplasm noun ("pulmonary metastases", "renal cell carcinoma").
 _ADJECTIVES = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 
-from .facets import Classification, Tag, evidence_badge
+from .classification import Classification, Tag
+from .evidence import evidence_badge
 from .models import Judgement, TagCorrection
 from .storage import vocabulary_terms
 from .tagger import Tagger, get_tagger

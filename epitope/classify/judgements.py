@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q
 
+from .classification import Classification
 from .inputs import INPUTS
 from .models import Judgement
 from .signals import classification_changed

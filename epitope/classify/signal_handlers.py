@@ -45,7 +45,7 @@ def on_correction(sender, instance, raw=False, **kwargs):
 
 
 def on_vocabulary_changed(sender, instance, **kwargs):
-    pagecache.purge({cache.VOCABULARY})  # the vocabulary hubs keep (topics.taxonomy.vocabulary)
+    pagecache.purge({cache.VOCABULARY})  # the vocabulary hubs keep (topics.concept_filters.vocabulary)
 
 
 def register():

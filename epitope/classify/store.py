@@ -12,8 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .classification import Classification
 from .editorial import apply_corrections, apply_judgement, editorial_tagger, judgements_for
-from .facets import Classification
 from .inputs import INPUTS
 from .models import ClassifiedConcept, StoredClassification, TagCorrection
 from .signals import classification_changed

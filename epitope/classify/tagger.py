@@ -26,7 +26,8 @@ import ahocorasick
 
 from . import cancer_types as site_types, learned, mesh_map, relevance
 from .analysis import Analysis, add_phases, count_patients, words_of
-from .facets import COUNT_NOUNS, Classification, Span, Tag, evidence_badge
+from .classification import Classification, Span, Tag
+from .evidence import COUNT_NOUNS, evidence_badge
 from .hit_rules import cased_ok, drop_redefined, resolve_overlaps
 from .normalise import Normalised
 from .vocabulary import PUBLIC_FACETS, Vocabulary, load_vocabulary, matching_keys

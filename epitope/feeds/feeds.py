@@ -1,4 +1,4 @@
-"""Feeds of a topic hub, optionally narrowed by facets: hook classes in the syndication style.
+"""Feeds of a topic hub, optionally narrowed by filters: hook classes in the syndication style.
 
 One base class says what is in a hub feed; the RSS, Atom and JSON Feed classes differ only in
 the generator that writes it out.
@@ -11,8 +11,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.http import urlencode
 
 from epitope.articles.models import ArticlePage
-from epitope.search import facets
-from epitope.topics import facet_filters
+from epitope.search import filters
+from epitope.topics import concept_filters
 from epitope.topics.taxonomy import topic_tree
 
 from . import items as meta
@@ -22,40 +22,48 @@ FEED_LENGTH = 20
 KINDS = ("rss", "atom", "json")
 
 
+def chosen_filters(params):
+    """Return {param: value} of the filters a hub feed is asked for by `params`, unchecked.
+
+    Search's (type, topic, therapy, cancer type), then the hub's other concept filters: a feed
+    takes every filter its hub page takes, so the hub's feed links keep them all.
+    """
+    return {**filters.selected(params), **concept_filters.selected(params)}
+
+
 @dataclass
 class HubSelection:
-    """A hub and the facet filters asked for, as resolved from the URL."""
+    """A hub and the filters asked for, as resolved from the URL."""
 
     hub: object
     chosen: dict = field(default_factory=dict)
 
     def articles(self):
-        """Return the hub's articles narrowed by the chosen facets, newest first.
+        """Return the hub's articles narrowed by the chosen filters, newest first.
 
-        Classifier facets (modality, cancer type, target, evidence) filter as on the hub page,
+        Concept filters (therapy, cancer type, target, evidence) narrow as on the hub page,
         through the hub's own listing function; the rest (type, topic) as in search.
         """
         ids = topic_tree().descendants(self.hub.topic_id)
         try:
-            concepts = facet_filters.resolve(self.chosen)
-        except facet_filters.UnknownFilter as exc:
-            raise facets.UnknownValue(str(exc)) from exc
+            concepts = concept_filters.resolve(self.chosen)
+        except concept_filters.UnknownFilter as exc:
+            raise filters.UnknownValue(str(exc)) from exc
         rest = {param: value for param, value in self.chosen.items() if param not in concepts}
-        return facets.apply_all(facet_filters.narrow(ArticlePage.objects.listed_in(ids), concepts), rest)
+        return filters.apply_all(concept_filters.narrow(ArticlePage.objects.listed_in(ids), concepts), rest)
 
     def query_string(self):
         return "?" + urlencode(self.chosen) if self.chosen else ""
 
     def label(self):
-        """Return the chosen filters as readers see them, e.g. "Feature"."""
-        by_param = {f.param: f for f in facets.all_facets()}
-        labels = []
-        for param, value in self.chosen.items():
-            if param in facet_filters.PARAMS:
-                labels.append(facet_filters.value_label(value))
-            else:
-                labels.append(dict(by_param[param].choices()).get(value, value))
-        return ", ".join(labels)
+        """Return the chosen filters as readers see them, e.g. "Feature, CAR-T"."""
+        return ", ".join(_value_label(param, value) for param, value in self.chosen.items())
+
+
+def _value_label(param, value):
+    if param in concept_filters.PARAMS:
+        return concept_filters.value_label(value)
+    return filters.value_label(param, value)
 
 
 class MediaRss201rev2Feed(Rss201rev2Feed):

@@ -6,7 +6,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from epitope.articles.models import ArticlePage
-from epitope.search import facets
+from epitope.search import filters
 
 from . import items as meta
 
@@ -32,10 +32,10 @@ def full_url(page, request=None):
 
 
 def about_terms(article, request=None):
-    """Return schema.org Things for the article's topics and any registered facet's terms.
+    """Return schema.org Things for the article's topics and the terms of its listing filters' values.
 
-    A facet contributes by defining `terms_for(article)` returning (value, label) pairs; the
-    classification app's modality and cancer-type facets can do so without a change here.
+    A listing filter contributes by defining `terms_for(article)` returning (value, label)
+    pairs, as the therapy and cancer-type filters do.
     """
     terms = []
     for topic in article.topics.all():
@@ -44,8 +44,8 @@ def about_terms(article, request=None):
         if hub is not None:
             thing["url"] = full_url(hub, request)
         terms.append(thing)
-    for facet in facets.all_facets():
-        terms_for = getattr(facet, "terms_for", None)
+    for listing_filter in filters.all_filters():
+        terms_for = getattr(listing_filter, "terms_for", None)
         if terms_for is not None:
             terms.extend({"@type": "DefinedTerm", "name": label, "termCode": value} for value, label in terms_for(article))
     return terms

@@ -10,12 +10,11 @@ from django.views.decorators.http import condition, require_GET, require_safe
 from wagtail.models import Site
 
 from epitope.articles.models import ArticlePage
-from epitope.search import facets
-from epitope.topics import facet_filters
+from epitope.search import filters
 from epitope.topics.models import TopicPage
 
 from . import items as meta
-from .feeds import FEED_CLASSES, FEED_LENGTH, HubSelection
+from .feeds import FEED_CLASSES, FEED_LENGTH, HubSelection, chosen_filters
 
 NEWS_SITEMAP_HOURS = 48
 NEWS_SITEMAP_LIMIT = 1000  # Google's cap per news sitemap
@@ -40,11 +39,10 @@ def _selection(request, hub_slug, kind):
         return cached
     if kind not in FEED_CLASSES:
         raise Http404("No such feed format.")
-    chosen = {**facets.selected(request.GET), **facet_filters.selected(request.GET)}
-    selection = HubSelection(find_hub(request, hub_slug), chosen)
+    selection = HubSelection(find_hub(request, hub_slug), chosen_filters(request.GET))
     try:
         state = list(selection.articles().values_list("pk", "last_published_at")[:FEED_LENGTH])
-    except facets.UnknownValue as exc:
+    except filters.UnknownValue as exc:
         raise Http404(str(exc)) from exc
     times = [t for _, t in state if t] or [selection.hub.last_published_at or timezone.now()]
     fingerprint = repr((kind, sorted(selection.chosen.items()), selection.hub.last_published_at, state))

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 
-from . import facets
+from . import filters
 from .highlight import highlight
 from .idlists import among
 from .query import sanitise, to_backend_query
@@ -66,27 +66,27 @@ def ranked_ids(base, terms):
 
 
 def run_search(params):
-    """Return the SearchOutcome for the query parameters `params`; raise facets.UnknownValue."""
+    """Return the SearchOutcome for the query parameters `params`; raise filters.UnknownValue."""
     from epitope.articles.models import ArticlePage
     from epitope.articles.queries import card_queryset
 
     terms = sanitise(params.get("q", ""))
     outcome = SearchOutcome(
         terms=terms,
-        chosen=facets.selected(params),
-        start=facets.parse_date(params.get("from")),
-        end=facets.parse_date(params.get("to")),
+        chosen=filters.selected(params),
+        start=filters.parse_date(params.get("from")),
+        end=filters.parse_date(params.get("to")),
     )
     base = ArticlePage.objects.live().public()
     # Dates narrow what is ranked, not what ranking kept: ranking keeps at most MAX_MATCHES (on
     # PostgreSQL the newest), and a range in the past must still find its matches.
-    ids = ranked_ids(facets.apply_dates(base, outcome.start, outcome.end), terms)
+    ids = ranked_ids(filters.apply_dates(base, outcome.start, outcome.end), terms)
     outcome.capped = len(ids) >= MAX_MATCHES
     # The ranked ids are all live, public and in the date range already: the facet queries below
     # need not join the page table again, and with no facet chosen there is nothing to narrow.
     matches = among(ArticlePage.objects.all(), ids)
     if outcome.chosen:
-        keep = set(facets.apply_all(matches, outcome.chosen).values_list("pk", flat=True))
+        keep = set(filters.apply_all(matches, outcome.chosen).values_list("pk", flat=True))
         ordered = [pk for pk in ids if pk in keep]
     else:
         ordered = ids
@@ -104,8 +104,8 @@ def run_search(params):
 def _facet_counts(matches, chosen):
     """Count each facet's values among matches narrowed by every *other* chosen facet."""
     out = []
-    for facet in facets.all_facets():
-        counts = facet.counts(facets.apply_all(matches, chosen, skip=facet.param))
+    for facet in filters.all_filters():
+        counts = facet.counts(filters.apply_all(matches, chosen, skip=facet.param))
         values = [
             (value, label, counts[value], chosen.get(facet.param) == value)
             for value, label in facet.choices()

@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.template.response import TemplateResponse
 
-from . import facets
+from . import filters
 from .results import run_search
 
 
@@ -9,7 +9,7 @@ def search(request):
     """Show articles matching ?q=, ranked by relevance, with facet filters and paging."""
     try:
         outcome = run_search(request.GET)
-    except facets.UnknownValue as exc:
+    except filters.UnknownValue as exc:
         raise Http404(str(exc)) from exc
     return TemplateResponse(
         request,

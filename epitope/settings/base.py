@@ -327,5 +327,5 @@ EPITOPE_NCBI_EUTILS_URL = os.environ.get("EPITOPE_NCBI_EUTILS_URL", "https://eut
 EPITOPE_INGEST_CLAIM_SECONDS = float(os.environ.get("EPITOPE_INGEST_CLAIM_SECONDS") or 30 * 60)
 
 # Page cache: the query parameters a public listing understands (any other one is not cached):
-# paging, story type and the classifier's facet filters (epitope.topics.facet_filters).
+# paging, story type and the concept filters (epitope.topics.concept_filters.PARAMS).
 EPITOPE_PAGE_CACHE_QUERY_PARAMS = ("page", "type", "modality", "cancer_type", "target", "evidence")

@@ -16,7 +16,7 @@ from epitope.pagecache import prepared
 from epitope.ingest.models import Item
 from epitope.ingest.sanitize import http_link
 
-from . import facet_filters
+from . import concept_filters
 
 PANEL_SIZE = 5
 PER_PAGE = 20
@@ -39,7 +39,7 @@ def research_items(topic_ids, filters=None):
         object_id=OuterRef("pk"),
     )
     qs = Item.objects.filter(source__public=True, source__topic_id__in=list(topic_ids)).exclude(status=Item.DISMISSED)
-    qs = facet_filters.narrow(qs.filter(Exists(relevant)), filters or {})
+    qs = concept_filters.narrow(qs.filter(Exists(relevant)), filters or {})
     return qs.select_related("source").order_by(F("published").desc(nulls_last=True), "-pk")
 
 

@@ -16,7 +16,6 @@ from wagtail.snippets.models import register_snippet
 
 from epitope.pagecache import cache
 
-from . import facet_filters
 
 
 @register_snippet
@@ -145,11 +144,6 @@ def _load_topic_links():
 def subtopic_links(topic_id):
     """Return a hub's subtopics, by name, each with its live hub's URL if it has one."""
     return [link for link in topic_links().values() if link.parent_id == topic_id]
-
-
-def vocabulary():
-    """Return the classifier's vocabulary (file plus editors' terms), kept until a term changes."""
-    return cache.memo("vocabulary", [cache.VOCABULARY], facet_filters.vocabulary)
 
 
 def with_ancestors(topic_ids, tree=None):

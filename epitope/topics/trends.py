@@ -1,7 +1,7 @@
 """How much a hub published per month: counts, chart geometry and CSV. Plain functions, no HTTP.
 
 A `Trend` is one chart: months along the x axis, one series per article type, subtopic,
-kind of ingested item, or modality / cancer type where the classifier has stored them
+kind of ingested item, or therapy / cancer type where the classifier has stored them
 (`epitope.classify.models.StoredClassification`); charts with no data are left out.
 """
 
@@ -20,6 +20,7 @@ from epitope.articles.models import ArticlePage
 from epitope.classify.models import StoredClassification
 from epitope.ingest.models import Item
 
+from . import concept_filters
 from .taxonomy import topic_tree
 
 DEFAULT_MONTHS = 24
@@ -178,9 +179,18 @@ def papers_by_kind(topic, months, tree=None):
     )
 
 
-FACETS = (("modality", "modality"), ("cancer_type", "cancer type"))
+# The classifier facets charted, named as their concept filters are ("by therapy").
+FACETS = ("modality", "cancer_type")
 TOP_CONCEPTS = 7  # more series than this go into "Other": a stack of 20 colours is unreadable
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+
+
+def _name(facet):
+    return concept_filters.LABELS[facet].lower()
+
+
+def _plural(facet):
+    return concept_filters.PLURALS[facet]
 
 
 def _facet_trend(model, dates_by_pk, months, facet, slug, title, unit, note):
@@ -219,15 +229,15 @@ def _facet_trend(model, dates_by_pk, months, facet, slug, title, unit, note):
 
 
 def stories_by_facets(topic, months, tree=None):
-    """Return stories per month by modality and by cancer type, where the classifier has tagged them."""
+    """Return stories per month by therapy and by cancer type, where the classifier has tagged them."""
     ids = (tree or topic_tree()).descendants(topic.pk)
     qs = ArticlePage.objects.listed_in(ids).filter(date__gte=months[0], date__lt=_next_month(months[-1]))
     dates = dict(qs.order_by().values_list("pk", "date"))
     return [
         _facet_trend(ArticlePage, dates, months, facet, f"stories-by-{facet.replace('_', '-')}",
-                     f"Stories per month by {label}", "Stories",
-                     f"As tagged by the classifier; a story about two {label}s counts under both.")
-        for facet, label in FACETS
+                     f"Stories per month by {_name(facet)}", "Stories",
+                     f"As tagged by the classifier; a story about two {_plural(facet)} counts under both.")
+        for facet in FACETS
     ]
 
 
@@ -240,9 +250,9 @@ def papers_by_facets(topic, months, tree=None):
     dates = dict(qs.order_by().values_list("pk", "published"))
     return [
         _facet_trend(Item, dates, months, facet, f"papers-by-{facet.replace('_', '-')}",
-                     f"Ingested papers per month by {label}", "Items",
-                     f"As tagged by the classifier; a paper about two {label}s counts under both.")
-        for facet, label in FACETS
+                     f"Ingested papers per month by {_name(facet)}", "Items",
+                     f"As tagged by the classifier; a paper about two {_plural(facet)} counts under both.")
+        for facet in FACETS
     ]
 
 

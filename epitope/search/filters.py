@@ -1,23 +1,30 @@
-"""Filters readers apply to article listings: search, hub feeds and the read API share them.
+"""Filters readers apply to article listings by query parameter: search, hub feeds and the read API.
 
-A facet names a query parameter, lists its choices, narrows an ArticlePage queryset to one
-value and counts matches per value. Type and topic are built in; the classification app adds
-modality and cancer type by calling `register()` from its `AppConfig.ready()`, and they then
-appear in search, in feeds (`?modality=car-t`) and in the API with no change here.
+A filter names a query parameter, lists its choices, narrows an ArticlePage queryset to one
+value and counts matches per value: story type, topic (with the topics below it), therapy and
+cancer type. The last two are concept filters, read, checked and counted by
+`topics.concept_filters` as on the hubs, with the same labels.
 """
 
 import datetime
 
 from django.db.models import Count
 
-_registered = []
+from epitope.articles.models import ArticlePage
+from epitope.topics import concept_filters
+from epitope.topics.taxonomy import topic_tree
+from epitope.topics.models import Topic
+
+# The concept filters search, the read API and an article's JSON-LD offer; hubs, their research
+# pages and feeds take every one (`concept_filters.PARAMS`).
+SEARCHED_CONCEPTS = ("modality", "cancer_type")
 
 
 class UnknownValue(Exception):
-    """A facet was given a value it does not have."""
+    """A filter was given a value it does not have."""
 
 
-class Facet:
+class ListingFilter:
     param = ""
     label = ""
 
@@ -34,12 +41,10 @@ class Facet:
         raise NotImplementedError
 
 
-class TypeFacet(Facet):
+class TypeFilter(ListingFilter):
     param, label = "type", "Type"
 
     def choices(self):
-        from epitope.articles.models import ArticlePage
-
         return list(ArticlePage.ARTICLE_TYPES)
 
     def apply(self, qs, value):
@@ -52,21 +57,15 @@ class TypeFacet(Facet):
         return {row["article_type"]: row["n"] for row in rows}
 
 
-class TopicFacet(Facet):
+class TopicFilter(ListingFilter):
     """A topic and every topic below it, as on the hubs."""
 
     param, label = "topic", "Topic"
 
     def choices(self):
-        from epitope.topics.models import Topic
-
         return list(Topic.objects.order_by("name").values_list("slug", "name"))
 
     def apply(self, qs, value):
-        from epitope.articles.models import ArticlePage
-        from epitope.topics.taxonomy import topic_tree
-        from epitope.topics.models import Topic
-
         topic = Topic.objects.filter(slug=value).only("pk").first()
         if topic is None:
             raise UnknownValue(f"Unknown topic {value!r}.")
@@ -76,10 +75,6 @@ class TopicFacet(Facet):
 
     def counts(self, qs):
         """Count each article once under its topics and under every ancestor of them."""
-        from epitope.articles.models import ArticlePage
-        from epitope.topics.taxonomy import topic_tree
-        from epitope.topics.models import Topic
-
         tree = topic_tree()
         through = ArticlePage.topics.through
         members = {}
@@ -94,35 +89,56 @@ class TopicFacet(Facet):
         return {slugs[pk]: len(ids) for pk, ids in members.items() if pk in slugs}
 
 
-BUILT_IN = (TypeFacet(), TopicFacet())
+class ConceptFilter(ListingFilter):
+    """A classifier concept filter: everything it does is `topics.concept_filters`' doing."""
+
+    def __init__(self, param):
+        self.param, self.label = param, concept_filters.LABELS[param]
+
+    def choices(self):
+        return concept_filters.choices(self.param)
+
+    def apply(self, qs, value):
+        try:
+            chosen = concept_filters.resolve({self.param: value})
+        except concept_filters.UnknownFilter as exc:
+            raise UnknownValue(str(exc)) from exc
+        return concept_filters.narrow(qs, chosen)
+
+    def counts(self, qs):
+        return concept_filters.counts(qs, self.param)
+
+    def terms_for(self, article):
+        """Return (concept, label) pairs the article carries, for schema.org `about`."""
+        return concept_filters.terms_of(article, self.param)
 
 
-def register(facet):
-    """Add a facet (an instance of a Facet subclass) to every article listing."""
-    if facet.param in {f.param for f in all_facets()} | {"q", "page", "page_size", "from", "to"}:
-        raise ValueError(f"A facet or parameter named {facet.param!r} exists already.")
-    _registered.append(facet)
+FILTERS = (TypeFilter(), TopicFilter(), *(ConceptFilter(param) for param in SEARCHED_CONCEPTS))
 
 
-def all_facets():
-    return [*BUILT_IN, *_registered]
+def all_filters():
+    return list(FILTERS)
 
 
-def selected(params, only=None):
-    """Return {param: value} for the facets set in `params` (a QueryDict or dict)."""
+def value_label(param, value):
+    """Return what a reader sees for `value` of the filter `param` (the value itself if unknown)."""
+    by_param = {f.param: f for f in FILTERS}
+    return dict(by_param[param].choices()).get(value, value)
+
+
+def selected(params):
+    """Return {param: value} for the filters set in `params` (a QueryDict or dict)."""
     chosen = {}
-    for facet in all_facets():
-        if only is not None and facet.param not in only:
-            continue
-        value = (params.get(facet.param) or "").strip()
+    for listing_filter in FILTERS:
+        value = (params.get(listing_filter.param) or "").strip()
         if value:
-            chosen[facet.param] = value
+            chosen[listing_filter.param] = value
     return chosen
 
 
 def apply_all(qs, chosen, skip=None):
-    """Return `qs` narrowed by every chosen facet except `skip`; raise UnknownValue on a bad value."""
-    by_param = {f.param: f for f in all_facets()}
+    """Return `qs` narrowed by every chosen filter except `skip`; raise UnknownValue on a bad value."""
+    by_param = {f.param: f for f in FILTERS}
     for param, value in chosen.items():
         if param != skip:
             qs = by_param[param].apply(qs, value)
