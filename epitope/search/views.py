@@ -2,11 +2,13 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 
 from . import facets
+from .research import SCAN_LIMIT
 from .results import run_search
 
 
 def search(request):
-    """Show articles matching ?q=, ranked by relevance, with facet filters and paging."""
+    """Show articles matching ?q=, ranked by relevance, with facet filters and paging, and the
+    public research that matches."""
     try:
         outcome = run_search(request.GET)
     except facets.UnknownValue as exc:
@@ -14,7 +16,12 @@ def search(request):
     return TemplateResponse(
         request,
         "search/search.html",
-        {"search": outcome, "search_query": outcome.terms.as_text(), "filter_query": _filter_query(request.GET)},
+        {
+            "search": outcome,
+            "search_query": outcome.terms.as_text(),
+            "filter_query": _filter_query(request.GET),
+            "research_scan_limit": f"{SCAN_LIMIT:,}",
+        },
     )
 
 
