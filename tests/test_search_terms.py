@@ -37,6 +37,12 @@ def test_a_hyphenated_name_is_asked_of_the_backend_as_a_phrase_as_typed_and_spac
     assert isinstance(name, Or) and [p.query_string for p in name.subqueries] == ["PD-1", "PD 1"]
 
 
+def test_a_name_with_a_single_letter_is_asked_as_typed_only():
+    # "CAR T" would be "car" alone to PostgreSQL, which drops "t" as a stop word.
+    query = to_backend_query(sanitise("CAR-T"))
+    assert isinstance(query, Phrase) and query.query_string == "CAR-T"
+
+
 def test_a_quoted_phrase_is_one_phrase():
     query = to_backend_query(sanitise('"checkpoint blockade"'))
     assert isinstance(query, Phrase) and query.query_string == "checkpoint blockade"

@@ -90,13 +90,14 @@ def backend_terms(term):
     A term of several parts is a phrase. PostgreSQL's parser reads "PD-1" alone as the word
     "pd" and the number "-1", but "anti-PD-1" as "anti", "pd", "1": the term is asked for both
     as typed and as its parts, so it is found however the text around it is written. FTS5
-    reads both alike.
+    reads both alike. Not a single Latin letter, though: PostgreSQL drops "t" as a stop word,
+    and "CAR T" would ask for every "car" (as typed, "CAR-T" is the lexeme "car-t").
     """
     if term.is_word:
         return PlainText(term.text)
     spaced = " ".join(term.parts)
-    if spaced == term.text:
-        return Phrase(spaced)
+    if spaced == term.text or any(len(p) == 1 and p.isascii() and p.isalpha() for p in term.parts):
+        return Phrase(term.text)
     return Or([Phrase(term.text), Phrase(spaced)])
 
 
