@@ -47,6 +47,8 @@ def test_hyphenated_names_find_their_stories_however_the_text_writes_them(client
     f.article(idx, "PD-10 is not a target", [site["cancer"]], hero=False, standfirst="Nor is PD-L1 here, nor CAR NK.")
     assert set(titles(client.get("/search/?q=PD-1"))) == {"PD-1 blockade in melanoma", "Antibodies against a checkpoint"}
     assert titles(client.get("/search/?q=PD-L1")) == ["PD-10 is not a target"]
+    assert titles(client.get("/search/?q=PD-1+melanoma")) == ["PD-1 blockade in melanoma"]
+    assert titles(client.get('/search/?q="PD-1+blockade"')) == ["PD-1 blockade in melanoma"]
     assert titles(client.get("/search/?q=B7-H4")) == ["Antibodies against a checkpoint"]
     assert titles(client.get("/search/", {"q": "IFN-γ"})) == ["PD-1 blockade in melanoma"]
     assert titles(client.get("/search/?q=IL-2")) == ["PD-1 blockade in melanoma"]

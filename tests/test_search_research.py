@@ -87,12 +87,14 @@ def test_research_of_a_topic_without_a_live_hub_is_not_found(client, site):
 
 
 def test_a_search_reads_at_most_the_newest_scan_limit_items_and_says_so(client, site, monkeypatch):
-    monkeypatch.setattr(research, "SCAN_LIMIT", 2)
-    response = client.get("/search/", {"q": "CAR-T"})
-    assert research_titles(response) == []  # the CAR-T trial is the third newest
+    # The three newest items ingested, public or not: the grassland paper and the private
+    # wire's (today), the melanoma preprint (yesterday).
+    monkeypatch.setattr(research, "SCAN_LIMIT", 3)
+    assert research_titles(client.get("/search/", {"q": "CAR-T"})) == []  # three days old
     response = client.get("/search/", {"q": "melanoma"})
+    assert research_titles(response) == [MELANOMA[0]]
     assert response.context["search"].research.capped
-    assert "among the newest" in research_section(response.content.decode())
+    assert "among the newest 3 we hold" in research_section(response.content.decode())
 
 
 def test_research_alone_answers_a_query_without_broadening(client, site):

@@ -3,29 +3,35 @@
 Only what a hub's research list may show (`topics.research.research_items`): relevant items
 from public sources feeding the topic of a live, public hub or a topic below it, not
 dismissed. Items are not in the search backend's index (ingestion writes them in bulk, outside
-the ORM's signals), so they are read here: among the newest SCAN_LIMIT of them, a substring
-filter in SQL picks candidates and the highlighter's own whole-term test keeps the items that
-have every term; what a reader sees marked is exactly what matched.
+the ORM's signals), so they are read here, among the newest SCAN_LIMIT items ingested: a
+substring filter in SQL picks candidates, and the highlighter's own whole-term test keeps the
+items that have every term, so what a reader sees marked is exactly what matched.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-from django.utils.html import strip_tags
+import re
 
+from django.db.models import F, Q
+
+from epitope.ingest.models import Item
 from epitope.topics import facet_filters
 from epitope.topics.listing import topic_tree
 from epitope.topics.models import Topic, TopicPage
 from epitope.topics.research import research_items, with_badges
 
 from .highlight import contains, highlight
-from .idlists import among
 
-# Research items a search reads, newest first: bounded, so a search costs the same in an
-# archive of a million items; older research is on the hubs' research pages.
-SCAN_LIMIT = 5000
+# Ingested items a search reads, newest first, public or not: a bound on the rows walked, so a
+# search costs the same in an archive of a million items (a bound on the public items found
+# instead walks the whole archive when fewer are public). Older research is on the hubs'
+# research pages.
+SCAN_LIMIT = 10_000
 SHOWN = 5
 _SHOWN_FIELDS = ("title", "summary", "link", "published", "kind", "source__name")
+# Tags out of a stored (sanitised) abstract before matching, so "PD-<i>1</i>" is "PD-1". The
+# text is only tested, never shown: a regular expression does, at a fraction of an HTML parser's cost.
+_TAG = re.compile(r"<[^>]*>")
 
 
 class ResearchHit:
@@ -43,7 +49,8 @@ class ResearchHit:
 class ResearchMatches:
     items: list = field(default_factory=list)  # at most SHOWN ResearchHit, title matches first
     total: int = 0
-    capped: bool = False  # the scan stopped at SCAN_LIMIT items
+    scanned: int = 0
+    capped: bool = False  # there are older items than the `scanned` newest read
 
 
 def _hub_topic_ids(chosen_topic=None):
@@ -75,12 +82,29 @@ def public_research(chosen, start=None, end=None):
     return qs
 
 
+def _newest():
+    """Return every ingested item, newest first, in the order of its `published` index."""
+    return Item.objects.order_by(F("published").desc(nulls_last=True), "-pk")
+
+
+def _needles(term):
+    """Return the substrings of which an item's text must have one to hold `term` whole."""
+    if term.is_word:
+        return [term.text]
+    # As typed, spaced, and with the Unicode hyphens of text pasted from PDFs.
+    spaced = " ".join(term.parts)
+    return sorted({term.text, spaced, *(term.text.replace("-", dash) for dash in "\u2010\u2011")})
+
+
 def _candidates(qs, terms, any_term):
-    """Narrow `qs` in SQL to items whose title or summary has each term's longest part."""
+    """Narrow `qs` in SQL to items whose title or summary has each term (any, with `any_term`)
+    as a substring: a first pass, cheap in SQL, before the whole-term test in Python."""
     conditions = []
     for term in terms.terms:
-        part = max(term.parts, key=len)
-        conditions.append(Q(title__icontains=part) | Q(summary__icontains=part))
+        condition = Q()
+        for needle in _needles(term):
+            condition |= Q(title__icontains=needle) | Q(summary__icontains=needle)
+        conditions.append(condition)
     combined = conditions[0]
     for condition in conditions[1:]:
         combined = (combined | condition) if any_term else (combined & condition)
@@ -92,19 +116,23 @@ def find_research(terms, chosen, start=None, end=None, any_term=False):
     base = public_research(chosen, start, end)
     if base is None or not terms:
         return ResearchMatches()
-    window = list(base.values_list("pk", flat=True)[:SCAN_LIMIT])
-    found = _candidates(among(base.model.objects.all(), window), terms, any_term)
+    rows = (
+        _candidates(base.filter(pk__in=_newest().values("pk")[:SCAN_LIMIT]), terms, any_term)
+        .order_by("-published", "-pk")
+        .values_list("pk", "title", "summary")
+    )
     words = terms.all_words()
     test = any if any_term else all
     title_first, others = [], []
-    for item in found.select_related("source").only(*_SHOWN_FIELDS).order_by("-published", "-pk"):
-        text = item.title + " " + strip_tags(item.summary)
-        if test(contains(text, word) for word in words):
-            (title_first if any(contains(item.title, word) for word in words) else others).append(item)
+    for pk, title, summary in rows:  # rows, not model instances: a broad term has thousands
+        if test(contains(title + " " + _TAG.sub("", summary), word) for word in words):
+            (title_first if any(contains(title, word) for word in words) else others).append(pk)
     ordered = title_first + others
-    shown = with_badges(ordered[:SHOWN])
+    by_pk = Item.objects.select_related("source").only(*_SHOWN_FIELDS).in_bulk(ordered[:SHOWN])
+    shown = with_badges(by_pk[pk] for pk in ordered[:SHOWN])
     return ResearchMatches(
         items=[ResearchHit(item, words) for item in shown],
         total=len(ordered),
-        capped=len(window) >= SCAN_LIMIT,
+        scanned=SCAN_LIMIT,
+        capped=bool(_newest().values_list("pk", flat=True)[SCAN_LIMIT : SCAN_LIMIT + 1]),
     )

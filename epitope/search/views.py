@@ -2,7 +2,6 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 
 from . import facets
-from .research import SCAN_LIMIT
 from .results import run_search
 
 
@@ -20,7 +19,6 @@ def search(request):
             "search": outcome,
             "search_query": outcome.terms.as_text(),
             "filter_query": _filter_query(request.GET),
-            "research_scan_limit": f"{SCAN_LIMIT:,}",
         },
     )
 
