@@ -41,6 +41,8 @@ URLS = [
     ("hub page 5", "/immunology/?page=5", False),
     ("search", "/search/?q=melanoma", False),
     ("search 2 words", "/search/?q=pd-1+melanoma", False),
+    ("search CAR-T", "/search/?q=CAR-T", False),
+    ("search broadened", "/search/?q=melanoma+zyxwv", False),  # nothing has both: any word
     ("leads inbox", "/admin/leads/", True),
     ("leads by source", "/admin/leads/?source={source}", True),
     ("leads most covered", "/admin/leads/?order=covered", True),

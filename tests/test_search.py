@@ -33,6 +33,36 @@ def test_finds_matching_live_articles_only(client, site):
     assert titles(response) == ["CAR-T cells clear lymphoma in trial"]
 
 
+@pytest.mark.parametrize("typed", ["CAR-T", "PD-1", "B7-H4", "IFN-γ"])
+def test_a_hyphenated_name_is_shown_back_as_typed(client, site, typed):
+    html = client.get("/search/", {"q": typed}).content.decode()
+    assert f'name="q" value="{typed}"' in html
+    assert f"“{typed}”" in html and f"{typed.replace('-', ' ')}”" not in html
+
+
+def test_hyphenated_names_find_their_stories_however_the_text_writes_them(client, site):
+    idx = site["index"]
+    f.article(idx, "PD-1 blockade in melanoma", [site["cancer"]], hero=False, standfirst="It raised IL-2 and IFN-γ.")
+    f.article(idx, "Antibodies against a checkpoint", [site["cancer"]], hero=False, standfirst="Anti-PD-1 and B7-H4 agents.")
+    f.article(idx, "PD-10 is not a target", [site["cancer"]], hero=False, standfirst="Nor is PD-L1 here, nor CAR NK.")
+    assert set(titles(client.get("/search/?q=PD-1"))) == {"PD-1 blockade in melanoma", "Antibodies against a checkpoint"}
+    assert titles(client.get("/search/?q=PD-L1")) == ["PD-10 is not a target"]
+    assert titles(client.get("/search/?q=PD-1+melanoma")) == ["PD-1 blockade in melanoma"]
+    assert titles(client.get('/search/?q="PD-1+blockade"')) == ["PD-1 blockade in melanoma"]
+    assert titles(client.get("/search/?q=B7-H4")) == ["Antibodies against a checkpoint"]
+    assert titles(client.get("/search/", {"q": "IFN-γ"})) == ["PD-1 blockade in melanoma"]
+    assert titles(client.get("/search/?q=IL-2")) == ["PD-1 blockade in melanoma"]
+    # "CAR-T" is not "CAR" and "T" anywhere: the gut story has "to", "the", "T cells" but no CAR-T.
+    assert titles(client.get("/search/?q=CAR-T")) == ["CAR-T cells clear lymphoma in trial"]
+
+
+def test_a_hyphenated_name_is_highlighted_whole_and_nothing_else(client, site):
+    response = client.get("/search/?q=CAR-T")
+    hit = response.context["search"].page[0]
+    assert str(hit.title) == "<mark>CAR-T</mark> cells clear lymphoma in trial"
+    assert str(hit.standfirst) == "A <mark>CAR-T</mark> therapy cleared lymphoma in most patients."
+
+
 def test_title_match_ranks_above_body_match(client, site):
     f.article(site["index"], "Melanoma answers", [site["cancer"]], hero=False,
               standfirst="Melanoma melanoma responses.", date=datetime.date(2026, 1, 1))
@@ -41,8 +71,24 @@ def test_title_match_ranks_above_body_match(client, site):
 
 
 def test_all_words_must_match(client, site):
-    assert titles(client.get("/search/?q=vaccine+melanoma")) == ["Personalised mRNA vaccine for melanoma"]
-    assert titles(client.get("/search/?q=vaccine+lymphoma")) == []
+    response = client.get("/search/?q=vaccine+melanoma")
+    assert titles(response) == ["Personalised mRNA vaccine for melanoma"]
+    assert not response.context["search"].broadened
+    assert "Nothing has every word" not in response.content.decode()
+
+
+def test_a_query_nothing_matches_whole_is_broadened_to_any_word_and_says_so(client, site):
+    response = client.get("/search/?q=vaccine+lymphoma")
+    assert set(titles(response)) == {"Personalised mRNA vaccine for melanoma", "CAR-T cells clear lymphoma in trial"}
+    html = response.content.decode()
+    assert "Nothing has every word of “vaccine lymphoma”: these results have any of them." in html
+    assert "2 stories with any word of “vaccine lymphoma”" in html
+
+
+def test_one_word_that_matches_nothing_is_not_broadened(client, site):
+    response = client.get("/search/?q=glioblastoma")
+    assert titles(response) == [] and not response.context["search"].broadened
+    assert "No stories match “glioblastoma”." in response.content.decode()
 
 
 def test_quoted_phrase(client, site):
@@ -149,20 +195,21 @@ def test_odd_queries_never_error(client, site, query):
 def test_operators_are_searched_as_words_not_syntax(client, site):
     # FTS5 would read NEAR as an operator; here it is a word, and no story has it. ("and"/"not"
     # are no test of this: PostgreSQL drops them as stop words.)
-    assert titles(client.get("/search/", {"q": "lymphoma NEAR"})) == []
+    # (With both required nothing matches, so the search is broadened to either word.)
+    assert client.get("/search/", {"q": "lymphoma NEAR"}).context["search"].broadened
     assert titles(client.get("/search/", {"q": "(lymphoma)"})) == ["CAR-T cells clear lymphoma in trial"]
 
 
 def test_sanitise_keeps_words_and_phrases_only():
     terms = sanitise('"tumour  micro-environment" CD19* NEAR( \x00 "x')
-    assert terms.phrases == [["tumour", "micro", "environment"]]
-    assert terms.words == ["CD19", "NEAR", "x"]
+    assert [t.parts for t in terms.terms] == [("tumour", "micro", "environment"), ("CD19",), ("NEAR",), ("x",)]
+    assert terms.all_words() == ["tumour micro-environment", "CD19", "NEAR", "x"]
     assert not sanitise('"" * ( ) \x00')
 
 
 def test_sanitise_bounds_terms():
     terms = sanitise(" ".join(f"w{n}" for n in range(100)) + " " + "y" * 200)
-    assert len(terms.words) == 12 and all(len(w) <= 40 for w in terms.words)
+    assert len(terms.terms) == 12 and all(len(p) <= 40 for t in terms.terms for p in t.parts)
 
 
 def test_highlight_escapes_then_marks():

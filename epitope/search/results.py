@@ -1,4 +1,9 @@
-"""Run a reader's search: rank with the search backend, then filter, count and page in SQL."""
+"""Run a reader's search: rank with the search backend, then filter, count and page in SQL.
+
+Every term must match. When nothing (no article, no research) has them all and there are
+several, the search is broadened to any term, and the outcome says so: a reader who typed
+"CAR-T glioblastoma" sees the stories about either rather than an empty page.
+"""
 
 import logging
 from dataclasses import dataclass, field
@@ -9,6 +14,7 @@ from . import filters
 from .highlight import highlight
 from .idlists import among
 from .query import sanitise, to_backend_query
+from .research import ResearchMatches, find_research
 
 logger = logging.getLogger("epitope.search")
 
@@ -40,11 +46,14 @@ class SearchOutcome:
     facet_counts: list = field(default_factory=list)  # (facet, [(value, label, count, is_chosen)])
     total: int = 0
     capped: bool = False
+    broadened: bool = False  # no result had every term: these have any of them
+    research: ResearchMatches = field(default_factory=ResearchMatches)
 
 
-def ranked_ids(base, terms):
-    """Return the ids of articles in `base` (and only those) matching `terms`, most relevant first."""
-    query = to_backend_query(terms)
+def ranked_ids(base, terms, any_term=False):
+    """Return the ids of articles in `base` (and only those) matching `terms` (all, or any with
+    `any_term`), most relevant first."""
+    query = to_backend_query(terms, any_term)
     if query is None:
         return []
     from wagtail.search.backends import get_search_backend
@@ -80,7 +89,13 @@ def run_search(params):
     base = ArticlePage.objects.live().public()
     # Dates narrow what is ranked, not what ranking kept: ranking keeps at most MAX_MATCHES (on
     # PostgreSQL the newest), and a range in the past must still find its matches.
-    ids = ranked_ids(filters.apply_dates(base, outcome.start, outcome.end), terms)
+    dated = filters.apply_dates(base, outcome.start, outcome.end)
+    ids = ranked_ids(dated, terms)
+    outcome.research = find_research(terms, outcome.chosen, outcome.start, outcome.end)
+    if not ids and not outcome.research.total and len(terms.terms) > 1:
+        outcome.broadened = True
+        ids = ranked_ids(dated, terms, any_term=True)
+        outcome.research = find_research(terms, outcome.chosen, outcome.start, outcome.end, any_term=True)
     outcome.capped = len(ids) >= MAX_MATCHES
     # The ranked ids are all live, public and in the date range already: the facet queries below
     # need not join the page table again, and with no facet chosen there is nothing to narrow.

@@ -6,7 +6,8 @@ from .results import run_search
 
 
 def search(request):
-    """Show articles matching ?q=, ranked by relevance, with facet filters and paging."""
+    """Show articles matching ?q=, ranked by relevance, with facet filters and paging, and the
+    public research that matches."""
     try:
         outcome = run_search(request.GET)
     except filters.UnknownValue as exc:
@@ -14,7 +15,11 @@ def search(request):
     return TemplateResponse(
         request,
         "search/search.html",
-        {"search": outcome, "search_query": outcome.terms.as_text(), "filter_query": _filter_query(request.GET)},
+        {
+            "search": outcome,
+            "search_query": outcome.terms.as_text(),
+            "filter_query": _filter_query(request.GET),
+        },
     )
 
 

@@ -1,4 +1,7 @@
 from django import template
+from django.utils.translation import get_language
+
+from epitope.core.jinja import macros
 
 register = template.Library()
 
@@ -20,3 +23,9 @@ def page_url(query, number):
     query = query.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.simple_tag
+def research_hits(hits):
+    """The research a search found, as a hub's research list shows it: `{% research_hits hits %}`."""
+    return macros("epitope/search.html").research_hits(hits, get_language())
