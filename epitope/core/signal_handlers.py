@@ -186,9 +186,9 @@ def forget_card_pictures(image_id):
     from django.core.cache.utils import make_template_fragment_key
 
     fragments = caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
-    from epitope.articles.cards import image_tag
+    from epitope.articles.cards import PICTURE_ATTRS, image_tag
 
-    keys = [make_template_fragment_key("card_picture", [image_id, how]) for how in ("eager", "lazy")]
+    keys = [make_template_fragment_key("card_picture", [image_id, how]) for how in PICTURE_ATTRS]
     fragments.delete_many([*keys, make_template_fragment_key("article_hero", [image_id])])
     purge({image_tag(image_id)})  # each process's copies of the card pictures
 
