@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from epitope.newsletter import tokens
+from epitope.newsletter.models import Subscriber, Subscription
 from tests import factories as f
 from tests.privacy_pages import policy_pages
 
@@ -65,6 +67,11 @@ def site():
         link="https://example.org/paper/1", identifiers={"doi": "10.5555/layout.1"}, kind="paper",
         published=datetime.datetime(2026, 10, 20, tzinfo=datetime.UTC))])
     site["article"] = site["index"].get_children().live().last().url
+    subscription = Subscription.objects.create(subscriber=Subscriber.objects.create(email="reader@example.org"))
+    subscription.topics.set([site["cancer"]])
+    site["newsletter"] = [f"/newsletter/confirm/{tokens.confirm_token(subscription)}/",
+                          f"/newsletter/manage/{tokens.manage_token(subscription.subscriber)}/",
+                          "/newsletter/confirm/not-a-token/"]
     return site
 
 
@@ -72,7 +79,7 @@ def public_pages(site):
     """Every public page type but search (its own tests: the "search" work of issue 26)."""
     return ["/", "/cancer-immunology/", "/cancer-immunology/?modality=car-t", "/cancer-immunology/?page=2",
             "/articles/", site["article"], "/cancer-immunology/trends/", "/cancer-immunology/research/",
-            "/privacy-policy/", "/cookie-policy/", "/newsletter/subscribe/", "/newsletter/subscribe/sent/"]
+            "/privacy-policy/", "/cookie-policy/", "/newsletter/subscribe/", "/newsletter/subscribe/sent/", *site["newsletter"]]
 
 
 @pytest.fixture
@@ -212,7 +219,7 @@ def test_hub_shows_its_feeds_as_links(live_server, open_page, site):
                      "JSON Feed": "/cancer-immunology/feed/json/"}
     response = page.request.get(live_server.url + links["Atom feed"])
     assert response.ok and "<feed" in response.text() and "Story number 13" in response.text()
-    assert follow.get_by_role("link", name="Email digest").is_visible()
+    assert follow.get_by_role("link", name="Subscribe by email").is_visible()
 
 
 def _violations(page, url):
