@@ -3,7 +3,7 @@
     make demo PORT=8000 &            # in another terminal
     .venv/bin/python docs/screenshots/capture.py [--base http://127.0.0.1:8000]
 
-Writes docs/screenshots/<page>-<width>.png: the first screen only (1280×800 and 390×844), as a
+Writes docs/screenshots/<page>-<width>.png (256 colours): the first screen only (1280×800 and 390×844), as a
 reader sees it, in Debian's Chromium through Playwright. JavaScript is off, so the consent banner
 (shown by consent.js) stays out of the pictures and nothing is recorded in the demo's database.
 """
@@ -13,6 +13,7 @@ import re
 import urllib.request
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
@@ -43,6 +44,8 @@ def main():
                 page.goto(base + path, wait_until="load")
                 out = Path(args.out) / f"{name}-{width}.png"
                 page.screenshot(path=str(out))
+                # 256 colours: a quarter of the bytes, and the pictures are illustrations anyway.
+                Image.open(out).convert("RGB").quantize(256, dither=Image.Dither.NONE).save(out, optimize=True)
                 print(out, f"{out.stat().st_size // 1024} KB")
             context.close()
         browser.close()
