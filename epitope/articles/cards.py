@@ -32,9 +32,16 @@ CARD_RENDITIONS = tuple(f"format-{fmt}|{size}" for size in CARD_SIZES for fmt in
 PICTURE_TIMEOUT = 86400
 _PICTURE = (
     '{% load wagtailimages_tags %}{% picture image format-{avif,webp,jpeg} fill-{400x225,800x450} '
-    'sizes="(min-width: 960px) 400px, 100vw" alt=image.alt_text class="card-image" '
+    'alt=image.alt_text class="card-image" '
 )
-PICTURE_ATTRS = {"eager": 'fetchpriority="high" %}', "lazy": 'loading="lazy" decoding="async" %}'}
+_CARD_SIZES = 'sizes="(min-width: 960px) 400px, 100vw" '
+# A listing's lead story spans two columns from 960 px on (site.css, .cards-lead): the wider rendition.
+_LEAD_SIZES = 'sizes="(min-width: 960px) 600px, 100vw" '
+PICTURE_ATTRS = {
+    "lead": _LEAD_SIZES + 'fetchpriority="high" %}',
+    "eager": _CARD_SIZES + 'fetchpriority="high" %}',
+    "lazy": _CARD_SIZES + 'loading="lazy" decoding="async" %}',
+}
 
 
 def fragment_cache():
@@ -54,8 +61,10 @@ MAX_LOCAL_PICTURES = 2000
 _local_pictures = {}  # fragment key -> (image tag token, HTML): this process's copies
 
 
-def card_pictures(articles, eager_first=False):
+def card_pictures(articles, eager_first=False, lead=False):
     """Return {article pk: picture HTML} for the articles with a hero image.
+
+    The first one is loaded eagerly if `eager_first`, sized as the lead story's if `lead`.
 
     From this process's memory while the image's tag is unchanged (no I/O), else from the
     shared fragment cache (one read for all), else rendered (loading the image and renditions).
@@ -63,7 +72,7 @@ def card_pictures(articles, eager_first=False):
     wanted = {}
     for n, article in enumerate(articles):
         if article.hero_image_id:
-            how = "eager" if eager_first and n == 0 else "lazy"
+            how = ("lead" if lead else "eager") if eager_first and n == 0 else "lazy"
             wanted[article.pk] = (picture_key(article.hero_image_id, how), article, how)
     if not wanted:
         return {}
@@ -179,10 +188,14 @@ def card_url(article, url_cache):
     return url
 
 
-def render_cards(articles, eager_first=False, level=2, url_cache=None):
-    """Return the cards of a listing (safe markup), the first one's picture loaded eagerly if asked."""
+def render_cards(articles, eager_first=False, level=2, url_cache=None, lead=False):
+    """Return the cards of a listing (safe markup), the first one's picture loaded eagerly if asked.
+
+    With `lead`, the first card is the listing's lead story (wider, see .cards-lead in site.css)
+    and its picture is sized for that.
+    """
     articles = list(articles)
-    pictures = card_pictures(articles, eager_first)
+    pictures = card_pictures(articles, eager_first, lead)
     url_cache = url_cache or UrlCache()
     cards = [(a, pictures.get(a.pk, ""), card_url(a, url_cache)) for a in articles]
     return macros("epitope/cards.html").cards(cards, level or 2, get_language())

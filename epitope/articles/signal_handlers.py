@@ -20,7 +20,7 @@ from epitope.core.tasks import enqueue_renditions
 
 from . import page_cache
 from .alt_text import images_of
-from .cards import image_tag
+from .cards import PICTURE_ATTRS, image_tag
 from .models import ArticlePage
 
 
@@ -46,7 +46,7 @@ def on_image_saved(sender, instance, created, update_fields=None, **kwargs):
 def forget_card_pictures(image_id):
     """Forget the pictures rendered from this image (cards and article heroes keep them a day)."""
     fragments = caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
-    keys = [make_template_fragment_key("card_picture", [image_id, how]) for how in ("eager", "lazy")]
+    keys = [make_template_fragment_key("card_picture", [image_id, how]) for how in PICTURE_ATTRS]
     fragments.delete_many([*keys, make_template_fragment_key("article_hero", [image_id])])
     pagecache.purge({image_tag(image_id)})  # each process's copies of the card pictures
 

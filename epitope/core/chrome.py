@@ -40,6 +40,11 @@ def feed_links(hub, query):
     return _chrome().feed_links(hub, query)
 
 
+def feed_list(hub, query):
+    """Return the <li>s of visible links to a hub's RSS, Atom and JSON feeds; `query` keeps its filters."""
+    return _chrome().feed_list(hub, query)
+
+
 def type_filter(type_choices, article_type, facet_query):
     """Return a listing's story-type links ("All", News, Feature, ...), keeping its other filters."""
     return _chrome().type_filter(type_choices, article_type, facet_query)
