@@ -9,6 +9,7 @@ The two halves must agree; the table below is the contract:
                                topic:X for its topics and their ancestors (links, breadcrumbs)
     hub of topic T             page:H, listing:T, topic:T, topic:C for T's children
     home, /articles/           page:P, latest
+    author page                page:P, latest (their stories: any article change may add one)
     anything else              page:P
 
     change                     bumps
@@ -17,7 +18,8 @@ The two halves must agree; the table below is the contract:
                                page:A, latest, listing:X for its topics before and after
                                the change and all their ancestors
     topic renamed or moved     topic:T, listing:X for T and its old and new ancestors
-    hub, policy or other page  global (hub titles and policy links are on every page)
+    hub, policy or other page  global (hub titles and policy links are on every page;
+                               an author's name, photo and link are on their stories)
     home, article index        page:P
     image edited               as an article change, for each live article showing it
     who may see a page changed (view restriction set, changed or removed; unpublished;
@@ -52,7 +54,7 @@ def article_topic_ids(article):
 
 def tags_for_page(page):
     """Return the tags a rendered page depends on."""
-    from epitope.articles.models import ArticleIndexPage, ArticlePage
+    from epitope.articles.models import ArticleIndexPage, ArticlePage, AuthorPage
     from epitope.core.models import HomePage
     from epitope.topics.models import TopicPage
 
@@ -66,7 +68,7 @@ def tags_for_page(page):
         children = [child for child, parent in tree.parents.items() if parent == page.topic_id]
         tags |= {listing_tag(page.topic_id), topic_tag(page.topic_id)}
         tags |= {topic_tag(child) for child in children}
-    elif isinstance(page, (HomePage, ArticleIndexPage)):
+    elif isinstance(page, (HomePage, ArticleIndexPage, AuthorPage)):
         tags.add(LATEST)
     return tags
 

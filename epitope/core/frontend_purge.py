@@ -73,7 +73,23 @@ def urls_for_article_change(article, topics_before=()):
     urls = [article.get_full_url()] + index_urls()
     for hub in TopicPage.objects.live().filter(topic_id__in=topic_ids):
         urls += hub_urls(hub)
+    for author in article.listed_authors():
+        urls += author_urls(author)
     return [url for url in urls if url]
+
+
+def author_urls(author):
+    """Return an author page's URLs, each page of their stories, and their feeds."""
+    from epitope.articles.models import ArticlePage
+    from epitope.topics.listing import CARDS_PER_PAGE
+
+    base = author.get_full_url()
+    if base is None:
+        return []
+    stories = ArticlePage.objects.live().filter(authors__author=author).count()
+    pages = min(math.ceil(stories / CARDS_PER_PAGE) + 1, MAX_LISTING_PAGES)
+    feeds = [urljoin(base, reverse("author_feed", kwargs={"author": author.slug, "kind": kind})) for kind in FEED_KINDS]
+    return [base] + [f"{base}?page={n}" for n in range(1, pages + 1)] + feeds
 
 
 def page_urls(pages):

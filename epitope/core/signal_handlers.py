@@ -132,13 +132,15 @@ def on_topic_deleted(sender, instance, **kwargs):
 
 
 def on_image_saved(sender, instance, created, update_fields=None, **kwargs):
-    from epitope.articles.models import ArticlePage
+    from epitope.articles.models import ArticlePage, AuthorPage
 
     if created or (update_fields and set(update_fields) <= IMAGE_FIELDS_NOT_SHOWN):
         return
     forget_card_pictures(instance.pk)
     for article in ArticlePage.objects.live().filter(hero_image=instance):
         _article_changed(article)
+    for author in AuthorPage.objects.live().filter(photo=instance):
+        _page_changed(author)
 
 
 def on_classification_changed(sender, objects, **kwargs):

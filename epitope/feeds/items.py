@@ -42,8 +42,13 @@ def updated_at(article):
 
 
 def author_names(article):
-    """Return the people in the byline ("By Ada Lovelace and Alan Turing" → two names)."""
-    text = _BY.sub("", article.byline or "").strip()
+    """Return the story's authors' names: its author pages, else the people in its byline text."""
+    return [author.title for author in article.listed_authors()] or byline_names(article.byline)
+
+
+def byline_names(byline):
+    """Return the people in a byline ("By Ada Lovelace and Alan Turing" → two names)."""
+    text = _BY.sub("", byline or "").strip()
     if not text:
         return []
     return [name.strip() for name in re.split(r",|\band\b|&", text) if name.strip()]
@@ -96,7 +101,10 @@ def with_share_images(qs):
     from django.db.models import Prefetch
     from wagtail.images import get_image_model
 
+    from epitope.articles.models import ArticleAuthor
+
     Image = get_image_model()
     return qs.defer_streamfields().prefetch_related(
-        "topics", Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(SHARE_RENDITION))
+        "topics", Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(SHARE_RENDITION)),
+        Prefetch("authors", queryset=ArticleAuthor.objects.select_related("author")),
     )

@@ -53,7 +53,9 @@ def about_terms(article, request=None):
 def news_article(article, request=None):
     """Return the schema.org NewsArticle of an article page, as a dict."""
     url = full_url(article, request)
-    names = meta.author_names(article)
+    authors = [{"@type": "Person", "name": author.title, "url": full_url(author, request)}
+               for author in article.listed_authors()]
+    authors = authors or [{"@type": "Person", "name": name} for name in meta.byline_names(article.byline)]
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -64,7 +66,7 @@ def news_article(article, request=None):
         "datePublished": meta.published_at(article).isoformat(),
         "dateModified": meta.updated_at(article).isoformat(),
         "articleSection": article.get_article_type_display(),
-        "author": [{"@type": "Person", "name": name} for name in names] or [PUBLISHER],
+        "author": authors or [PUBLISHER],
         "publisher": {**PUBLISHER, "url": request.build_absolute_uri("/") if request else "/"},
         "inLanguage": "en",
     }
