@@ -193,3 +193,19 @@ def test_byline_migration_makes_one_author_page_per_person_and_links_stories_in_
     assert "Both" in html and "One" in html
     assert f'href="/authors/ada-lovelace/"' in client.get(both.url).content.decode()
     assert escape("Ada Lovelace") in client.get("/authors/").content.decode()
+
+
+def test_admin_refuses_an_article_naming_the_same_author_twice(admin_client, site):
+    from tests.test_articles import _edit_post_data
+
+    story = f.article(site["index"], "Twice", [], hero=False)
+    data = _edit_post_data(story, **{
+        "authors-TOTAL_FORMS": "2", "authors-0-author": site["ada"].pk, "authors-0-ORDER": "1",
+        "authors-1-author": site["ada"].pk, "authors-1-ORDER": "2", "action-publish": "Publish",
+    })
+    response = admin_client.post(f"/admin/pages/{story.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "duplicate data for page and author" in response.content.decode()  # the formset checks the constraint
+    data.update({"authors-1-author": site["alan"].pk})
+    assert admin_client.post(f"/admin/pages/{story.pk}/edit/", data).status_code == 302
+    assert [a.title for a in ArticlePage.objects.get(pk=story.pk).listed_authors()] == ["Ada Lovelace", "Alan Turing"]

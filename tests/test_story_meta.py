@@ -95,3 +95,9 @@ def test_article_shows_share_links_and_a_copyable_link_without_any_script(client
         assert f">{name}</a>" in share
     assert 'value="http://localhost/articles/share-me/" readonly' in share
     assert "<script" not in share and "<iframe" not in share
+
+
+def test_a_story_dated_back_is_not_updated_by_being_published_late():
+    site = f.hub_site()
+    story = _article(site, date=datetime.date(2026, 1, 5))  # published today, dated in January
+    assert story_meta.revised_on(ArticlePage.objects.get(pk=story.pk)) is None

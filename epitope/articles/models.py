@@ -299,10 +299,6 @@ class AuthorPage(Page):
     FEED_KINDS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "application/atom+xml"),
                   ("json", "JSON Feed", "application/feed+json"))
 
-    @property
-    def name(self):
-        return self.title
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         stories = public(ArticlePage.objects.live()).filter(authors__author=self).order_by(*NEWEST_FIRST)

@@ -61,12 +61,16 @@ def reading_minutes(article):
 
 
 def revised_on(article):
-    """Return the day the story was last revised, when that is after the day it was published."""
+    """Return the day the story was last published, when that is after the day it first was.
+
+    Compared with the first publication, not only the story's date: a story dated back (or
+    loaded later, as synthetic data is) has not been revised by being published late.
+    """
     if article.last_published_at is None:
         return None
-    published, updated = items.published_at(article), items.updated_at(article)
-    updated_day = timezone.localdate(updated)
-    return updated_day if updated_day > timezone.localdate(published) else None
+    first = timezone.localdate(article.first_published_at) if article.first_published_at else article.date
+    updated_day = timezone.localdate(items.updated_at(article))
+    return updated_day if updated_day > max(first, article.date) else None
 
 
 def share_links(title, url):
