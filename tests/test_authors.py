@@ -14,7 +14,7 @@ from wagtail.models import Page
 from epitope.articles.models import ArticleAuthor, ArticlePage, AuthorPage
 from epitope.core.site_setup import ensure_author_index
 from tests import factories as f
-from tests.page_cache_support import is_cached
+from tests.page_cache_support import cdn, is_cached, purged  # noqa: F401 - cdn is a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +209,14 @@ def test_admin_refuses_an_article_naming_the_same_author_twice(admin_client, sit
     data.update({"authors-1-author": site["alan"].pk})
     assert admin_client.post(f"/admin/pages/{story.pk}/edit/", data).status_code == 302
     assert [a.title for a in ArticlePage.objects.get(pk=story.pk).listed_authors()] == ["Ada Lovelace", "Alan Turing"]
+
+
+def test_publishing_a_story_purges_its_authors_page_and_feeds_from_the_cdn(cdn, site):
+    story = f.article(site["index"], "By Ada", [site["cell"]], hero=False, publish=False)
+    story.authors = [ArticleAuthor(author=site["ada"])]
+    cdn.clear_log()
+    story.save_revision().publish()
+    urls = purged(cdn)
+    base = "http://localhost/authors/ada-lovelace/"
+    assert {base, f"{base}?page=1", f"{base}feed/rss/", f"{base}feed/atom/", f"{base}feed/json/"} <= urls
+    assert not any("/authors/alan-turing/" in url for url in urls)
