@@ -60,3 +60,25 @@ def hub_site():
         "cell_hub": ensure_hub(home, cell),
         "immunology_hub": ensure_hub(home, immunology),
     }
+
+
+def author(index, name, role="Reporter", bio="<p>Writes about T cells.</p>", photo_alt="Portrait of a reporter", slug=None):
+    """Return a published AuthorPage under the author index, with a photo unless photo_alt is None."""
+    from django.utils.text import slugify
+
+    from epitope.articles.models import AuthorPage
+
+    page = AuthorPage(title=name, slug=slug or slugify(name), role=role, bio=bio,
+                      photo=image(photo_alt) if photo_alt is not None else None)
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def by(article, *authors):
+    """Make the published article's authors these author pages, in this order, and publish it again."""
+    from epitope.articles.models import ArticleAuthor
+
+    article.authors = [ArticleAuthor(author=a) for a in authors]
+    article.save_revision().publish()
+    return article

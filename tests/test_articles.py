@@ -64,6 +64,8 @@ def _edit_post_data(page, **overrides):
         "topics": [], "body-count": "0",
         "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0",
         "references-MIN_NUM_FORMS": "0", "references-MAX_NUM_FORMS": "1000",
+        "authors-TOTAL_FORMS": "0", "authors-INITIAL_FORMS": "0",
+        "authors-MIN_NUM_FORMS": "0", "authors-MAX_NUM_FORMS": "1000",
         "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0",
         "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "1000",
     }

@@ -13,7 +13,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
 from epitope.articles.alt_text import images_of
-from epitope.articles.models import ArticlePage, ArticleReference
+from epitope.articles.models import ArticlePage, ArticleReference, AuthorPage
+from epitope.demo import authors as demo_authors
 from epitope.demo import content, imagegen, pictures
 from epitope.demo.admin_login import ensure_admin
 from epitope.demo.loader import load_demo
@@ -81,7 +82,14 @@ def test_demo_site_hub_pages_alt_text_and_policies(client):
             assert len(image.alt_text) > 40 and image.caption and image.credit, image.title
             seen.add(image.pk)
         assert article.get_latest_revision() is not None and article.first_published_at is not None
+    authors = list(AuthorPage.objects.live())
+    assert len(authors) == len(demo_authors.AUTHORS)
+    for author in authors:  # a bio, a role and a portrait described for those who cannot see it
+        assert author.bio and author.role and len(author.photo.alt_text) > 40, author.title
+        assert author.title in author.photo.alt_text
+        seen.add(author.photo_id)
     assert len(seen) == get_image_model().objects.count() > len(content.ARTICLES)
+    assert all(article.listed_authors() for article in ArticlePage.objects.live())
 
     for url, words in (("/privacy-policy/", "Your rights"), ("/cookie-policy/", "epitope_consent")):
         response = client.get(url)
@@ -97,6 +105,18 @@ def test_alt_text_names_the_colours_actually_drawn():
         background = max(img.getcolors(320 * 180), key=lambda pair: pair[0])[1]
         assert background == imagegen.PALETTES[pictures.palette_of(seed)][0]
         assert pictures.PALETTE_WORDS[pictures.palette_of(seed)][0] in pictures.describe(seed)
+
+
+def test_portrait_alt_text_names_the_colours_actually_drawn():
+    for seed in (7101, 7102, 7103):
+        img = PILImage.open(io.BytesIO(imagegen.portrait_png(seed, 120)))
+        colours = sorted(img.getcolors(120 * 120), key=lambda pair: pair[0])
+        palette = imagegen.PALETTES[pictures.palette_of(seed)]
+        figure = img.getpixel((60, 50))  # the middle of the head
+        k = palette[1].index(min(palette[1], key=lambda c: sum(abs(a - b) for a, b in zip(c, figure))))
+        alt = pictures.describe_portrait(seed, "Ada")
+        assert colours[-1][1] == palette[0] and pictures.PALETTE_WORDS[pictures.palette_of(seed)][0] in alt
+        assert f"faceless {pictures.PALETTE_WORDS[pictures.palette_of(seed)][k + 1]} head" in alt
 
 
 def test_admin_login_keeps_its_password_file_and_never_overwrites_a_changed_password(tmp_path):

@@ -27,3 +27,13 @@ def alt_text_error(page):
         else f"This article cannot be published: the images {names} have no alt text. "
         "Add a description of what each shows under Images, then publish again."
     )
+
+
+def photo_alt_text_error(photo):
+    """Return the message refusing to publish an author page whose photo has no alt text, or None."""
+    if photo is None or (photo.description or "").strip():
+        return None
+    return (
+        f"This author page cannot be published: the photo “{photo.title}” has no alt text. "
+        "Add a description of who it shows under Images, then publish again."
+    )

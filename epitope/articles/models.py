@@ -5,23 +5,24 @@ from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
 from epitope.classify.panels import ClassificationPanel
-from epitope.pagecache import prepared
-from epitope.pagecache.cache_tags import ListsLatest
 from epitope.core.paging import PageNotFound, paginate
-from epitope.pagecache.routes import view_restrictions
+from epitope.pagecache import prepared
+from epitope.pagecache.cache import GLOBAL
+from epitope.pagecache.cache_tags import ListsLatest
+from epitope.pagecache.routes import public, view_restrictions
 from epitope.topics.taxonomy import Topic, topic_links, topic_tree
 
-from . import article_types, page_cache, references
+from . import article_types, page_cache, references, story_meta
 from .blocks import BodyBlock
 from .cards import Card
-from .forms import ArticlePageForm
-from .queries import ArticleQuerySet, card_rows, listing_key
+from .forms import ArticlePageForm, AuthorPageForm
+from .queries import NEWEST_FIRST, ArticleQuerySet, card_rows, listing_key
 
 
 class ArticleIndexPage(ListsLatest, Page):
@@ -55,12 +56,19 @@ class ArticlePage(Page):
     article_type = models.CharField(max_length=10, choices=ARTICLE_TYPES, default=NEWS, db_index=True)
     date = models.DateField("Publication date", default=timezone.localdate, db_index=True)
     standfirst = models.TextField(help_text="One paragraph under the headline, shown on cards too.")
-    byline = models.CharField(max_length=255, blank=True, help_text="e.g. “By Ada Lovelace”")
+    byline = models.CharField(
+        max_length=255, blank=True,
+        help_text="e.g. “By Ada Lovelace”; shown only when the story has no authors below.",
+    )
     hero_image = models.ForeignKey(
         "core.EpitopeImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     topics = ParentalManyToManyField("topics.Topic", blank=True, related_name="articles")
     body = StreamField(BodyBlock(), blank=True)
+    corrections = RichTextField(
+        blank=True, features=["bold", "italic", "link"],
+        help_text="What was wrong and what was changed, e.g. “An earlier version gave the trial's size as 120.”",
+    )
 
     objects = PageManager.from_queryset(ArticleQuerySet)()
 
@@ -74,10 +82,12 @@ class ArticlePage(Page):
         MultiFieldPanel(
             [FieldPanel("article_type"), FieldPanel("date"), FieldPanel("byline")], heading="About"
         ),
+        InlinePanel("authors", label="Authors", heading="Authors (in byline order)"),
         FieldPanel("hero_image"),
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("body"),
         InlinePanel("references", label="References"),
+        FieldPanel("corrections"),
         ClassificationPanel(heading="Classifier tags"),
     ]
 
@@ -107,7 +117,32 @@ class ArticlePage(Page):
         context["related"] = self.related_articles(topics)
         context["breadcrumbs"] = self.breadcrumbs(topics)
         context["references"] = self.listed_references()
+        context["authors"] = self.listed_authors()
+        context.update(story_meta.for_article(self, request))
         return context
+
+    def listed_authors(self):
+        """Return the live author pages of the story, in byline order ([]: the byline text stands).
+
+        Read once per page instance: the byline, the feeds and the structured data all ask. A
+        preview shows the form's authors (held on the page, not yet stored); a feed's articles
+        come with theirs prefetched (feeds.items.with_share_images).
+        """
+        if "_listed_authors" in self.__dict__:
+            return self._listed_authors
+        held = getattr(self, "_cluster_related_objects", {}).get("authors") is not None
+        prefetched = "authors" in getattr(self, "_prefetched_objects_cache", {})
+        if self.pk is None or held or prefetched:
+            links = sorted(self.authors.all(), key=lambda link: link.sort_order or 0)
+            authors = [link.author for link in links if link.author_id and link.author.live]
+        else:
+            authors = [link.author for link in prepared.fetch(
+                ("article-authors", self.pk),
+                lambda: ArticleAuthor.objects.filter(page=self.pk, author__live=True)
+                .select_related("author").order_by("sort_order", "pk"),
+            )]
+        self._listed_authors = authors
+        return authors
 
     def listed_references(self):
         """Return the references in their order, by a query compiled once per article and thread.
@@ -194,3 +229,77 @@ class ArticleReference(Orderable):
     @property
     def label(self):
         return dict(references.KINDS)[self.kind]
+
+
+class ArticleAuthor(Orderable):
+    """One author of a story; their order is the byline's."""
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="authors")
+    author = models.ForeignKey("articles.AuthorPage", on_delete=models.CASCADE, related_name="article_links")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["page", "author"], name="article_author_once")]
+
+
+class AuthorIndexPage(Page):
+    """`/authors/`: everyone who writes for the site, by name."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["articles.AuthorPage"]
+    template = "articles/author_index_page.html"
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["authors"] = list(
+            public(AuthorPage.objects.child_of(self).live()).select_related("photo").order_by("title")
+        )
+        return context
+
+
+class AuthorPage(ListsLatest, Page):
+    """One author (the page title is their name): photo, role, bio, and their stories newest first."""
+
+    role = models.CharField(max_length=255, blank=True, help_text="e.g. “Senior reporter, cell therapy”")
+    photo = models.ForeignKey(
+        "core.EpitopeImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="A portrait; its description under Images is the alt text.",
+    )
+    bio = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    base_form_class = AuthorPageForm
+    content_panels = Page.content_panels + [FieldPanel("role"), FieldPanel("photo"), FieldPanel("bio")]
+    parent_page_types = ["articles.AuthorIndexPage"]
+    subpage_types = []
+    template = "articles/author_page.html"
+
+    search_fields = Page.search_fields + [index.SearchField("bio"), index.SearchField("role")]
+    # The author's feeds (feeds.urls "author_feed"): kind in the URL, name shown, media type.
+    FEED_KINDS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "application/atom+xml"),
+                  ("json", "JSON Feed", "application/feed+json"))
+
+    @classmethod
+    def purge_tags(cls, pages):
+        return {GLOBAL}  # an author's name, photo and link are on their stories
+
+    def get_cached_paths(self):
+        return page_cache.author_paths(self, self.stories())
+
+    def stories(self):
+        """Return the author's live, public stories, newest first."""
+        return public(ArticlePage.objects.live()).filter(authors__author=self).order_by(*NEWEST_FIRST)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        stories = self.stories()
+        try:
+            context["cards"] = page = paginate(card_rows(stories), request.GET.get("page"))
+        except PageNotFound as exc:
+            raise Http404(str(exc)) from exc
+        page.object_list = Card.rows(page.object_list)
+        return context

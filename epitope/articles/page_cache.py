@@ -1,10 +1,14 @@
 """What the page cache needs to know about articles: the tags an article shows and a change to it
 bumps, and the addresses a CDN keeps /articles/ at (see epitope.pagecache.cache_tags)."""
 
+import math
+
 from epitope.core.paging import CARDS_PER_PAGE
 from epitope.pagecache.cache import GLOBAL, LATEST, listing_tag, page_tag, topic_tag
-from epitope.pagecache.frontend_purge import listing_paths
+from epitope.pagecache.frontend_purge import MAX_LISTING_PAGES, listing_paths
 from epitope.topics.taxonomy import with_ancestors
+
+AUTHOR_FEED_KINDS = ("rss", "atom", "json")  # feeds.urls "author_feed", at <author page>/feed/<kind>/
 
 
 def topic_ids(articles):
@@ -43,3 +47,10 @@ def tags_for_change(articles):
 def index_paths(articles):
     """Return every path, relative to /articles/, a CDN may keep: each listing page, for all and each type."""
     return listing_paths(articles, CARDS_PER_PAGE, "article_type")
+
+
+def author_paths(author, stories):
+    """Return every path, relative to an author page, a CDN may keep: each page of their stories, their feeds."""
+    # One page more than there is now: an unpublish may just have removed the last one.
+    pages = min(math.ceil(stories.count() / CARDS_PER_PAGE) + 1, MAX_LISTING_PAGES)
+    return ["/"] + [f"/?page={n}" for n in range(1, pages + 1)] + [f"/feed/{kind}/" for kind in AUTHOR_FEED_KINDS]

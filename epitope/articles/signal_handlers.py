@@ -21,7 +21,7 @@ from epitope.core.tasks import enqueue_renditions
 from . import page_cache
 from .alt_text import images_of
 from .cards import PICTURE_ATTRS, image_tag
-from .models import ArticlePage
+from .models import ArticlePage, AuthorPage
 
 
 def article_changed(article):
@@ -41,6 +41,9 @@ def on_image_saved(sender, instance, created, update_fields=None, **kwargs):
     forget_card_pictures(instance.pk)
     for article in ArticlePage.objects.live().filter(hero_image=instance):
         article_changed(article)
+    authors = list(AuthorPage.objects.live().filter(photo=instance))
+    if authors:
+        pagecache.purge(AuthorPage.purge_tags(authors))
 
 
 def forget_card_pictures(image_id):

@@ -43,7 +43,7 @@ class HomePage(ListsLatest, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("latest_count")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["topics.TopicPage", "articles.ArticleIndexPage", "privacy.PolicyPage"]
+    subpage_types = ["topics.TopicPage", "articles.ArticleIndexPage", "articles.AuthorIndexPage", "privacy.PolicyPage"]
     template = "core/home_page.html"
     max_count = 1
 

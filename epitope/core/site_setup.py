@@ -1,4 +1,4 @@
-"""Create the skeleton of a hub site: home page, site record, article index, topic hubs."""
+"""Create the skeleton of a hub site: home page, site record, article and author indexes, topic hubs."""
 
 from django.conf import settings
 from django.db import transaction
@@ -48,6 +48,16 @@ def ensure_article_index(home, title="All stories", slug="articles"):
     index = ArticleIndexPage.objects.child_of(home).first()
     if index is None:
         index = home.add_child(instance=ArticleIndexPage(title=title, slug=slug))
+    return index
+
+
+def ensure_author_index(home, title="Authors", slug="authors"):
+    """Return the author index (`/authors/`, where the author feeds' URLs expect it), creating it if missing."""
+    from epitope.articles.models import AuthorIndexPage
+
+    index = AuthorIndexPage.objects.first()
+    if index is None:
+        index = home.add_child(instance=AuthorIndexPage(title=title, slug=slug))
     return index
 
 

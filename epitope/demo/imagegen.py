@@ -1,4 +1,4 @@
-"""Generate hero images for demo content and tests: abstract "micrograph" art, drawn with Pillow.
+"""Generate pictures for demo content and tests: abstract "micrograph" art and portraits, drawn with Pillow.
 
 The images are ours, made from a seed, so the demo needs no stock photos and no network.
 """
@@ -49,5 +49,38 @@ def make_image(title, alt_text, seed, caption="", credit="Illustration generated
     data = cells_png(seed, *size)
     image = Image_(title=title, description=alt_text, caption=caption, credit=credit)
     image.file.save(f"generated-{seed}.png", ImageFile(io.BytesIO(data), name=f"generated-{seed}.png"), save=False)
+    image.save()
+    return image
+
+
+def portrait_png(seed, size=480):
+    """Return PNG bytes of an illustrated head-and-shoulders portrait: no face, so it stands for nobody.
+
+    The background and figure colours are imagegen's palettes; the same seed draws the same picture.
+    """
+    rng = random.Random(seed)
+    background, colours = PALETTES[rng.randrange(len(PALETTES))]
+    figure = colours[rng.randrange(len(colours))]
+    img = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(img, "RGBA")
+    for _ in range(12):  # soft cells in the background, as on the stories' pictures
+        cx, cy, r = rng.uniform(0, size), rng.uniform(0, size), rng.uniform(size / 20, size / 8)
+        colour = colours[rng.randrange(len(colours))]
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour + (40,))
+    head = size * 0.19
+    draw.ellipse((size / 2 - size * 0.36, size * 0.66, size / 2 + size * 0.36, size * 1.3), fill=figure + (235,))  # shoulders
+    draw.ellipse((size / 2 - head, size * 0.42 - head, size / 2 + head, size * 0.42 + head), fill=figure + (255,))  # head
+    img = img.filter(ImageFilter.GaussianBlur(1.0))
+    out = io.BytesIO()
+    img.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def make_portrait(title, alt_text, seed, credit="Illustration generated for Epitope", size=480):
+    """Create and return an EpitopeImage holding a generated portrait."""
+    Image_ = get_image_model()
+    image = Image_(title=title, description=alt_text, credit=credit)
+    name = f"portrait-{seed}.png"
+    image.file.save(name, ImageFile(io.BytesIO(portrait_png(seed, size)), name=name), save=False)
     image.save()
     return image

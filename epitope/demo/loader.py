@@ -13,15 +13,17 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from epitope.articles.cards import CARD_RENDITIONS
-from epitope.articles.models import ArticlePage, ArticleReference
+from epitope.articles.models import ArticleAuthor, ArticlePage, ArticleReference, AuthorPage
 from epitope.core import renditions
-from epitope.core.site_setup import ensure_article_index, ensure_home, ensure_hub
+from epitope.core.site_setup import ensure_article_index, ensure_author_index, ensure_home, ensure_hub
+from epitope.feeds.items import byline_names
 from epitope.ingest.models import Item, Source
 from epitope.ingest.pipeline import identity_of, ingest_records
 from epitope.ingest.records import Record
 from epitope.privacy.models import PolicyPage
 from epitope.topics.models import Topic
 
+from . import authors as demo_authors
 from . import content, pictures, research
 
 # Every demo picture's title starts with this, so reruns and warm-up can find them.
@@ -58,9 +60,10 @@ def _load_demo(hostname, port, image_size):
         home.save_revision().publish()
     topics = ensure_topics(created)
     ensure_hubs(home, topics, created)
+    authors = ensure_authors(home, created)
     index = ensure_article_index(home, title=content.ARTICLE_INDEX_TITLE)
     for story in content.ARTICLES:
-        ensure_article(index, story, topics, created, image_size)
+        ensure_article(index, story, topics, created, image_size, authors)
     ensure_policies(home, created)
     ensure_research(topics, created)
     return created
@@ -100,11 +103,39 @@ def ensure_hubs(home, topics, created):
             created.pages.append(hub.url_path)
 
 
-def ensure_article(index, story, topics, created, image_size):
+def ensure_authors(home, created):
+    """Return {name: AuthorPage} for the demo's authors, with bios and generated portraits.
+
+    An author page that exists without a bio (made from a byline by the articles migration) is
+    completed; one with a bio is an editor's and is left as it is.
+    """
+    index = ensure_author_index(home)
+    if not index.intro:
+        index.intro = demo_authors.AUTHOR_INDEX_INTRO
+        index.save_revision().publish()
+    found = {}
+    for spec in demo_authors.AUTHORS:
+        author = AuthorPage.objects.child_of(index).filter(slug=spec["slug"]).first()
+        if author is None or not author.bio:
+            title = f"{IMAGE_TITLE_PREFIX}{spec['slug']} (portrait)"
+            photo, new = pictures.ensure_portrait(title, spec["portrait_seed"], spec["name"])
+            if new:
+                created.images.append(title)
+            if author is None:
+                author = index.add_child(instance=AuthorPage(title=spec["name"], slug=spec["slug"]))
+            author.role, author.bio, author.photo = spec["role"], spec["bio"], photo
+            author.save_revision().publish()
+            created.pages.append(author.url_path)
+        found[author.title] = author
+    return found
+
+
+def ensure_article(index, story, topics, created, image_size, authors=None):
     if ArticlePage.objects.child_of(index).filter(slug=story["slug"]).exists():
         return None
     date = datetime.date.fromisoformat(story["date"])
     hero = _picture(story["slug"], story["image"], created, image_size)
+    revised = demo_authors.REVISED if demo_authors.REVISED["slug"] == story["slug"] else {}
     page = ArticlePage(
         title=story["title"],
         slug=story["slug"],
@@ -114,6 +145,7 @@ def ensure_article(index, story, topics, created, image_size):
         byline=story["byline"],
         hero_image=hero,
         body=[_block(story["slug"], block, created, image_size) for block in story["body"]],
+        corrections=revised.get("corrections", ""),
         # The story's own date rather than the moment the demo was loaded, so the history reads right.
         first_published_at=timezone.make_aware(datetime.datetime.combine(date, datetime.time(9, 0))),
     )
@@ -123,7 +155,14 @@ def ensure_article(index, story, topics, created, image_size):
         ArticleReference(kind=kind, identifier=identifier, title=title)
         for kind, identifier, title in story.get("references", [])
     ]
+    page.authors = [
+        ArticleAuthor(author=authors[name]) for name in byline_names(story["byline"]) if name in (authors or {})
+    ]
     page.save_revision().publish()
+    # Last revised when the story says, not when the demo was loaded (the "Updated" line, dateModified).
+    last = revised.get("revised")
+    last = timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(last), datetime.time(15, 0))) if last else page.first_published_at
+    ArticlePage.objects.filter(pk=page.pk).update(last_published_at=last)
     created.pages.append(page.url_path)
     return page
 

@@ -1,4 +1,4 @@
-"""Generated demo pictures and the alt text that says what each one shows."""
+"""Generated demo pictures and portraits, and the alt text that says what each one shows."""
 
 import random
 
@@ -43,5 +43,28 @@ def ensure_picture(title, seed, caption, subject="tumour cells", size=(1200, 675
         caption=caption,
         credit="Generated illustration (Epitope demo content)",
         size=size,
+    )
+    return image, True
+
+
+def describe_portrait(seed, name):
+    """Return alt text for the generated portrait with this seed (imagegen.portrait_png draws it)."""
+    rng = random.Random(seed)
+    palette = rng.randrange(len(imagegen.PALETTES))
+    figure = rng.randrange(len(imagegen.PALETTES[palette][1]))
+    words = PALETTE_WORDS[palette]
+    return (
+        f"Illustrated stand-in portrait of {name}: a faceless {words[figure + 1]} head-and-shoulders "
+        f"silhouette on a {words[0]} background."
+    )
+
+
+def ensure_portrait(title, seed, name, size=480):
+    """Return (image, created): the demo portrait with this title, generated only if it does not exist yet."""
+    existing = get_image_model().objects.filter(title=title).first()
+    if existing is not None:
+        return existing, False
+    image = imagegen.make_portrait(
+        title, describe_portrait(seed, name), seed=seed, credit="Generated illustration (Epitope demo content)", size=size
     )
     return image, True

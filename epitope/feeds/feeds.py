@@ -1,7 +1,7 @@
-"""Feeds of a topic hub, optionally narrowed by filters: hook classes in the syndication style.
+"""Feeds of a topic hub, optionally narrowed by filters, and of an author: hook classes in the syndication style.
 
-One base class says what is in a hub feed; the RSS, Atom and JSON Feed classes differ only in
-the generator that writes it out.
+One base class says what a feed says of each story; a hub feed and an author feed say whose
+stories they list; the RSS, Atom and JSON Feed classes differ only in the generator that writes it out.
 """
 
 from dataclasses import dataclass, field
@@ -93,7 +93,9 @@ class MediaRss201rev2Feed(Rss201rev2Feed):
             handler.endElement("media:content")
 
 
-class HubFeed(Feed):
+class StoryFeed(Feed):
+    """What every story feed says about each story; subclasses say whose stories they are."""
+
     author_name = "Epitope"
 
     def __call__(self, request, *args, **kwargs):
@@ -103,21 +105,8 @@ class HubFeed(Feed):
     def get_object(self, request, selection):
         return selection
 
-    def title(self, obj):
-        suffix = obj.label()
-        return f"{obj.hub.display_title}{' – ' + suffix if suffix else ''} | Epitope"
-
-    def link(self, obj):
-        return obj.hub.get_full_url(self.request) + obj.query_string()
-
     def feed_url(self, obj):
         return self.request.build_absolute_uri()
-
-    def description(self, obj):
-        return obj.hub.search_description or f"The latest news and features from Epitope on {obj.hub.topic.name}."
-
-    def items(self, obj):
-        return meta.with_share_images(obj.articles())[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title
@@ -141,6 +130,10 @@ class HubFeed(Feed):
 
     def item_author_name(self, item):
         return ", ".join(meta.author_names(item)) or None
+
+    def item_author_link(self, item):
+        authors = item.listed_authors()
+        return authors[0].get_full_url(self.request) if authors else None
 
     def item_categories(self, item):
         return [topic.name for topic in item.topics.all()]
@@ -166,6 +159,46 @@ class HubFeed(Feed):
         return cache[item.pk]
 
 
+class HubFeed(StoryFeed):
+    """A hub's stories, narrowed by the facets chosen (a HubSelection)."""
+
+    def title(self, obj):
+        suffix = obj.label()
+        return f"{obj.hub.display_title}{' – ' + suffix if suffix else ''} | Epitope"
+
+    def link(self, obj):
+        return obj.hub.get_full_url(self.request) + obj.query_string()
+
+    def description(self, obj):
+        return obj.hub.search_description or f"The latest news and features from Epitope on {obj.hub.topic.name}."
+
+    def items(self, obj):
+        return meta.with_share_images(obj.articles())[:FEED_LENGTH]
+
+
+class AuthorFeed(StoryFeed):
+    """One author's stories, newest first (the object is their AuthorPage)."""
+
+    def title(self, obj):
+        return f"Stories by {obj.title} | Epitope"
+
+    def link(self, obj):
+        return obj.get_full_url(self.request)
+
+    def description(self, obj):
+        return obj.search_description or f"The latest news and features from Epitope by {obj.title}."
+
+    def items(self, obj):
+        return meta.with_share_images(stories_by(obj))[:FEED_LENGTH]
+
+
+def stories_by(author):
+    """Return the author's live, public stories, newest first."""
+    from epitope.articles.models import NEWEST_FIRST, ArticlePage
+
+    return ArticlePage.objects.live().public().filter(authors__author=author).order_by(*NEWEST_FIRST)
+
+
 class RssHubFeed(HubFeed):
     feed_type = MediaRss201rev2Feed
 
@@ -182,3 +215,21 @@ class JsonHubFeed(HubFeed):
 
 
 FEED_CLASSES = {"rss": RssHubFeed, "atom": AtomHubFeed, "json": JsonHubFeed}
+
+
+class RssAuthorFeed(AuthorFeed):
+    feed_type = MediaRss201rev2Feed
+
+
+class AtomAuthorFeed(AuthorFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+class JsonAuthorFeed(AuthorFeed):
+    feed_type = JSONFeed
+
+
+AUTHOR_FEED_CLASSES = {"rss": RssAuthorFeed, "atom": AtomAuthorFeed, "json": JsonAuthorFeed}

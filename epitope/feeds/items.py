@@ -47,8 +47,13 @@ def updated_at(article):
 
 
 def author_names(article):
-    """Return the people in the byline ("By Ada Lovelace and Alan Turing" → two names)."""
-    text = _BY.sub("", article.byline or "").strip()
+    """Return the story's authors' names: its author pages, else the people in its byline text."""
+    return [author.title for author in article.listed_authors()] or byline_names(article.byline)
+
+
+def byline_names(byline):
+    """Return the people in a byline ("By Ada Lovelace and Alan Turing" → two names)."""
+    text = _BY.sub("", byline or "").strip()
     if not text:
         return []
     return [name.strip() for name in re.split(r",|\band\b|&", text) if name.strip()]
@@ -96,6 +101,23 @@ def page_share_image(page, request=None):
 def with_share_images(qs):
     """Load articles with their topics and share renditions in a fixed number of queries."""
     Image = get_image_model()
+    # The byline's model from the article's own relation: feeds.items is imported by the article model.
+    ArticleAuthor = qs.model._meta.get_field("authors").related_model
     return qs.defer_streamfields().prefetch_related(
-        "topics", Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(SHARE_RENDITION))
+        "topics", Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(SHARE_RENDITION)),
+        Prefetch("authors", queryset=ArticleAuthor.objects.select_related("author")),
     )
+
+
+def full_url(page, request=None):
+    """Return `page.get_full_url(request)`, worked out once per page and request.
+
+    An article page asks for its own URL three times (canonical link, Open Graph, JSON-LD) and
+    for each of its hubs'; Wagtail's answer takes more time than anything else in those tags.
+    """
+    if request is None:
+        return page.get_full_url()
+    known = request.__dict__.setdefault("_epitope_full_urls", {})
+    if page.pk not in known:
+        known[page.pk] = page.get_full_url(request)
+    return known[page.pk]

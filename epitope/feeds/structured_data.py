@@ -9,26 +9,13 @@ from epitope.articles.models import ArticlePage
 from epitope.search import filters
 
 from . import items as meta
+from .items import full_url
 
 PUBLISHER = {"@type": "Organization", "name": "Epitope"}
 # Google shows at most 110 characters of a NewsArticle headline.
 HEADLINE_CHARS = 110
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-
-
-def full_url(page, request=None):
-    """Return `page.get_full_url(request)`, worked out once per page and request.
-
-    An article page asks for its own URL three times (canonical link, Open Graph, JSON-LD) and
-    for each of its hubs'; Wagtail's answer takes more time than anything else in those tags.
-    """
-    if request is None:
-        return page.get_full_url()
-    known = request.__dict__.setdefault("_epitope_full_urls", {})
-    if page.pk not in known:
-        known[page.pk] = page.get_full_url(request)
-    return known[page.pk]
 
 
 def about_terms(article, request=None):
@@ -54,7 +41,9 @@ def about_terms(article, request=None):
 def news_article(article, request=None):
     """Return the schema.org NewsArticle of an article page, as a dict."""
     url = full_url(article, request)
-    names = meta.author_names(article)
+    authors = [{"@type": "Person", "name": author.title, "url": full_url(author, request)}
+               for author in article.listed_authors()]
+    authors = authors or [{"@type": "Person", "name": name} for name in meta.byline_names(article.byline)]
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -65,7 +54,7 @@ def news_article(article, request=None):
         "datePublished": meta.published_at(article).isoformat(),
         "dateModified": meta.updated_at(article).isoformat(),
         "articleSection": article.get_article_type_display(),
-        "author": [{"@type": "Person", "name": name} for name in names] or [PUBLISHER],
+        "author": authors or [PUBLISHER],
         "publisher": {**PUBLISHER, "url": request.build_absolute_uri("/") if request else "/"},
         "inLanguage": "en",
     }

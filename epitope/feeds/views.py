@@ -1,4 +1,4 @@
-"""Serve hub feeds, sitemaps and robots.txt."""
+"""Serve hub and author feeds, sitemaps and robots.txt."""
 
 import hashlib
 from datetime import timedelta
@@ -14,7 +14,7 @@ from epitope.search import filters
 from epitope.topics.models import TopicPage
 
 from . import items as meta
-from .feeds import FEED_CLASSES, FEED_LENGTH, HubSelection, chosen_filters
+from .feeds import AUTHOR_FEED_CLASSES, FEED_CLASSES, FEED_LENGTH, HubSelection, chosen_filters, stories_by
 
 NEWS_SITEMAP_HOURS = 48
 NEWS_SITEMAP_LIMIT = 1000  # Google's cap per news sitemap
@@ -65,6 +65,54 @@ def hub_feed(request, hub, kind):
     selection = _selection(request, hub, kind)[0]
     response = FEED_CLASSES[kind]()(request, selection)
     # The conditional-GET decorator sets Last-Modified from the same figures as the ETag.
+    del response["Last-Modified"]
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def find_author(request, slug):
+    """Return the live, public AuthorPage with this slug on the request's site, or raise Http404."""
+    from wagtail.models import Site
+
+    from epitope.articles.models import AuthorPage
+
+    authors = AuthorPage.objects.live().public().filter(slug=slug)
+    site = Site.find_for_request(request)
+    if site is not None:
+        authors = authors.descendant_of(site.root_page, inclusive=True)
+    author = authors.first()
+    if author is None:
+        raise Http404("No such author.")
+    return author
+
+
+def _author_selection(request, author_slug, kind):
+    """Resolve (and remember) the author, the feed's ETag and its last change, as _selection does for hubs."""
+    cached = getattr(request, "_epitope_author_feed", None)
+    if cached is not None:
+        return cached
+    author = find_author(request, author_slug)
+    state = list(stories_by(author).values_list("pk", "last_published_at")[:FEED_LENGTH])
+    times = [t for _, t in state if t] or [author.last_published_at or timezone.now()]
+    fingerprint = repr((kind, author.pk, author.last_published_at, state))
+    request._epitope_author_feed = (author, hashlib.sha256(fingerprint.encode()).hexdigest()[:32], max(times))
+    return request._epitope_author_feed
+
+
+def _author_etag(request, author, kind):
+    return _author_selection(request, author, kind)[1]
+
+
+def _author_last_modified(request, author, kind):
+    return _author_selection(request, author, kind)[2]
+
+
+@require_safe
+@condition(etag_func=_author_etag, last_modified_func=_author_last_modified)
+def author_feed(request, author, kind):
+    """Serve an author's RSS, Atom or JSON feed; unchanged feeds get 304 Not Modified."""
+    page = _author_selection(request, author, kind)[0]
+    response = AUTHOR_FEED_CLASSES[kind]()(request, page)
     del response["Last-Modified"]
     response["Cache-Control"] = "public, max-age=300"
     return response

@@ -3,7 +3,8 @@ from wagtail.models import Page
 
 from epitope.core import chrome
 
-from ..structured_data import full_url, social_meta
+from ..items import full_url
+from ..structured_data import social_meta
 
 register = template.Library()
 
