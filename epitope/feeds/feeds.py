@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
+from epitope.core import site_urls
 from epitope.search import facets
 
 from . import items as meta
@@ -106,7 +107,7 @@ class HubFeed(Feed):
         return obj.hub.get_full_url(self.request) + obj.query_string()
 
     def feed_url(self, obj):
-        return self.request.build_absolute_uri()
+        return site_urls.absolute(self.request.get_full_path(), self.request)
 
     def description(self, obj):
         return obj.hub.search_description or f"The latest news and features from Epitope on {obj.hub.topic.name}."

@@ -5,6 +5,7 @@ import json
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+from epitope.core import site_urls
 from epitope.search import facets
 
 from . import items as meta
@@ -65,7 +66,7 @@ def news_article(article, request=None):
         "dateModified": meta.updated_at(article).isoformat(),
         "articleSection": article.get_article_type_display(),
         "author": [{"@type": "Person", "name": name} for name in names] or [PUBLISHER],
-        "publisher": {**PUBLISHER, "url": request.build_absolute_uri("/") if request else "/"},
+        "publisher": {**PUBLISHER, "url": site_urls.root_url(request) + "/"},
         "inLanguage": "en",
     }
     image = meta.page_share_image(article, request)

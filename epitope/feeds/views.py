@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import condition, require_GET, require_safe
 
+from epitope.core import site_urls
 from epitope.search import facets
 
 from . import items as meta
@@ -82,8 +83,8 @@ def robots_txt(request):
         "Disallow: /django-admin/",
         "Disallow: /search/",
         "",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-        f"Sitemap: {request.build_absolute_uri('/news-sitemap.xml')}",
+        f"Sitemap: {site_urls.absolute('/sitemap.xml', request)}",
+        f"Sitemap: {site_urls.absolute('/news-sitemap.xml', request)}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from epitope.demo import outbox
+
 from . import subscribe as actions
 from . import tokens
 from .forms import SubscribeForm
@@ -76,7 +78,8 @@ def _initial_from_hub(params):
 
 @require_GET
 def subscribe_sent(request):
-    return render(request, "newsletter/subscribe_sent.html")
+    # In the demo the mail is kept, not sent: the page says where to find it.
+    return render(request, "newsletter/subscribe_sent.html", {"outbox": outbox.enabled() and outbox.folder()})
 
 
 @csrf_exempt
