@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from epitope.demo import outbox
 from epitope.privacy.consent import is_same_origin
 
 from . import subscribe as actions
@@ -94,8 +93,7 @@ def _initial_from_hub(params):
 
 @require_GET
 def subscribe_sent(request):
-    # In the demo the mail is kept, not sent: the page says where to find it.
-    return render(request, "newsletter/subscribe_sent.html", {"outbox": outbox.enabled() and outbox.folder()})
+    return render(request, "newsletter/subscribe_sent.html")
 
 
 @csrf_exempt

@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 f"reset it with `epitope changepassword {login.username}`)"
             )
         self.stdout.write("The admin account exists only in this machine's local database.")
-        if outbox.enabled():
+        if outbox.enabled() and not no_serve:  # `make serve` sends mail with the production settings
             self.stdout.write(f"Mail:  kept, not sent: {address}/admin/outbox/ and {outbox.folder()}")
         if not no_serve:
             # The worker indexes what editors publish, purges caches, publishes scheduled pages.
