@@ -1,4 +1,4 @@
-"""The read-only JSON API at /api/: articles, topics and facets, described at /api/openapi.json.
+"""The read-only JSON API at /api/: articles, research, topics and facets, described at /api/openapi.json.
 
 django-ninja rather than Wagtail's API v2: v2 publishes no OpenAPI schema, and filtering by
 a topic *and its descendants* or by the listing filters would need custom filter backends on
@@ -19,14 +19,15 @@ from epitope.articles.models import ArticlePage
 from epitope.articles.queries import NEWEST_FIRST
 from epitope.feeds import items as meta
 from epitope.search import filters
+from epitope.topics import concept_filters, research
 from epitope.topics.models import Topic, TopicPage
+from epitope.topics.taxonomy import topic_tree
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000  # past this an offset no longer fits a database integer on every backend
 MAX_ID = 2**63 - 1
 SLUG = r"^[-a-zA-Z0-9_]+$"
-
-
+RESEARCH_KINDS = ("paper", "preprint", "trial")
 
 def _iso_date_only(value):
     """Refuse what pydantic would otherwise read as a date, such as `0` (a Unix timestamp)."""
@@ -40,7 +41,11 @@ IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
 api = NinjaAPI(
     title="Epitope read API",
     version="1",
-    description="Published news and features on cancer immunology, the topic tree and the facets readers filter by.",
+    description=(
+        "Published news and features on cancer immunology; the papers, preprints and trial records "
+        "the hubs' research lists show (public sources only, links to the originals); the topic tree "
+        "and the facets readers filter by."
+    ),
     docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP rightly refuses
     urls_namespace="api",
 )
@@ -119,6 +124,34 @@ class ArticlePage_(Schema):
     results: list[ArticleOut]
 
 
+class ResearchOut(Schema):
+    id: int
+    kind: Literal[RESEARCH_KINDS]
+    kind_label: str
+    title: str
+    url: str  # the original at the publisher or registry; "" if the source gave no usable link
+    source: str
+    published: Optional[datetime.datetime] = None
+    authors: list[str]
+    doi: str
+    pmid: str
+    nct: str
+    topic: Optional[TopicRef] = None
+    badges: list[str]
+
+
+class ResearchDetail(ResearchOut):
+    summary: str
+
+
+class ResearchPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
+    results: list[ResearchOut]
+
+
 class FacetValue(Schema):
     value: str
     label: str
@@ -163,24 +196,33 @@ def list_articles(
     date_to: Optional[IsoDate] = Query(None, alias="to", description="Published on or before (YYYY-MM-DD)."),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(20, ge=1, description=f"Capped at {MAX_PAGE_SIZE}."),
+    limit: Optional[int] = Query(None, ge=1, description=f"Results per page, as page_size (which it overrides); capped at {MAX_PAGE_SIZE}."),
 ):
     """Return published articles, newest first, filtered by topic, type, date, therapy and cancer type."""
-    page_size = min(page_size, MAX_PAGE_SIZE)
+    page_size = _page_size(page_size, limit)
     # The parameters above are validated; every listing filter reads its own from the query string.
     chosen = filters.selected(request.GET)
     try:
         qs = filters.apply_all(filters.apply_dates(_live_articles(), date_from, date_to), chosen)
     except filters.UnknownValue as exc:
         return Status(404, {"detail": str(exc)})
+    out = _page(qs, page, page_size)
+    out["results"] = [_article(a, request) for a in meta.with_share_images(qs)[out.pop("slice")]]
+    return out
+
+
+def _page_size(page_size, limit):
+    """Return the page size asked for: `limit` (the name most APIs use) wins over `page_size`."""
+    return min(limit or page_size, MAX_PAGE_SIZE)
+
+
+def _page(qs, page, page_size):
+    """Return the paging figures of `qs` and the slice of its rows on `page`."""
     count = qs.count()
     start = (page - 1) * page_size
-    rows = meta.with_share_images(qs)[start : start + page_size]
     return {
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-        "num_pages": max(1, -(-count // page_size)),
-        "results": [_article(a, request) for a in rows],
+        "count": count, "page": page, "page_size": page_size, "num_pages": max(1, -(-count // page_size)),
+        "slice": slice(start, start + page_size),
     }
 
 
@@ -245,6 +287,84 @@ def list_facets(request):
                   for v, label in listing_filter.choices()]
         out.append({"param": listing_filter.param, "label": listing_filter.label, "values": values})
     return out
+
+
+def _research_item(item, topics):
+    topic = topics.get(item.source.topic_id) if item.source else None
+    return {
+        "id": item.pk,
+        "kind": item.kind,
+        "kind_label": item.kind_label,
+        "title": item.title,
+        "url": item.safe_link,
+        "source": item.source.name if item.source else "",
+        "published": item.published,
+        "authors": [str(a) for a in item.authors or []],
+        "doi": item.doi,
+        "pmid": item.pmid,
+        "nct": item.nct,
+        "topic": topic and {"slug": topic.slug, "name": topic.name},
+        "badges": item.badges,
+    }
+
+
+def _research(topic_ids=None):
+    """Return what the hubs' research lists show: relevant items of public sources, newest first."""
+    ids = topic_ids if topic_ids is not None else list(topic_tree().parents)
+    return research.research_items(ids).filter(kind__in=RESEARCH_KINDS)
+
+
+def _topics_by_id():
+    from epitope.topics.models import Topic
+
+    return {t.pk: t for t in Topic.objects.only("slug", "name")}
+
+
+@api.get("/research", response={200: ResearchPage, 404: Message, 422: ValidationErrorOut}, tags=["research"])
+def list_research(
+    request,
+    kind: Optional[Literal[RESEARCH_KINDS]] = Query(None, description="paper, preprint or trial."),
+    topic: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A topic slug; its subtopics count too."),
+    modality: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A modality concept, e.g. car-t."),
+    cancer_type: Optional[str] = Query(None, pattern=SLUG, max_length=100, description="A cancer-type concept, e.g. melanoma."),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(20, ge=1, description=f"Capped at {MAX_PAGE_SIZE}."),
+    limit: Optional[int] = Query(None, ge=1, description=f"Results per page, as page_size (which it overrides); capped at {MAX_PAGE_SIZE}."),
+):
+    """Return the papers, preprints and trial records the hubs' research lists show, newest first.
+
+    Only items the classifier judged relevant, from sources an editor marked public; each links
+    to its original and carries the badges readers see (evidence, therapies, cancer types).
+    """
+    topic_ids = None
+    if topic:
+        from epitope.topics.models import Topic
+
+        found = Topic.objects.filter(slug=topic).values_list("pk", flat=True).first()
+        if found is None:
+            return Status(404, {"detail": "No such topic."})
+        topic_ids = topic_tree().descendants(found)
+    try:
+        chosen = concept_filters.resolve({"modality": modality, "cancer_type": cancer_type})
+    except concept_filters.UnknownFilter as exc:
+        return Status(404, {"detail": str(exc)})
+    qs = concept_filters.narrow(_research(topic_ids), chosen)
+    if kind:
+        qs = qs.filter(kind=kind)
+    out = _page(qs, page, _page_size(page_size, limit))
+    topics = _topics_by_id()
+    out["results"] = [_research_item(item, topics) for item in research.with_badges(qs[out.pop("slice")])]
+    return out
+
+
+@api.get("/research/{item_id}", response={200: ResearchDetail, 404: Message, 422: ValidationErrorOut}, tags=["research"])
+def get_research(request, item_id: int = Path(..., ge=1, le=MAX_ID)):
+    """Return one paper, preprint or trial record of a public source, with its summary."""
+    item = _research().filter(pk=item_id).first()
+    if item is None:
+        return Status(404, {"detail": "No public research item with that id."})
+    (item,) = research.with_badges([item])
+    return {**_research_item(item, _topics_by_id()), "summary": item.summary}
 
 
 @api.exception_handler(Http404)

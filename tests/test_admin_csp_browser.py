@@ -39,3 +39,25 @@ def test_sign_in_dashboard_editor_and_leads_raise_no_csp_violation(live_server, 
         visited[name] = page.evaluate("window.__cspViolations")
     assert visited == {name: [] for name in visited}
     assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def test_admin_pages_ask_no_other_host_for_anything_not_even_avatars(live_server, page, django_user_model):
+    """Gravatar avatars came over plain http from a third party (and broke offline)."""
+    site = f.hub_site()
+    article = f.article(site["index"], "Dendritic cells prime T cells", [site["cancer"]])
+    editor = django_user_model.objects.create_superuser("editor", "editor@example.org", "right-horse-battery")
+    hosts = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]) if "://" in request.url else None)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "right-horse-battery")
+    page.locator("form.login-form button[type=submit]").click()
+    page.wait_for_url(live_server.url + "/admin/")
+    avatars = []
+    for path in ("/admin/", "/admin/account/", "/admin/users/", f"/admin/users/{editor.pk}/",
+                 f"/admin/pages/{article.pk}/edit/", f"/admin/pages/{article.pk}/history/"):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        avatars += page.locator("img.avatar, .avatar img").evaluate_all("els => els.map(e => e.src)")
+    assert hosts == {live_server.url.split("/")[2]}
+    assert avatars and all(src.startswith(live_server.url + "/static/") for src in avatars), avatars

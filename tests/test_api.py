@@ -67,6 +67,15 @@ def test_paging_and_capped_page_size(client, site):
     assert get(client, "/api/articles?page_size=1000000")["page_size"] == 100
 
 
+def test_limit_sets_how_many_come_back_within_the_cap(client, site):
+    first = get(client, "/api/articles?limit=2")
+    assert titles(first) == ["Other", "Vaccine"] and first["page_size"] == 2 and first["num_pages"] == 2
+    assert titles(get(client, "/api/articles?limit=2&page=2")) == ["CAR-T"]
+    assert titles(get(client, "/api/articles?limit=1&page_size=50")) == ["Other"]  # limit wins
+    assert get(client, "/api/articles?limit=1000000")["page_size"] == 100
+    assert "detail" in get(client, "/api/articles?limit=0", status=422)
+
+
 @pytest.mark.parametrize(
     "query",
     ["page=abc", "page=0", "page=-1", "page=99999999999999999999", "page_size=0", "page_size=x",
@@ -109,10 +118,12 @@ def test_facets_count_published_articles(client, site):
 def test_openapi_schema_describes_the_api(client, site):
     schema = get(client, "/api/openapi.json")
     assert schema["openapi"].startswith("3.")
-    assert {"/api/articles", "/api/articles/{article_id}", "/api/topics", "/api/topics/{slug}", "/api/facets"} <= set(
-        schema["paths"])
+    assert {"/api/articles", "/api/articles/{article_id}", "/api/topics", "/api/topics/{slug}", "/api/facets",
+            "/api/research", "/api/research/{item_id}"} <= set(schema["paths"])
     params = {p["name"] for p in schema["paths"]["/api/articles"]["get"]["parameters"]}
-    assert {"topic", "type", "from", "to", "page", "page_size"} <= params
+    assert {"topic", "type", "from", "to", "page", "page_size", "limit"} <= params
+    params = {p["name"] for p in schema["paths"]["/api/research"]["get"]["parameters"]}
+    assert {"kind", "topic", "modality", "cancer_type", "page", "page_size", "limit"} <= params
 
 
 def test_api_is_read_only(client, site):

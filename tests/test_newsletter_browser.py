@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from epitope.core import site_urls
 from epitope.newsletter.models import Subscription
 from tests import factories as f
 from tests.newsletter_support import html_part, links_in, smtp_server  # noqa: F401
@@ -13,9 +14,9 @@ from tests.newsletter_support import html_part, links_in, smtp_server  # noqa: F
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_subscribe_confirm_digest_unsubscribe(live_server, page, settings, smtp_server):
-    settings.WAGTAILADMIN_BASE_URL = live_server.url
+def test_subscribe_confirm_digest_unsubscribe(live_server, page, smtp_server):
     site = f.hub_site()
+    site_urls.point_default_site(live_server.url)  # mails link to the Site's address
     f.article(site["index"], "Checkpoint inhibitors in 2026", [site["cell"]], date=datetime.date(2026, 11, 4))
 
     page.goto(f"{live_server.url}/cancer-immunology/")

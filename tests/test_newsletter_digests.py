@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
+from epitope.core import site_urls
 from epitope.newsletter import digest
 from epitope.newsletter.models import Delivery, Subscriber, Subscription
 from tests import factories as f
@@ -22,9 +23,10 @@ IN_WEEK = datetime.date(2026, 11, 4)
 
 
 @pytest.fixture
-def site(settings):
-    settings.WAGTAILADMIN_BASE_URL = "https://epitope.example"
-    return f.hub_site()
+def site():
+    hubs = f.hub_site()
+    site_urls.point_default_site("https://epitope.example")  # mails name the Site's address
+    return hubs
 
 
 def subscriber(email, topics, frequency="weekly", filters=None, name=""):

@@ -17,9 +17,12 @@ def site():
     return f.hub_site()
 
 
-def post_subscribe(client, site, email="reader@example.org", name="Ada Reader", **extra):
+ORIGIN = {"HTTP_ORIGIN": "http://testserver"}  # what a browser sends from our own form
+
+
+def post_subscribe(client, site, email="reader@example.org", name="Ada Reader", headers=ORIGIN, **extra):
     data = {"email": email, "name": name, "topics": [site["cancer"].pk], "frequency": "weekly", **extra}
-    return client.post("/newsletter/subscribe/", data)
+    return client.post("/newsletter/subscribe/", data, **headers)
 
 
 def path_of(url):
@@ -127,16 +130,19 @@ def test_invalid_addresses_are_refused(client, site, smtp_server, email):
 
 
 def test_subscribe_needs_a_topic(client, site, smtp_server):
-    response = client.post("/newsletter/subscribe/", {"email": "a@example.org", "frequency": "weekly"})
+    response = client.post("/newsletter/subscribe/", {"email": "a@example.org", "frequency": "weekly"}, **ORIGIN)
     assert "Choose at least one topic." in response.content.decode()
 
 
-def test_subscribe_form_requires_csrf_token(site):
+def test_subscribe_form_sets_no_cookie_and_refuses_posts_from_other_sites(site, smtp_server):
     csrf_client = Client(enforce_csrf_checks=True)
-    assert post_subscribe(csrf_client, site).status_code == 403
     page = csrf_client.get("/newsletter/subscribe/")
-    token = page.cookies["csrftoken"].value
-    assert post_subscribe(csrf_client, site, csrfmiddlewaretoken=token).status_code == 302
+    assert page.status_code == 200 and not page.cookies, "the Cookie Policy promises readers no cookie"
+    assert post_subscribe(csrf_client, site, headers={"HTTP_ORIGIN": "https://evil.example"}).status_code == 403
+    assert post_subscribe(csrf_client, site, headers={}).status_code == 403  # neither Origin nor Sec-Fetch-Site
+    assert not smtp_server.messages
+    assert post_subscribe(csrf_client, site, headers={"HTTP_SEC_FETCH_SITE": "same-origin"}).status_code == 302
+    assert post_subscribe(csrf_client, site).status_code == 302
 
 
 def test_tampered_confirm_link_shows_a_clear_error(client, site, smtp_server):

@@ -56,7 +56,7 @@ def test_article_has_news_article_json_ld(client, site):
     assert data["publisher"]["name"] == "Epitope"
     assert data["datePublished"].startswith(timezone.localdate().isoformat())
     assert datetime.datetime.fromisoformat(data["dateModified"]) >= datetime.datetime.fromisoformat(data["datePublished"])
-    assert data["image"][0]["url"].startswith("http://testserver/media/images/")
+    assert data["image"][0]["url"].startswith("http://localhost/media/images/")  # the Site, not the Host
     assert data["mainEntityOfPage"]["@id"] == data["url"] == "http://localhost/articles/" + page.slug + "/"
     assert sorted(t["name"] for t in data["about"] if t["@type"] == "Thing") == ["Cancer vaccines", "Cell therapy"]
     assert {t.get("url") for t in data["about"]} >= {"http://localhost/cell-therapy/"}
@@ -130,8 +130,9 @@ def test_robots_txt(client, site):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines and "Disallow: /admin/" in lines and "Disallow: /search/" in lines
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
-    assert "Sitemap: http://testserver/news-sitemap.xml" in lines
+    # The Site's address, as in the sitemap itself, whatever Host the request named
+    assert "Sitemap: http://localhost/sitemap.xml" in lines
+    assert "Sitemap: http://localhost/news-sitemap.xml" in lines
 
 
 def test_search_page_is_not_indexed(client, site):
@@ -155,9 +156,10 @@ def test_share_image_follows_an_edit_of_the_image(client, site):
     second = soup(client, page.url)
     assert meta(second, "og:image:alt") == "A CAR-T cell binding a lymphoma cell"
     assert jsonld(second)["image"][0]["url"] == meta(first, "og:image")
-    # Another host asking gets absolute URLs of its own, not the first visitor's.
-    other = BeautifulSoup(client.get(page.url, HTTP_HOST="localhost").content, "html.parser")
-    assert meta(other, "og:image").startswith("http://localhost/")
+    # Any Host asking gets the Site's own address, never the Host it named.
+    assert meta(first, "og:image").startswith("http://localhost/")
+    other = BeautifulSoup(client.get(page.url, HTTP_HOST="127.0.0.1").content, "html.parser")
+    assert meta(other, "og:image") == meta(second, "og:image")
 
 
 def test_article_topics_follow_an_edit_of_the_article(client, site):

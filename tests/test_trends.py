@@ -132,9 +132,33 @@ def test_trends_page_has_an_accessible_chart_and_a_table(client, site):
         assert f'<title id="{title_id}">' in html and f'<desc id="{desc_id}">' in html
     assert "Stacked bar chart. 1 story from" in html
     assert ">Month</text>" in html and "Stories per month</text>" in html
+    # The intro names the months the charts show: a year here, as nothing is older.
+    first = trends.month_range(this_month, 12)[0]
+    assert f"each month from {first:%B %Y} to {this_month:%B %Y}: we look back two years" in html
+    rows = re.findall(r'<th scope="row"><time datetime="([\d-]+)">', html)
+    assert rows[0] == f"{first:%Y-%m}" and rows[-1] == f"{this_month:%Y-%m}" and len(rows) == 3 * 12
     assert f'<th scope="row"><time datetime="{this_month:%Y-%m}">{this_month:%B %Y}</time></th><td>1</td><td>0</td><td>1</td>' in html
     assert 'href="/cancer-immunology/trends.csv"' in html
     assert 'style="' not in html.split("<main", 1)[1], "inline styles would be blocked by the CSP"
+
+
+def test_intro_says_two_years_when_the_charts_show_two_years(client, site):
+    this_month = timezone.localdate().replace(day=1)
+    two_years = trends.month_range(this_month, trends.DEFAULT_MONTHS)
+    f.article(site["index"], "Old", [site["cell"]], date=two_years[0], hero=False)
+    html = client.get("/cancer-immunology/trends/").content.decode()
+    assert f"each month from {two_years[0]:%B %Y} to {this_month:%B %Y}, the last two years." in html
+
+
+def test_phone_labels_every_few_months_and_the_last_month_always():
+    for count in (12, 24):
+        months = trends.month_range(datetime.date(2026, 11, 1), count)
+        ticks = trends.chart(trends.Trend("t", "T", "Stories", months, [trends.Series("x", "X", [1] * count)]))["x_ticks"]
+        narrow = [t for t in ticks if t["narrow"]]
+        assert ticks[-1]["narrow"] and ticks[-1]["label"] == "Nov 2026"
+        # far enough apart for 24-unit text ("Nov 2026" is about 110 units wide)
+        assert all(b["x"] - a["x"] >= trends.NARROW_LABEL_UNITS for a, b in zip(narrow, narrow[1:]))
+        assert 3 <= len(narrow) < len(ticks) and [t["last"] for t in ticks].count(True) == 1
 
 
 def test_hub_links_to_trends_and_subscribe(client, site):
@@ -207,3 +231,5 @@ def test_stories_and_papers_by_modality_and_cancer_type_when_classified(site, mo
     assert by_label(shown["papers-by-cancer-type"])["MELANOMA"]["2026-11"] == 1
     csv_rows = trends.to_csv(shown.values())
     assert "stories-by-modality,CAR-T,2026-11,1" in csv_rows
+    assert "a story about two modalities counts under both" in shown["stories-by-modality"].note
+    assert "a paper about two cancer types counts under both" in shown["papers-by-cancer-type"].note

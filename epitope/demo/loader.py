@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.images import get_image_model
-from wagtail.models import Site
 
 from epitope.articles.cards import CARD_RENDITIONS
 from epitope.articles.models import ArticleAuthor, ArticlePage, ArticleReference, AuthorPage
-from epitope.core import renditions
+from epitope.core import renditions, site_urls
 from epitope.core.site_setup import ensure_article_index, ensure_author_index, ensure_home, ensure_hub
 from epitope.feeds.items import byline_names
 from epitope.ingest.models import Item, Source
@@ -70,11 +69,8 @@ def _load_demo(hostname, port, image_size):
 
 
 def _point_default_site(home, hostname, port):
-    """Make full URLs (feeds, sitemaps, admin previews) use the address the demo serves on."""
-    site = Site.objects.get(is_default_site=True)
-    if (site.hostname, site.port, site.site_name) != (hostname, port, content.SITE_TITLE):
-        site.hostname, site.port, site.site_name = hostname, port, content.SITE_TITLE
-        site.save()
+    """Make every absolute URL (`core.site_urls`) use the address the demo serves on."""
+    site_urls.point_default_site(f"http://{hostname}:{port}", content.SITE_TITLE)
 
 
 def ensure_topics(created):

@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.http import urlencode
 
 from epitope.articles.models import ArticlePage
+from epitope.core import site_urls
 from epitope.search import filters
 from epitope.topics import concept_filters
 from epitope.topics.taxonomy import topic_tree
@@ -106,7 +107,7 @@ class StoryFeed(Feed):
         return selection
 
     def feed_url(self, obj):
-        return self.request.build_absolute_uri()
+        return site_urls.absolute(self.request.get_full_path(), self.request)
 
     def item_title(self, item):
         return item.title

@@ -16,6 +16,8 @@ from wagtail.images import get_image_model
 from epitope.articles.cards import image_tag
 from epitope.pagecache import cache
 
+from epitope.core import site_urls
+
 logger = logging.getLogger("epitope.feeds")
 
 # One 16:9 JPEG serves feed enclosures, Open Graph, Twitter cards and NewsArticle images:
@@ -59,12 +61,6 @@ def byline_names(byline):
     return [name.strip() for name in re.split(r",|\band\b|&", text) if name.strip()]
 
 
-def absolute(request, url):
-    if url.startswith(("http://", "https://")):
-        return url
-    return request.build_absolute_uri(url) if request is not None else url
-
-
 def share_image(image, request=None):
     """Return url, width, height, mime type, byte size and alt text of the image's share rendition."""
     if image is None:
@@ -76,7 +72,7 @@ def share_image(image, request=None):
         logger.warning("feeds: rendition file missing for image %s", image.pk)
         size = 0
     return {
-        "url": absolute(request, rendition.url),
+        "url": site_urls.absolute(rendition.url, request),
         "width": rendition.width,
         "height": rendition.height,
         "mime_type": mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg",
@@ -95,7 +91,7 @@ def page_share_image(page, request=None):
     if not image_id:
         return None
     facts = cache.memo(("share-image", image_id), [image_tag(image_id)], lambda: share_image(page.hero_image))
-    return {**facts, "url": absolute(request, facts["url"])} if facts else None
+    return {**facts, "url": site_urls.absolute(facts["url"], request)} if facts else None
 
 
 def with_share_images(qs):

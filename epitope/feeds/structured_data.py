@@ -6,6 +6,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from epitope.articles.models import ArticlePage
+from epitope.core import site_urls
 from epitope.search import filters
 
 from . import items as meta
@@ -55,7 +56,7 @@ def news_article(article, request=None):
         "dateModified": meta.updated_at(article).isoformat(),
         "articleSection": article.get_article_type_display(),
         "author": authors or [PUBLISHER],
-        "publisher": {**PUBLISHER, "url": request.build_absolute_uri("/") if request else "/"},
+        "publisher": {**PUBLISHER, "url": site_urls.root_url(request) + "/"},
         "inLanguage": "en",
     }
     image = meta.page_share_image(article, request)

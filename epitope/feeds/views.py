@@ -10,6 +10,7 @@ from django.views.decorators.http import condition, require_GET, require_safe
 from wagtail.models import Site
 
 from epitope.articles.models import ArticlePage
+from epitope.core import site_urls
 from epitope.search import filters
 from epitope.topics.models import TopicPage
 
@@ -126,8 +127,8 @@ def robots_txt(request):
         "Disallow: /django-admin/",
         "Disallow: /search/",
         "",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-        f"Sitemap: {request.build_absolute_uri('/news-sitemap.xml')}",
+        f"Sitemap: {site_urls.absolute('/sitemap.xml', request)}",
+        f"Sitemap: {site_urls.absolute('/news-sitemap.xml', request)}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,5 +1,6 @@
-"""Absolute links for emails: always built from the configured base URL, never from the
-request's Host header, so a forged Host cannot plant its own domain in a confirmation mail."""
+"""Absolute links for emails: built from the default Site's address (`core.site_urls`), never
+from the request's Host header, so a forged Host cannot plant its own domain in a confirmation
+mail, and mails name the same address as the site's canonical links."""
 
 from email.utils import parseaddr
 from urllib.parse import quote
@@ -7,17 +8,17 @@ from urllib.parse import quote
 from django.conf import settings
 from django.urls import reverse
 
+from epitope.core import site_urls
+
 from . import tokens
 
 
 def base_url():
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return site_urls.root_url()
 
 
 def absolute_url(path_or_url):
-    if "://" in path_or_url:
-        return path_or_url
-    return base_url() + path_or_url
+    return site_urls.absolute(path_or_url)
 
 
 def confirm_url(subscription):

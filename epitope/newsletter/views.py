@@ -11,12 +11,14 @@ import functools
 import logging
 import smtplib
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from epitope.privacy.consent import is_same_origin
 from epitope.topics.models import Topic
 
 from . import links, tokens
@@ -44,9 +46,23 @@ def bad_link(request, exc):
     return render(request, "newsletter/bad_link.html", {"reason": str(exc)}, status=400)
 
 
+def from_own_pages(request):
+    """Return whether a POST comes from this site's own pages (the consent form's test)."""
+    own_origin = f"{request.scheme}://{request.get_host()}"
+    trusted = getattr(settings, "CSRF_TRUSTED_ORIGINS", ())
+    return is_same_origin(request.headers.get("Origin"), request.headers.get("Sec-Fetch-Site"), own_origin, trusted)
+
+
+# Cross-site posts are refused by the Origin (or Sec-Fetch-Site) header browsers set, as the
+# consent form does, not by Django's CSRF token: its csrftoken cookie would be set for every
+# reader who merely opens the form, and the Cookie Policy promises readers no such cookie.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     if request.method == "POST":
+        if not from_own_pages(request):
+            logger.info("newsletter: refused cross-site subscribe from %r", request.headers.get("Origin"))
+            return HttpResponseForbidden("Cross-site requests are not accepted.", content_type="text/plain; charset=utf-8")
         form = SubscribeForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data

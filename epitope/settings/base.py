@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "epitope.privacy.context_processors.privacy",
+                "epitope.demo.context_processors.outbox",  # where the demo keeps its mail, if it does
             ],
         },
     },

@@ -45,6 +45,7 @@ class Trend:
     months: list  # first day of each month, oldest first
     series: list = field(default_factory=list)
     note: str = ""
+    trimmed: bool = False  # months before anything appeared were left out (trim_leading_months)
 
     @property
     def totals(self):
@@ -278,7 +279,7 @@ def trim_leading_months(trends, keep=12):
     first = next((i for i in range(months) if any(t.totals[i] for t in trends)), months)
     cut = max(0, min(first, months - keep))
     for t in trends:
-        t.months = t.months[cut:]
+        t.months, t.trimmed = t.months[cut:], cut > 0
         for s in t.series:
             s.counts = s.counts[cut:]
     return trends
@@ -286,8 +287,14 @@ def trim_leading_months(trends, keep=12):
 
 # Chart geometry ---------------------------------------------------------------------------
 
-WIDTH, HEIGHT = 720, 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 56
+WIDTH, HEIGHT = 720, 340
+# Room for labels at the phone size too: the SVG shrinks to about half on a 390 px screen, and
+# the stylesheet then draws its text at 24 units (about 12 px) instead of 12; text placed with
+# `em` offsets moves with it. The y axis's unit stands above the plot, clear of the numbers.
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 44, 72
+# The phone size labels every few months only, this many units apart: "Nov 2026" is ~110 wide,
+# and the last label, ending at its bar so as not to run off the chart, needs half as much again.
+NARROW_LABEL_UNITS = 170
 
 
 def nice_max(value):
@@ -332,16 +339,16 @@ def chart(trend):
     y_ticks = [
         {"value": v, "y": round(TOP + plot_h - plot_h * v / top, 1)} for v in range(0, top + 1, tick_step(top))
     ]
-    every = max(1, math.ceil(56 / slot))  # about 56px per month label
+    every = max(1, math.ceil(64 / slot))  # about 64 units per month label
+    narrow_every = every * max(1, math.ceil(NARROW_LABEL_UNITS / (slot * every)))
     x_ticks = [
-        {"label": f"{m:%b %Y}", "x": round(LEFT + i * slot + slot / 2, 1)}
-        for i, m in enumerate(trend.months) if (len(trend.months) - 1 - i) % every == 0
+        {"label": f"{m:%b %Y}", "x": round(LEFT + i * slot + slot / 2, 1), "narrow": from_end % narrow_every == 0,
+         "last": from_end == 0}
+        for i, m in enumerate(trend.months) if (from_end := len(trend.months) - 1 - i) % every == 0
     ]
     return {
         "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
         "bottom": TOP + plot_h, "bars": bars, "y_ticks": y_ticks, "x_ticks": x_ticks,
-        "x_label_y": HEIGHT - 8, "y_label_x": 14, "y_label_y": TOP + plot_h / 2,
-        "tick_label_y": TOP + plot_h + 18,
     }
 
 

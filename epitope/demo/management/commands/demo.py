@@ -1,5 +1,6 @@
 """`epitope demo`: migrate, load the demo content, print the local admin login, serve."""
 
+import os
 import subprocess
 import sys
 from io import StringIO
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from epitope.demo import outbox
 from epitope.demo.admin_login import ensure_admin
 from epitope.demo.loader import load_demo, warm_card_renditions
 
@@ -33,6 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Data folder: {settings.VAR_DIR}")
         self.stdout.write("Preparing the database and demo content…")
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout)
+        # One address for everything the site says about itself (canonical links, feeds, images,
+        # JSON-LD, robots.txt, mails): the one this run serves on, as the Site and the base URL.
+        address = f"http://{_site_hostname(host)}:{port}"
         with transaction.atomic():
             created = load_demo(hostname=_site_hostname(host), port=port)
             login = ensure_admin(settings.VAR_DIR / "demo-admin.txt")
@@ -48,7 +53,6 @@ class Command(BaseCommand):
         if not no_serve:
             self.stdout.write("Rendering card images (only the first run takes a while)…")
             warm_card_renditions()
-        address = f"http://{_url_host(host)}:{port}"
         self.stdout.write(f"Site:  {address}/")
         if login.works:
             self.stdout.write(f"Admin: {address}/admin/  user: {login.username}  password: {login.password}")
@@ -58,9 +62,16 @@ class Command(BaseCommand):
                 f"reset it with `epitope changepassword {login.username}`)"
             )
         self.stdout.write("The admin account exists only in this machine's local database.")
+        if outbox.enabled() and not no_serve:  # `make serve` sends mail with the production settings
+            self.stdout.write(f"Mail:  kept, not sent: {address}/admin/outbox/ and {outbox.folder()}")
         if not no_serve:
             # The worker indexes what editors publish, purges caches, publishes scheduled pages.
-            worker = subprocess.Popen([sys.executable, "-m", "epitope.cli", "worker", "--interval", "5"])
+            # Wagtail's own mails (moderation) name the same address as the Site.
+            settings.WAGTAILADMIN_BASE_URL = address
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "epitope.cli", "worker", "--interval", "5"],
+                env={**os.environ, "EPITOPE_BASE_URL": address},
+            )
             try:
                 # No autoreloader: it would re-run this whole command (migrate, load) in a child process.
                 call_command("runserver", f"{_url_host(host)}:{port}", use_reloader=False)
@@ -70,7 +81,14 @@ class Command(BaseCommand):
 
 
 def _site_hostname(host):
-    return "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "::1") else host
+    """Return the name a browser on this machine reaches the server by.
+
+    An IPv4 server (runserver's default) answers 127.0.0.1, which "localhost" may not reach when
+    it resolves to ::1 first; a Wagtail Site cannot hold a bracketed IPv6 literal.
+    """
+    if host == "0.0.0.0":
+        return "127.0.0.1"
+    return "localhost" if ":" in host else host
 
 
 def _url_host(host):
