@@ -231,5 +231,5 @@ def test_stories_and_papers_by_modality_and_cancer_type_when_classified(site, mo
     assert by_label(shown["papers-by-cancer-type"])["MELANOMA"]["2026-11"] == 1
     csv_rows = trends.to_csv(shown.values())
     assert "stories-by-modality,CAR-T,2026-11,1" in csv_rows
-    assert "a story about two modalities counts under both" in shown["stories-by-modality"].note
+    assert "a story about two therapies counts under both" in shown["stories-by-modality"].note
     assert "a paper about two cancer types counts under both" in shown["papers-by-cancer-type"].note

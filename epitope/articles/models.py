@@ -13,7 +13,6 @@ from wagtail.search import index
 from epitope.classify.panels import ClassificationPanel
 from epitope.core.paging import PageNotFound, paginate
 from epitope.pagecache import prepared
-from epitope.pagecache.cache import GLOBAL
 from epitope.pagecache.cache_tags import ListsLatest
 from epitope.pagecache.routes import public, view_restrictions
 from epitope.topics.taxonomy import Topic, topic_links, topic_tree
@@ -262,7 +261,7 @@ class AuthorIndexPage(Page):
         return context
 
 
-class AuthorPage(ListsLatest, Page):
+class AuthorPage(Page):
     """One author (the page title is their name): photo, role, bio, and their stories newest first."""
 
     role = models.CharField(max_length=255, blank=True, help_text="e.g. “Senior reporter, cell therapy”")
@@ -283,9 +282,8 @@ class AuthorPage(ListsLatest, Page):
     FEED_KINDS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "application/atom+xml"),
                   ("json", "JSON Feed", "application/feed+json"))
 
-    @classmethod
-    def purge_tags(cls, pages):
-        return {GLOBAL}  # an author's name, photo and link are on their stories
+    # cache_tags, purge_tags: the defaults (global and page:P; global, as an author's name, photo
+    # and link are on their stories). A story's change bumps page:P of its authors (page_cache).
 
     def get_cached_paths(self):
         return page_cache.author_paths(self, self.stories())

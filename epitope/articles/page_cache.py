@@ -41,7 +41,18 @@ def tags_for_change(articles):
     filed = topic_ids(articles)
     for article in articles:
         filed |= set(getattr(article, "_epitope_topics_before", ()))
-    return {page_tag(a.pk) for a in articles} | {LATEST} | {listing_tag(t) for t in with_ancestors(filed)}
+    # An author page lists its stories: its own tag, so only the authors of these stories purge.
+    authors = {page_tag(author_id) for author_id in author_ids(articles)}
+    return {page_tag(a.pk) for a in articles} | {LATEST} | {listing_tag(t) for t in with_ancestors(filed)} | authors
+
+
+def author_ids(articles):
+    """Return the ids of the author pages of the (saved) articles, as stored now and as held on them."""
+    links = type(articles[0])._meta.get_field("authors").related_model
+    ids = set(links.objects.filter(page_id__in=[a.pk for a in articles]).values_list("author_id", flat=True))
+    for article in articles:
+        ids |= {link.author_id for link in article.authors.all() if link.author_id}
+    return ids
 
 
 def index_paths(articles):

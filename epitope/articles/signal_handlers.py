@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.signals import page_published
 
 from epitope import pagecache
+from epitope.pagecache import cache_tags
 from epitope.classify.signals import classification_changed
 from epitope.core.renditions import IMAGE_FIELDS_NOT_SHOWN
 from epitope.core.tasks import enqueue_renditions
@@ -43,7 +44,7 @@ def on_image_saved(sender, instance, created, update_fields=None, **kwargs):
         article_changed(article)
     authors = list(AuthorPage.objects.live().filter(photo=instance))
     if authors:
-        pagecache.purge(AuthorPage.purge_tags(authors))
+        pagecache.purge(cache_tags.tags_for_change(AuthorPage, authors))
 
 
 def forget_card_pictures(image_id):
