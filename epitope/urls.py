@@ -17,9 +17,6 @@ urlpatterns = [
     path("api/", read_api.urls),  # read-only JSON API, schema at /api/openapi.json
     path("newsletter/", include("epitope.newsletter.urls")),
     path("", include("epitope.feeds.urls")),  # robots.txt, sitemaps, /<hub>/feed/<kind>/
-    # Wagtail's own pattern takes only paths ending in "/"; this one hands it a page route that
-    # ends in a file name too: a hub's data as CSV (/<hub>/trends.csv, a route of TopicPage).
-    re_path(r"^((?:[\w\-]+/)+[\w\-]+\.csv)$", wagtail_serve),
 ]
 
 if settings.DEBUG:
@@ -31,4 +28,10 @@ elif getattr(settings, "EPITOPE_SERVE_MEDIA", False):  # `epitope serve` on loop
 
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's own pattern takes only paths ending in "/"; this one hands it a page route that
+    # ends in a file name too: a hub's data as CSV (/<hub>/trends.csv, a route of TopicPage).
+    # After the media patterns, so a CSV file under /media/ is still served as a file.
+    re_path(r"^((?:[\w\-]+/)+[\w\-]+\.csv)$", wagtail_serve),
+    path("", include(wagtail_urls)),
+]
