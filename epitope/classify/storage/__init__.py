@@ -1,4 +1,4 @@
-"""All of classify's SQL, one module per table: plain statements where the ORM's query building
+"""Classify's raw SQL, one module per table: plain statements where the ORM's query building
 cost more than the query (every classified batch, an ingest run's too).
 
 - `classifications`: `StoredClassification` rows and the `ClassifiedConcept` rows filtering

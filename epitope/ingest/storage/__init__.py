@@ -1,4 +1,4 @@
-"""All of ingest's SQL, one module per table, for the pipeline's hot path and its bulk writes.
+"""Ingest's raw SQL, one module per table, for the pipeline's hot path and its bulk writes.
 
 - `items`, `clusters`, `cluster_keys`, `host_paces`: the statements on each table, as named
   functions the pipeline, clustering and pacing call;
