@@ -84,6 +84,7 @@ def test_research_of_a_topic_without_a_live_hub_is_not_found(client, site):
     site["immunology_hub"].unpublish()
     site["cancer_hub"].unpublish()
     assert research_titles(client.get("/search/", {"q": "mRNA"})) == []
+    assert research_titles(client.get("/search/", {"q": "mRNA", "topic": "cancer-vaccines"})) == []
 
 
 def test_a_search_reads_at_most_the_newest_scan_limit_items_and_says_so(client, site, monkeypatch):

@@ -54,14 +54,15 @@ class ResearchMatches:
 
 
 def _hub_topic_ids(chosen_topic=None):
-    """Return the topics whose research a hub lists (all of them under `chosen_topic`, if given)."""
+    """Return the topics whose research a live, public hub lists (those under `chosen_topic`
+    only, if given)."""
     tree = topic_tree()
-    if chosen_topic:
-        topic = Topic.objects.filter(slug=chosen_topic).only("pk").first()
-        return set(tree.descendants(topic.pk)) if topic else set()
     ids = set()
     for topic_id in TopicPage.objects.live().public().values_list("topic_id", flat=True):
         ids.update(tree.descendants(topic_id))
+    if chosen_topic:
+        topic = Topic.objects.filter(slug=chosen_topic).only("pk").first()
+        ids &= set(tree.descendants(topic.pk)) if topic else set()
     return ids
 
 
