@@ -21,6 +21,7 @@ logger = logging.getLogger("epitope.renditions")
 # that rendition_specs() does not make.
 HERO_PICTURE = "format-{avif,webp,jpeg} width-{800,1200,1600}"  # articles/article_page.html
 FIGURE_PICTURE = "format-{avif,webp,jpeg} width-{800,1200}"  # includes/blocks/figure.html
+AUTHOR_PHOTO = "fill-{96x96,240x240}"  # articles/author_index_page.html, author_page.html
 
 _suppressed = contextvars.ContextVar("epitope_renditions_suppressed", default=False)
 
@@ -33,7 +34,7 @@ def rendition_specs() -> list[str]:
     from epitope.feeds.items import SHARE_RENDITION
     from epitope.newsletter.digest import EMAIL_RENDITION
 
-    pictures = [spec for tag in (HERO_PICTURE, FIGURE_PICTURE) for spec in Filter.expand_spec(tag)]
+    pictures = [spec for tag in (HERO_PICTURE, FIGURE_PICTURE, AUTHOR_PHOTO) for spec in Filter.expand_spec(tag)]
     return list(dict.fromkeys([*pictures, *CARD_RENDITIONS, SHARE_RENDITION, EMAIL_RENDITION]))
 
 
