@@ -26,7 +26,7 @@ logger = logging.getLogger("epitope.renditions")
 # that rendition_specs() does not make.
 HERO_PICTURE = "format-{avif,webp,jpeg} width-{800,1200,1600}"  # articles/article_page.html
 FIGURE_PICTURE = "format-{avif,webp,jpeg} width-{800,1200}"  # includes/blocks/figure.html
-AUTHOR_PHOTOS = ("fill-240x240", "fill-96x96")  # articles/author_page.html, author_index_page.html
+AUTHOR_PHOTO = "fill-{96x96,240x240}"  # articles/author_index_page.html, author_page.html
 
 # Image fields no page shows: saving only these (Wagtail fills them in on first read) makes no
 # rendition and purges no page (epitope.articles.signal_handlers).
@@ -37,8 +37,8 @@ _suppressed = contextvars.ContextVar("epitope_renditions_suppressed", default=Fa
 
 def rendition_specs() -> list[str]:
     """Return every filter spec the site renders an image with, spelled as the lookups spell it."""
-    pictures = [spec for tag in (HERO_PICTURE, FIGURE_PICTURE) for spec in Filter.expand_spec(tag)]
-    return list(dict.fromkeys([*pictures, *CARD_RENDITIONS, SHARE_RENDITION, EMAIL_RENDITION, *AUTHOR_PHOTOS]))
+    pictures = [spec for tag in (HERO_PICTURE, FIGURE_PICTURE, AUTHOR_PHOTO) for spec in Filter.expand_spec(tag)]
+    return list(dict.fromkeys([*pictures, *CARD_RENDITIONS, SHARE_RENDITION, EMAIL_RENDITION]))
 
 
 def make_renditions(image_ids) -> int:
