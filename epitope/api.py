@@ -315,7 +315,6 @@ def _research(topic_ids=None):
 
 
 def _topics_by_id():
-    from epitope.topics.models import Topic
 
     return {t.pk: t for t in Topic.objects.only("slug", "name")}
 
@@ -338,7 +337,6 @@ def list_research(
     """
     topic_ids = None
     if topic:
-        from epitope.topics.models import Topic
 
         found = Topic.objects.filter(slug=topic).values_list("pk", flat=True).first()
         if found is None:

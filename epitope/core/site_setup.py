@@ -5,7 +5,7 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
-from epitope.articles.models import ArticleIndexPage
+from epitope.articles.models import ArticleIndexPage, AuthorIndexPage
 from epitope.topics.models import TopicPage
 
 from .models import HomePage
@@ -53,8 +53,6 @@ def ensure_article_index(home, title="All stories", slug="articles"):
 
 def ensure_author_index(home, title="Authors", slug="authors"):
     """Return the author index (`/authors/`, where the author feeds' URLs expect it), creating it if missing."""
-    from epitope.articles.models import AuthorIndexPage
-
     index = AuthorIndexPage.objects.first()
     if index is None:
         index = home.add_child(instance=AuthorIndexPage(title=title, slug=slug))

@@ -190,14 +190,7 @@ class AuthorFeed(StoryFeed):
         return obj.search_description or f"The latest news and features from Epitope by {obj.title}."
 
     def items(self, obj):
-        return meta.with_share_images(stories_by(obj))[:FEED_LENGTH]
-
-
-def stories_by(author):
-    """Return the author's live, public stories, newest first."""
-    from epitope.articles.models import NEWEST_FIRST, ArticlePage
-
-    return ArticlePage.objects.live().public().filter(authors__author=author).order_by(*NEWEST_FIRST)
+        return meta.with_share_images(obj.stories())[:FEED_LENGTH]
 
 
 class RssHubFeed(HubFeed):

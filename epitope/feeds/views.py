@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import condition, require_GET, require_safe
 from wagtail.models import Site
 
-from epitope.articles.models import ArticlePage
+from epitope.articles.models import ArticlePage, AuthorPage
 from epitope.core import site_urls
 from epitope.search import filters
 from epitope.topics.models import TopicPage
 
 from . import items as meta
-from .feeds import AUTHOR_FEED_CLASSES, FEED_CLASSES, FEED_LENGTH, HubSelection, chosen_filters, stories_by
+from .feeds import AUTHOR_FEED_CLASSES, FEED_CLASSES, FEED_LENGTH, HubSelection, chosen_filters
 
 NEWS_SITEMAP_HOURS = 48
 NEWS_SITEMAP_LIMIT = 1000  # Google's cap per news sitemap
@@ -73,10 +73,6 @@ def hub_feed(request, hub, kind):
 
 def find_author(request, slug):
     """Return the live, public AuthorPage with this slug on the request's site, or raise Http404."""
-    from wagtail.models import Site
-
-    from epitope.articles.models import AuthorPage
-
     authors = AuthorPage.objects.live().public().filter(slug=slug)
     site = Site.find_for_request(request)
     if site is not None:
@@ -93,7 +89,7 @@ def _author_selection(request, author_slug, kind):
     if cached is not None:
         return cached
     author = find_author(request, author_slug)
-    state = list(stories_by(author).values_list("pk", "last_published_at")[:FEED_LENGTH])
+    state = list(author.stories().values_list("pk", "last_published_at")[:FEED_LENGTH])
     times = [t for _, t in state if t] or [author.last_published_at or timezone.now()]
     fingerprint = repr((kind, author.pk, author.last_published_at, state))
     request._epitope_author_feed = (author, hashlib.sha256(fingerprint.encode()).hexdigest()[:32], max(times))

@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 
-from . import filters
+from wagtail.search.backends import get_search_backend
+
+from epitope.articles.models import ArticlePage
+from epitope.articles.queries import card_queryset
+
+from . import filters, postgres_ranking, sqlite_ranking
 from .highlight import highlight
 from .idlists import among
 from .query import sanitise, to_backend_query
@@ -56,10 +61,6 @@ def ranked_ids(base, terms, any_term=False):
     query = to_backend_query(terms, any_term)
     if query is None:
         return []
-    from wagtail.search.backends import get_search_backend
-
-    from . import postgres_ranking, sqlite_ranking
-
     backend = get_search_backend()
     if sqlite_ranking.applies(backend):  # the backend's own ranking is quadratic on SQLite
         ids = sqlite_ranking.ranked_object_ids(backend, base, query, MAX_MATCHES)
@@ -76,9 +77,6 @@ def ranked_ids(base, terms, any_term=False):
 
 def run_search(params):
     """Return the SearchOutcome for the query parameters `params`; raise filters.UnknownValue."""
-    from epitope.articles.models import ArticlePage
-    from epitope.articles.queries import card_queryset
-
     terms = sanitise(params.get("q", ""))
     outcome = SearchOutcome(
         terms=terms,
