@@ -21,16 +21,28 @@ NEWS_SITEMAP_HOURS = 48
 NEWS_SITEMAP_LIMIT = 1000  # Google's cap per news sitemap
 
 
-def find_hub(request, slug):
-    """Return the live, public TopicPage with this slug on the request's site, or raise Http404."""
-    hubs = TopicPage.objects.live().public().filter(slug=slug).select_related("topic")
+def _live_on_site(request, pages, missing):
+    """Return the first live, public page of `pages` on the request's site, or raise Http404(missing)."""
+    pages = pages.live().public()
     site = Site.find_for_request(request)
     if site is not None:
-        hubs = hubs.descendant_of(site.root_page, inclusive=True)
-    hub = hubs.first()
-    if hub is None:
-        raise Http404("No such hub.")
-    return hub
+        pages = pages.descendant_of(site.root_page, inclusive=True)
+    page = pages.first()
+    if page is None:
+        raise Http404(missing)
+    return page
+
+
+def _validators(key, page, state):
+    """Return the ETag and Last-Modified of a feed listing `state` ((pk, last published) rows) of `page`."""
+    times = [t for _, t in state if t] or [page.last_published_at or timezone.now()]
+    fingerprint = repr((key, page.last_published_at, state))
+    return hashlib.sha256(fingerprint.encode()).hexdigest()[:32], max(times)
+
+
+def find_hub(request, slug):
+    """Return the live, public TopicPage with this slug on the request's site, or raise Http404."""
+    return _live_on_site(request, TopicPage.objects.filter(slug=slug).select_related("topic"), "No such hub.")
 
 
 def _selection(request, hub_slug, kind):
@@ -45,9 +57,7 @@ def _selection(request, hub_slug, kind):
         state = list(selection.articles().values_list("pk", "last_published_at")[:FEED_LENGTH])
     except filters.UnknownValue as exc:
         raise Http404(str(exc)) from exc
-    times = [t for _, t in state if t] or [selection.hub.last_published_at or timezone.now()]
-    fingerprint = repr((kind, sorted(selection.chosen.items()), selection.hub.last_published_at, state))
-    request._epitope_feed = (selection, hashlib.sha256(fingerprint.encode()).hexdigest()[:32], max(times))
+    request._epitope_feed = (selection, *_validators((kind, sorted(selection.chosen.items())), selection.hub, state))
     return request._epitope_feed
 
 
@@ -73,14 +83,7 @@ def hub_feed(request, hub, kind):
 
 def find_author(request, slug):
     """Return the live, public AuthorPage with this slug on the request's site, or raise Http404."""
-    authors = AuthorPage.objects.live().public().filter(slug=slug)
-    site = Site.find_for_request(request)
-    if site is not None:
-        authors = authors.descendant_of(site.root_page, inclusive=True)
-    author = authors.first()
-    if author is None:
-        raise Http404("No such author.")
-    return author
+    return _live_on_site(request, AuthorPage.objects.filter(slug=slug), "No such author.")
 
 
 def _author_selection(request, author_slug, kind):
@@ -90,9 +93,7 @@ def _author_selection(request, author_slug, kind):
         return cached
     author = find_author(request, author_slug)
     state = list(author.stories().values_list("pk", "last_published_at")[:FEED_LENGTH])
-    times = [t for _, t in state if t] or [author.last_published_at or timezone.now()]
-    fingerprint = repr((kind, author.pk, author.last_published_at, state))
-    request._epitope_author_feed = (author, hashlib.sha256(fingerprint.encode()).hexdigest()[:32], max(times))
+    request._epitope_author_feed = (author, *_validators((kind, author.pk), author, state))
     return request._epitope_author_feed
 
 
