@@ -73,8 +73,12 @@ def _last_modified(request, hub, kind):
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def hub_feed(request, hub, kind):
     """Serve a hub's RSS, Atom or JSON feed; unchanged feeds get 304 Not Modified."""
-    selection = _selection(request, hub, kind)[0]
-    response = FEED_CLASSES[kind]()(request, selection)
+    return _feed_response(FEED_CLASSES[kind], request, _selection(request, hub, kind)[0])
+
+
+def _feed_response(feed_class, request, obj):
+    """Return the feed of `obj` with the headers every feed of the site carries."""
+    response = feed_class()(request, obj)
     # The conditional-GET decorator sets Last-Modified from the same figures as the ETag.
     del response["Last-Modified"]
     response["Cache-Control"] = "public, max-age=300"
@@ -109,11 +113,7 @@ def _author_last_modified(request, author, kind):
 @condition(etag_func=_author_etag, last_modified_func=_author_last_modified)
 def author_feed(request, author, kind):
     """Serve an author's RSS, Atom or JSON feed; unchanged feeds get 304 Not Modified."""
-    page = _author_selection(request, author, kind)[0]
-    response = AUTHOR_FEED_CLASSES[kind]()(request, page)
-    del response["Last-Modified"]
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    return _feed_response(AUTHOR_FEED_CLASSES[kind], request, _author_selection(request, author, kind)[0])
 
 
 def robots_txt(request):
